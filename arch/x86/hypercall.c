@@ -1,0 +1,163 @@
+/*
+ * Finding Xen, installing the hypercall page, and the typed hypercall
+ * wrappers of <uk/hypercall.h>.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <uk/arch.h>
+#include <uk/hypercall.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+#include <xen/sched.h>
+#include <xen/version.h>
+
+#include "x86_private.h"
+
+/* Filled by Xen (boot.S reserves it): one 32-byte stub per hypercall. */
+extern char hypercall_page[];
+
+uint32_t xen_version;
+static uint32_t xen_cpuid_base;
+
+static long hypercall(unsigned int nr, unsigned long a1, unsigned long a2,
+                      unsigned long a3, unsigned long a4, unsigned long a5)
+{
+    register unsigned long r10 __asm__("r10") = a4;
+    register unsigned long r8 __asm__("r8") = a5;
+    long ret;
+
+    /* Arguments are in/out: Xen may clobber them (debug builds do). */
+    __asm__ volatile("call *%[stub]"
+                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10),
+                       "+r"(r8)
+                     : [stub] "r"(hypercall_page + nr * 32)
+                     : "memory", "rcx", "r9", "r11");
+    return ret;
+}
+
+long hypercall_sched_op(int cmd, void *arg)
+{
+    return hypercall(__HYPERVISOR_sched_op, cmd, (unsigned long)arg, 0, 0, 0);
+}
+
+long hypercall_memory_op(unsigned int cmd, void *arg)
+{
+    return hypercall(__HYPERVISOR_memory_op, cmd, (unsigned long)arg, 0, 0, 0);
+}
+
+long hypercall_hvm_op(unsigned int cmd, void *arg)
+{
+    return hypercall(__HYPERVISOR_hvm_op, cmd, (unsigned long)arg, 0, 0, 0);
+}
+
+long hypercall_event_channel_op(int cmd, void *arg)
+{
+    return hypercall(__HYPERVISOR_event_channel_op, cmd, (unsigned long)arg, 0,
+                     0, 0);
+}
+
+long hypercall_vcpu_op(int cmd, unsigned int vcpu, void *arg)
+{
+    return hypercall(__HYPERVISOR_vcpu_op, cmd, vcpu, (unsigned long)arg, 0, 0);
+}
+
+long hypercall_grant_table_op(unsigned int cmd, void *uop, unsigned int count)
+{
+    return hypercall(__HYPERVISOR_grant_table_op, cmd, (unsigned long)uop,
+                     count, 0, 0);
+}
+
+long hypercall_xen_version(int cmd, void *arg)
+{
+    return hypercall(__HYPERVISOR_xen_version, cmd, (unsigned long)arg, 0, 0, 0);
+}
+
+int hvm_get_param(uint32_t index, uint64_t *value)
+{
+    struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index};
+    long rc = hypercall_hvm_op(HVMOP_get_param, &p);
+
+    if (rc == 0)
+        *value = p.value;
+    return (int)rc;
+}
+
+int hvm_set_param(uint32_t index, uint64_t value)
+{
+    struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index, .value = value};
+
+    return (int)hypercall_hvm_op(HVMOP_set_param, &p);
+}
+
+void xen_yield(void)
+{
+    /* SCHEDOP_yield cannot fail in a way the caller could act on. */
+    (void)hypercall_sched_op(SCHEDOP_yield, NULL);
+}
+
+void xen_shutdown(unsigned int reason)
+{
+    struct sched_shutdown s = {.reason = reason};
+    long rc = hypercall_sched_op(SCHEDOP_shutdown, &s);
+    char msg[80];
+    int n = snprintf(msg, sizeof(msg),
+                     "\nxen_shutdown(%u) failed: %ld; halting\n", reason, rc);
+
+    arch_debug_write(msg, (size_t)n);
+    arch_halt_forever();
+}
+
+static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c,
+                  uint32_t *d)
+{
+    __asm__ volatile("cpuid"
+                     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+                     : "a"(leaf), "c"(0));
+}
+
+int hypercall_init(void)
+{
+    uint32_t base, a, b, c, d;
+    char sig[13];
+
+    /* Xen may sit at 0x40000100.. when it also offers a Viridian leaf. */
+    for (base = 0x40000000; base < 0x40010000; base += 0x100) {
+        cpuid(base, &a, &b, &c, &d);
+        memcpy(sig + 0, &b, 4);
+        memcpy(sig + 4, &c, 4);
+        memcpy(sig + 8, &d, 4);
+        sig[12] = 0;
+        if (strcmp(sig, "XenVMMXenVMM") == 0 && a - base >= 2)
+            break;
+    }
+    if (base >= 0x40010000)
+        return -ENODEV;
+
+    xen_cpuid_base = base;
+    cpuid(base + 1, &a, &b, &c, &d);
+    xen_version = a;
+    cpuid(base + 2, &a, &b, &c, &d);
+    if (a < 1)
+        return -ENODEV;
+    wrmsr(b, (uintptr_t)hypercall_page);
+    /* The MSR write is synchronous: the stubs are there now. */
+    if (*(volatile char *)hypercall_page == 0)
+        return -EIO;
+    return 0;
+}
+
+uint64_t arch_tsc_khz(void)
+{
+    uint32_t a, b, c, d;
+
+    /* Xen's leaf 3, subleaf 0: ECX is the guest's TSC frequency in kHz. */
+    if (!xen_cpuid_base)
+        return 0;
+    cpuid(xen_cpuid_base, &a, &b, &c, &d);
+    if (a < xen_cpuid_base + 3)
+        return 0;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(xen_cpuid_base + 3), "c"(0));
+    return c;
+}

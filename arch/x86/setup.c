@@ -1,0 +1,181 @@
+/*
+ * arch_start: from boot.S's first C call to kernel_start. Installs the
+ * hypercall page, copies what the kernel needs out of hvm_start_info (before
+ * anything can overwrite it), sets up the IDT/TSS and refines the page
+ * tables. Also the small x86 services of <uk/arch.h>.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <uk/arch.h>
+#include <uk/hypercall.h>
+#include <uk/mm.h>
+#include <xen/arch-x86/hvm/start_info.h>
+#include <xen/memory.h>
+#include <xen/sched.h>
+
+#include "x86_private.h"
+
+static struct hvm_memmap_table_entry memmap[BOOT_MEMMAP_MAX];
+static char cmdline[BOOT_CMDLINE_MAX];
+static struct boot_info boot_info;
+
+void arch_debug_write(const char *buf, size_t len)
+{
+    /* outsb moves the whole buffer in one instruction: one exit per byte still, but no loop here. */
+    __asm__ volatile("rep outsb" : "+S"(buf), "+c"(len) : "d"(0xe9) : "memory");
+}
+
+static void early_print(const char *s)
+{
+    arch_debug_write(s, strlen(s));
+}
+
+void arch_irq_disable(void)
+{
+    __asm__ volatile("cli" ::: "memory");
+}
+
+void arch_irq_enable(void)
+{
+    __asm__ volatile("sti" ::: "memory");
+}
+
+bool arch_irq_enabled(void)
+{
+    uint64_t flags;
+
+    __asm__ volatile("pushf; pop %0" : "=r"(flags));
+    return flags & (1 << 9);
+}
+
+void arch_halt_forever(void)
+{
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+uint64_t arch_cycles(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+extern uint64_t boot_tsc;
+
+uint64_t arch_boot_cycles(void)
+{
+    return boot_tsc;
+}
+
+uintptr_t arch_frame_address(void)
+{
+    return (uintptr_t)__builtin_frame_address(0);
+}
+
+/* A frame pointer worth following: aligned, mapped, and not a guard page. */
+static bool frame_ok(uintptr_t fp)
+{
+    if (!fp || (fp & 7))
+        return false;
+    return arch_virt_to_phys(fp) >= 0 && arch_virt_to_phys(fp + 8) >= 0;
+}
+
+void arch_backtrace(uintptr_t fp, backtrace_fn fn, void *ctx, int max)
+{
+    for (int i = 0; i < max && frame_ok(fp); i++) {
+        uintptr_t next = ((uintptr_t *)fp)[0];
+        uintptr_t ret = ((uintptr_t *)fp)[1];
+
+        if (!ret)
+            break;
+        fn(ret, ctx);
+        /* Stacks grow down: a caller's frame is always above. */
+        if (next <= fp)
+            break;
+        fp = next;
+    }
+}
+
+static void copy_memmap(const struct hvm_start_info *si)
+{
+    unsigned int n = 0;
+
+    if (si->version >= 1 && si->memmap_entries) {
+        n = si->memmap_entries;
+        if (n > BOOT_MEMMAP_MAX) {
+            n = BOOT_MEMMAP_MAX;
+            boot_info.memmap_truncated = true;
+        }
+        memcpy(memmap, (void *)(uintptr_t)si->memmap_paddr, n * sizeof(memmap[0]));
+    } else {
+        /*
+         * Version 0 (older Xen) has no map in start_info: ask for the e820.
+         * Xen's public headers do not describe its entries; they are the
+         * BIOS e820 layout, packed: u64 addr, u64 size, u32 type.
+         */
+        static uint8_t e820[BOOT_MEMMAP_MAX * 20];
+        struct xen_memory_map mm = {.nr_entries = BOOT_MEMMAP_MAX};
+        long rc;
+
+        set_xen_guest_handle(mm.buffer, e820);
+        rc = hypercall_memory_op(XENMEM_memory_map, &mm);
+        if (rc < 0) {
+            char msg[64];
+
+            snprintf(msg, sizeof(msg), "XENMEM_memory_map failed: %ld\n", rc);
+            early_print(msg);
+            xen_shutdown(SHUTDOWN_crash);
+        }
+        n = mm.nr_entries < BOOT_MEMMAP_MAX ? mm.nr_entries : BOOT_MEMMAP_MAX;
+        for (unsigned int i = 0; i < n; i++) {
+            memcpy(&memmap[i].addr, e820 + i * 20, 8);
+            memcpy(&memmap[i].size, e820 + i * 20 + 8, 8);
+            memcpy(&memmap[i].type, e820 + i * 20 + 16, 4);
+        }
+    }
+    boot_info.memmap = memmap;
+    boot_info.nr_memmap = n;
+}
+
+static void copy_cmdline(const struct hvm_start_info *si)
+{
+    const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
+    size_t n = 0;
+
+    if (si->cmdline_paddr) {
+        while (src[n] && n < sizeof(cmdline) - 1) {
+            cmdline[n] = src[n];
+            n++;
+        }
+        boot_info.cmdline_truncated = src[n] != 0;
+    }
+    cmdline[n] = 0;
+    boot_info.cmdline = cmdline;
+}
+
+void arch_start(uint32_t start_info_paddr)
+{
+    const struct hvm_start_info *si = (void *)(uintptr_t)start_info_paddr;
+    int rc;
+
+    rc = hypercall_init();
+    if (rc) {
+        early_print("\nFATAL: no Xen hypercall interface (not a Xen guest?)\n");
+        arch_halt_forever();
+    }
+    if (si->magic != XEN_HVM_START_MAGIC_VALUE) {
+        early_print("\nFATAL: bad hvm_start_info magic: not booted as PVH?\n");
+        xen_shutdown(SHUTDOWN_crash);
+    }
+    copy_memmap(si);
+    copy_cmdline(si);
+    boot_info.image_start = (uintptr_t)_image_start;
+    boot_info.image_end = PAGE_ALIGN_UP((uintptr_t)_image_end);
+
+    traps_init();
+    paging_init();
+    kernel_start(&boot_info);
+}

@@ -1,0 +1,94 @@
+/*
+ * What the rest of the runtime may ask of the architecture layer. Only
+ * arch/ knows x86; everything above speaks through this header and
+ * <uk/hypercall.h>.
+ */
+#ifndef UK_ARCH_H
+#define UK_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the boot path hands to the kernel, copied out of hvm_start_info. */
+#define BOOT_CMDLINE_MAX 1024
+#define BOOT_MEMMAP_MAX  64
+
+struct hvm_memmap_table_entry;
+
+struct boot_info {
+    const struct hvm_memmap_table_entry *memmap;
+    unsigned int nr_memmap;
+    bool memmap_truncated;
+    const char *cmdline;
+    bool cmdline_truncated;
+    uint64_t image_start, image_end; /* physical, page aligned */
+};
+
+/* Raw bytes to the debug port (0xE9): works before anything is set up. */
+void arch_debug_write(const char *buf, size_t len);
+
+/* Interrupts. */
+void arch_irq_disable(void);
+void arch_irq_enable(void);
+bool arch_irq_enabled(void);
+__attribute__((noreturn)) void arch_halt_forever(void);
+
+/* Time-stamp counter, for early timing before the pvclock exists. */
+uint64_t arch_cycles(void);
+/* The TSC at the first instruction of the guest. */
+uint64_t arch_boot_cycles(void);
+/* TSC frequency in kHz as Xen reports it, or 0 if unknown. */
+uint64_t arch_tsc_khz(void);
+
+/*
+ * Mapping. Addresses below 4 GiB are identity-mapped at boot; these map and
+ * unmap single 4 KiB pages anywhere else (or re-map inside the identity
+ * range, splitting a 2 MiB mapping). Page-table pages come from the page
+ * allocator. Return 0 or a negative errno.
+ */
+#define MAP_WRITE    0x1
+#define MAP_UNCACHED 0x2
+int arch_map_page(uintptr_t va, uint64_t pa, unsigned int flags);
+int arch_unmap_page(uintptr_t va);
+/* A range, with 2 MiB pages wherever va and pa are both aligned to them. */
+int arch_map_range(uintptr_t va, uint64_t pa, uint64_t size, unsigned int flags);
+/*
+ * Pages [start, end) that page-table pages may be taken from before the page
+ * allocator is up (for mapping RAM above 4 GiB).
+ */
+void arch_pt_pool_add(uintptr_t start, uintptr_t end);
+/* The physical address `va` maps to now, or -1 when it is not mapped. */
+int64_t arch_virt_to_phys(uintptr_t va);
+
+/*
+ * Make the page at `va` a guard page: unmapped, and a fault on it is
+ * reported as an overflow of the named stack.
+ */
+int arch_add_guard_page(uintptr_t va, const char *what);
+
+/* Walk frame pointers from `fp`; calls `fn` with each return address. */
+typedef void (*backtrace_fn)(uintptr_t pc, void *ctx);
+void arch_backtrace(uintptr_t fp, backtrace_fn fn, void *ctx, int max);
+uintptr_t arch_frame_address(void);
+
+/* A fatal CPU exception, decoded by arch/ for the kernel's crash report. */
+struct fault_info {
+    const char *name;     /* "page fault" */
+    const char *mnemonic; /* "#PF" */
+    unsigned int vector;
+    uint64_t error_code;
+    bool has_addr;        /* addr is the faulting data address */
+    uint64_t addr;
+    const char *guard;    /* addr lies in this guard page, or NULL */
+    uintptr_t pc, sp, fp;
+    const char *detail;   /* e.g. "write to a not-present page" */
+    const char *regs;     /* register dump: lines of text */
+};
+
+/* The kernel's side of the contract: arch/ calls these. */
+__attribute__((noreturn)) void kernel_fault(const struct fault_info *fi);
+/* Called by arch_start() once the CPU is set up. */
+__attribute__((noreturn)) void kernel_start(const struct boot_info *bi);
+
+#endif

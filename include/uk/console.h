@@ -1,0 +1,31 @@
+/*
+ * The console: the PV console ring served by xenconsoled (what `xl console`
+ * and the per-guest log show), with the debug port 0xE9 before the ring is
+ * up and, in emergencies, alongside it.
+ */
+#ifndef UK_CONSOLE_H
+#define UK_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Find the ring (HVM params). Returns 0 or a negative errno. */
+int console_init(void);
+
+/*
+ * Write all of `buf`. Blocks while the ring is full; if xenconsoled takes
+ * nothing for a long time the rest is dropped (once reported on 0xE9) so
+ * that a dead backend cannot hang the guest. Returns bytes accepted.
+ */
+size_t console_write(const char *buf, size_t len);
+
+/* Both to the ring and to 0xE9: crash reports must get out. */
+void console_write_emergency(const char *buf, size_t len);
+
+/* Wait (bounded) until xenconsoled has consumed everything written. */
+void console_flush(void);
+
+/* printf to the console; kernel messages. */
+__attribute__((format(printf, 1, 2))) void kprintf(const char *fmt, ...);
+
+#endif

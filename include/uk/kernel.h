@@ -1,0 +1,36 @@
+/*
+ * The kernel's life cycle: start, exit, crash. Crash reports (registers,
+ * symbolised backtrace, the running thread) go to the console and to the
+ * debug port, and the domain then shuts down as crashed so that `xl` sees it.
+ */
+#ifndef UK_KERNEL_H
+#define UK_KERNEL_H
+
+#include <stdint.h>
+
+/* The application's entry point. */
+int main(int argc, char **argv);
+
+/* Print `exit status N`, flush the console, and power off (0) or crash. */
+__attribute__((noreturn)) void kernel_exit(int status);
+
+/* A fatal error in the runtime or the app: report with a backtrace, crash. */
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+
+/* Print a symbolised backtrace of the caller's stack. */
+void backtrace_print(void);
+
+struct boot_info;
+/* What arch/ handed over at boot (memory map, command line). */
+const struct boot_info *kernel_boot_info(void);
+
+/* Print Xen's memory map and the usable RAM made from it. */
+void kernel_print_memmap(void);
+
+/* TSC cycles from the first instruction to main(). */
+uint64_t kernel_main_cycles(void);
+
+/* Name of the running thread, for crash reports. */
+const char *kernel_thread_name(void);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * Crash reports: CPU faults decoded by arch/ and panics from C, each with a
+ * symbolised backtrace and the running thread, written so that they get out
+ * even when the console ring is broken (0xE9 as well), ending in
+ * SHUTDOWN_crash.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <uk/arch.h>
+#include <uk/console.h>
+#include <uk/hypercall.h>
+#include <uk/kernel.h>
+#include <uk/ksyms.h>
+#include <xen/sched.h>
+
+#define BACKTRACE_MAX 32
+
+static void emit(const char *s)
+{
+    console_write_emergency(s, strlen(s));
+}
+
+static __attribute__((format(printf, 1, 2))) void emitf(const char *fmt, ...)
+{
+    char buf[192];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    emit(buf);
+}
+
+struct bt_state {
+    int n;
+};
+
+static void print_frame(uintptr_t pc, void *ctx)
+{
+    struct bt_state *st = ctx;
+    uintptr_t off = 0;
+    const char *name = ksym_lookup(pc, &off);
+
+    if (name)
+        emitf("  #%-2d %016lx %s+%#lx\n", st->n, (unsigned long)pc, name,
+              (unsigned long)off);
+    else
+        emitf("  #%-2d %016lx ?\n", st->n, (unsigned long)pc);
+    st->n++;
+}
+
+static void backtrace_from(uintptr_t pc, uintptr_t fp)
+{
+    struct bt_state st = {0};
+
+    emit("backtrace:\n");
+    if (pc)
+        print_frame(pc, &st);
+    arch_backtrace(fp, print_frame, &st, BACKTRACE_MAX);
+}
+
+void backtrace_print(void)
+{
+    backtrace_from(0, arch_frame_address());
+}
+
+static __attribute__((noreturn)) void crash_end(void)
+{
+    emit("*** domain crashed\n");
+    console_flush();
+    xen_shutdown(SHUTDOWN_crash);
+}
+
+void kernel_fault(const struct fault_info *fi)
+{
+    uintptr_t off = 0;
+    const char *fn = ksym_lookup(fi->pc, &off);
+
+    arch_irq_disable();
+    if (fi->guard)
+        emitf("\n*** FATAL: stack overflow of %s (%s at %016lx in its guard page)\n",
+              fi->guard, fi->mnemonic, (unsigned long)fi->addr);
+    else
+        emitf("\n*** FATAL: %s (%s) in %s+%#lx\n", fi->name, fi->mnemonic,
+              fn ? fn : "?", (unsigned long)off);
+    if (fi->has_addr)
+        emitf("  address %016lx%s%s\n", (unsigned long)fi->addr,
+              fi->detail ? ": " : "", fi->detail ? fi->detail : "");
+    emitf("  thread: %s\n", kernel_thread_name());
+    emit(fi->regs);
+    backtrace_from(fi->pc, fi->fp);
+    crash_end();
+}
+
+void panic(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+
+    arch_irq_disable();
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    emitf("\n*** PANIC: %s\n", buf);
+    emitf("  thread: %s\n", kernel_thread_name());
+    backtrace_print();
+    crash_end();
+}

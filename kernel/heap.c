@@ -1,0 +1,69 @@
+/*
+ * The heap behind newlib's malloc: sbrk over a virtual range of its own,
+ * backed page by page from the page allocator as it grows and given back as
+ * it shrinks. Physical pages need not be contiguous, so a fragmented page
+ * allocator does not limit malloc.
+ */
+#include <errno.h>
+#include <stdint.h>
+
+#include <uk/arch.h>
+#include <uk/heap.h>
+#include <uk/mm.h>
+
+/* Far from the identity map (which ends where RAM ends). */
+#define HEAP_BASE 0x0000100000000000ull
+#define HEAP_MAX  0x0000010000000000ull /* 1 TiB of address space */
+
+static uintptr_t brk = HEAP_BASE;   /* the current break */
+static uintptr_t mapped = HEAP_BASE; /* end of the mapped pages */
+
+uintptr_t heap_start(void)
+{
+    return HEAP_BASE;
+}
+
+uint64_t heap_size(void)
+{
+    return brk - HEAP_BASE;
+}
+
+static void shrink_to(uintptr_t end)
+{
+    while (mapped > end) {
+        mapped -= PAGE_SIZE;
+        int64_t pa = arch_virt_to_phys(mapped);
+
+        arch_unmap_page(mapped);
+        if (pa >= 0)
+            page_free((void *)(uintptr_t)pa);
+    }
+}
+
+void *heap_sbrk(intptr_t incr)
+{
+    uintptr_t old = brk, want = brk + incr;
+
+    if (incr < 0 ? want < HEAP_BASE || want > brk
+                 : want > HEAP_BASE + HEAP_MAX || want < brk) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    while (mapped < want) {
+        void *page = page_alloc();
+
+        if (!page || arch_map_page(mapped, (uintptr_t)page, MAP_WRITE)) {
+            if (page)
+                page_free(page);
+            /* Give back what this call took: the break is unchanged. */
+            shrink_to(PAGE_ALIGN_UP(old));
+            errno = ENOMEM;
+            return (void *)-1;
+        }
+        mapped += PAGE_SIZE;
+    }
+    brk = want;
+    if (incr < 0)
+        shrink_to(PAGE_ALIGN_UP(brk));
+    return (void *)old;
+}

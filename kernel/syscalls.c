@@ -1,0 +1,188 @@
+/*
+ * The system calls newlib expects (built with
+ * --disable-newlib-supplied-syscalls): console output on fd 1 and 2, the
+ * heap, exit, and clean errors for everything a unikernel does not have.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <sys/types.h>
+
+#include <uk/console.h>
+#include <uk/heap.h>
+#include <uk/kernel.h>
+
+#undef errno
+extern int errno;
+
+char *__env[1] = {0};
+char **environ = __env;
+
+int write(int fd, const void *buf, size_t len)
+{
+    if (fd != 1 && fd != 2) {
+        errno = EBADF;
+        return -1;
+    }
+    return (int)console_write(buf, len);
+}
+
+int read(int fd, void *buf, size_t len)
+{
+    (void)buf;
+    (void)len;
+    /* No console input yet: stdin is at end of file. */
+    if (fd == 0)
+        return 0;
+    errno = EBADF;
+    return -1;
+}
+
+void *sbrk(ptrdiff_t incr)
+{
+    return heap_sbrk(incr);
+}
+
+void _exit(int status)
+{
+    kernel_exit(status);
+}
+
+int close(int fd)
+{
+    if (fd >= 0 && fd <= 2)
+        return 0;
+    errno = EBADF;
+    return -1;
+}
+
+int fstat(int fd, struct stat *st)
+{
+    if (fd < 0 || fd > 2) {
+        errno = EBADF;
+        return -1;
+    }
+    *st = (struct stat){.st_mode = S_IFCHR};
+    return 0;
+}
+
+int isatty(int fd)
+{
+    if (fd >= 0 && fd <= 2)
+        return 1;
+    errno = EBADF;
+    return 0;
+}
+
+off_t lseek(int fd, off_t off, int whence)
+{
+    (void)off;
+    (void)whence;
+    errno = fd >= 0 && fd <= 2 ? ESPIPE : EBADF;
+    return -1;
+}
+
+int getpid(void)
+{
+    return 1;
+}
+
+int kill(int pid, int sig)
+{
+    if (pid != 1) {
+        errno = ESRCH;
+        return -1;
+    }
+    /* Only abort() and raise() get here: a signal with no handler is fatal. */
+    panic("killed by signal %d%s", sig, sig == SIGABRT ? " (abort)" : "");
+}
+
+static int unsupported(void)
+{
+    errno = ENOSYS;
+    return -1;
+}
+
+int open(const char *path, int flags, ...)
+{
+    (void)path;
+    (void)flags;
+    errno = ENOENT;
+    return -1;
+}
+
+int stat(const char *path, struct stat *st)
+{
+    (void)path;
+    (void)st;
+    errno = ENOENT;
+    return -1;
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+    (void)fd;
+    (void)cmd;
+    return unsupported();
+}
+
+int link(const char *old, const char *new)
+{
+    (void)old;
+    (void)new;
+    return unsupported();
+}
+
+int unlink(const char *path)
+{
+    (void)path;
+    return unsupported();
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+    (void)path;
+    (void)mode;
+    return unsupported();
+}
+
+int fork(void)
+{
+    errno = EAGAIN;
+    return -1;
+}
+
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+    (void)path;
+    (void)argv;
+    (void)envp;
+    return unsupported();
+}
+
+int wait(int *status)
+{
+    (void)status;
+    errno = ECHILD;
+    return -1;
+}
+
+int gettimeofday(struct timeval *tv, void *tz)
+{
+    (void)tz;
+    /* No clock until the time subsystem exists: the epoch, and say so. */
+    if (tv)
+        *tv = (struct timeval){0};
+    errno = ENOSYS;
+    return -1;
+}
+
+clock_t times(struct tms *t)
+{
+    (void)t;
+    errno = ENOSYS;
+    return (clock_t)-1;
+}

@@ -1,0 +1,46 @@
+# Building one app. An app's Makefile (apps/NAME/Makefile) sets
+#   APP  := NAME
+#   SRCS := main.c ...
+# and includes this file; `make` in the top directory builds every app.
+# The image is $(BUILD)/apps/NAME/NAME.elf.
+TOP ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
+include $(TOP)/mk/config.mk
+include $(TOP)/mk/newlib.mk
+include $(TOP)/mk/lib.mk
+
+.PHONY: app
+app: $(BUILD)/apps/$(APP)/$(APP).elf
+
+APP_DIR := $(TOP)/apps/$(APP)
+APP_OUT := $(BUILD)/apps/$(APP)
+APP_ELF := $(APP_OUT)/$(APP).elf
+APP_OBJS := $(patsubst %.c,$(APP_OUT)/%.o,$(SRCS)) $(APP_OUT)/appname.o
+LINK_SCRIPT := $(TOP)/arch/x86/link.ld
+LINK_LIBS := --start-group $(LIBUNIKERNEL) $(NEWLIB_SYSROOT)/lib/libc.a \
+	$(NEWLIB_SYSROOT)/lib/libm.a $(LIBGCC) --end-group
+LDFLAGS := -nostdlib -static -z noexecstack -z max-page-size=4096 --gc-sections -T $(LINK_SCRIPT)
+
+$(APP_OUT)/%.o: $(APP_DIR)/%.c $(NEWLIB_STAMP) | $(XEN_INC)/xen
+	$(Q)mkdir -p $(dir $@)
+	$(Q)echo "  CC      $<"
+	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
+
+# argv[0]: the app's name.
+$(APP_OUT)/appname.o: $(APP_DIR)/Makefile
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf 'const char uk_app_name[] = "%s";\n' $(APP) | \
+		$(TARGET_CC) $(TARGET_CFLAGS) -x c -c - -o $@
+
+# Two links: the second adds the symbol table made from the first, and the
+# check below proves that no function moved in between.
+$(APP_ELF): $(APP_OBJS) $(LIBUNIKERNEL) $(LINK_SCRIPT) $(TOP)/tools/gen-ksyms.sh
+	$(Q)echo "  LD      $@"
+	$(Q)$(TOP)/tools/gen-ksyms.sh < /dev/null | as -o $@.ksyms0.o
+	$(Q)ld $(LDFLAGS) -o $@.pass1 $(APP_OBJS) $@.ksyms0.o $(LINK_LIBS)
+	$(Q)nm -n $@.pass1 | $(TOP)/tools/gen-ksyms.sh | as -o $@.ksyms.o
+	$(Q)ld $(LDFLAGS) -o $@ $(APP_OBJS) $@.ksyms.o $(LINK_LIBS)
+	$(Q)nm -n $@.pass1 | grep ' [tT] ' > $@.syms1; nm -n $@ | grep ' [tT] ' > $@.syms2; \
+		cmp -s $@.syms1 $@.syms2 || { echo "ksyms: functions moved between links"; rm -f $@; exit 1; }
+	$(Q)rm -f $@.pass1 $@.ksyms0.o $@.syms1 $@.syms2
+
+-include $(APP_OBJS:.o=.d)

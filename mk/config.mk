@@ -1,0 +1,29 @@
+# Shared build settings for the guest (target) and the host tests.
+BUILD ?= $(TOP)/build
+Q ?= @
+
+# Xen's public headers, from libxen-dev: the ABI is never retyped by hand.
+XEN_INTERFACE_VERSION := 0x00040e00
+
+NEWLIB_PREFIX := $(BUILD)/newlib/install
+NEWLIB_SYSROOT := $(NEWLIB_PREFIX)/x86_64-elf
+
+TARGET_CC := gcc
+# The kernel runs in ring 0 with interrupts on the current stack: no red
+# zone; frame pointers kept so that crash reports can walk the stack.
+TARGET_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-ffunction-sections -fdata-sections \
+	-nostdinc -isystem $(NEWLIB_SYSROOT)/include \
+	-isystem $(shell $(TARGET_CC) -print-file-name=include) \
+	-I$(TOP)/include -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) \
+	-D_DEFAULT_SOURCE
+TARGET_ASFLAGS := -D__ASSEMBLY__ -I$(TOP)/include -I$(TOP)/arch/x86/include
+LIBGCC := $(shell $(TARGET_CC) -print-libgcc-file-name)
+
+HOST_CC := gcc
+HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-I$(TOP)/include -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) \
+	-D_DEFAULT_SOURCE

@@ -1,0 +1,16 @@
+# `make deps`: install what the build and the rig need, with apt. Idempotent
+# and quiet when everything is already there.
+DEPS_PKGS := gcc make binutils xz-utils qemu-system-x86 \
+	xen-hypervisor-4.17-amd64 xen-utils-4.17 libxen-dev newlib-source \
+	linux-image-amd64 busybox-static cpio clang libclang-rt-14-dev \
+	clang-format gzip
+
+deps:
+	$(Q)missing=$$(for p in $(DEPS_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing $$missing"; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -q >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing >/dev/null; \
+	fi

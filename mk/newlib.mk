@@ -1,0 +1,25 @@
+# newlib, built once from Debian's newlib-source into the build tree. See
+# docs/architecture.md for the flags and why they match the kernel's.
+NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
+NEWLIB_STAMP := $(NEWLIB_PREFIX)/.built
+NEWLIB_CC := gcc -ffreestanding -fno-stack-protector -mno-red-zone -fno-pic \
+	-fno-pie -O2 -g -fno-omit-frame-pointer
+
+newlib: $(NEWLIB_STAMP)
+
+$(NEWLIB_STAMP): mk/newlib.mk
+	$(Q)echo "  NEWLIB  building once into $(BUILD)/newlib (about a minute)"
+	$(Q)rm -rf $(BUILD)/newlib && mkdir -p $(BUILD)/newlib/obj
+	$(Q)tar -C $(BUILD)/newlib -xf $(NEWLIB_TARBALL)
+	$(Q)cd $(BUILD)/newlib/obj && ../newlib-salsa/configure \
+		--target=x86_64-elf --prefix=$(NEWLIB_PREFIX) --disable-multilib \
+		--disable-newlib-supplied-syscalls \
+		--enable-newlib-io-long-long --enable-newlib-io-c99-formats \
+		--disable-nls \
+		CC_FOR_TARGET="$(NEWLIB_CC)" AR_FOR_TARGET=ar AS_FOR_TARGET=as \
+		LD_FOR_TARGET=ld RANLIB_FOR_TARGET=ranlib NM_FOR_TARGET=nm \
+		OBJDUMP_FOR_TARGET=objdump > ../configure.log 2>&1
+	$(Q)cd $(BUILD)/newlib/obj && $(MAKE) -j$$(nproc) all-target-newlib > ../build.log 2>&1 \
+		&& $(MAKE) install-target-newlib > ../install.log 2>&1
+	$(Q)touch $@
+.PHONY: newlib
