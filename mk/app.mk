@@ -11,7 +11,7 @@ include $(TOP)/mk/lib.mk
 .PHONY: app
 app: $(BUILD)/apps/$(APP)/$(APP).elf
 
-APP_DIR := $(TOP)/apps/$(APP)
+APP_DIR := $(abspath $(dir $(firstword $(MAKEFILE_LIST))))
 APP_OUT := $(BUILD)/apps/$(APP)
 APP_ELF := $(APP_OUT)/$(APP).elf
 APP_OBJS := $(patsubst %.c,$(APP_OUT)/%.o,$(SRCS)) $(APP_OUT)/appname.o

@@ -1,12 +1,14 @@
 # Every app under apps/: each apps/NAME/Makefile is run with this tree's
 # settings, so an app's own Makefile stays a few lines.
-APPS := $(notdir $(patsubst %/Makefile,%,$(wildcard apps/*/Makefile)))
+# Example apps live in apps/, the rig's test apps in tests/apps/.
+APP_MAKEFILES := $(wildcard apps/*/Makefile tests/apps/*/Makefile)
+APPS := $(notdir $(patsubst %/Makefile,%,$(APP_MAKEFILES)))
 APP_ELFS := $(foreach a,$(APPS),$(BUILD)/apps/$(a)/$(a).elf)
 
 apps: $(APP_ELFS)
 
 $(BUILD)/apps/%.elf: lib FORCE
-	$(Q)$(MAKE) --no-print-directory -f apps/$(firstword $(subst /, ,$*))/Makefile \
+	$(Q)$(MAKE) --no-print-directory -f $(filter %/$(firstword $(subst /, ,$*))/Makefile,$(APP_MAKEFILES)) \
 		TOP=$(TOP) BUILD=$(BUILD) Q=$(Q) app
 
 FORCE:

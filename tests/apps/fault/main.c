@@ -1,0 +1,48 @@
+/*
+ * fault: commits the fault named on the command line. Each must end in a
+ * crash report naming the faulting function and its caller, and a crashed
+ * domain. The functions are noinline so that they appear in the backtrace.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+__attribute__((noinline)) void fault_page_here(volatile int *p)
+{
+    *p = 42;
+}
+
+__attribute__((noinline)) int fault_divide_here(volatile int a, volatile int b)
+{
+    return a / b;
+}
+
+__attribute__((noinline)) void fault_invalid_opcode_here(void)
+{
+    __builtin_trap();
+}
+
+__attribute__((noinline)) void fault_abort_here(void)
+{
+    abort();
+}
+
+int main(int argc, char **argv)
+{
+    const char *what = argc > 1 ? argv[1] : "";
+
+    printf("fault: committing '%s'\n", what);
+    fflush(stdout);
+    if (strcmp(what, "null") == 0)
+        fault_page_here(NULL);
+    else if (strcmp(what, "unmapped") == 0)
+        fault_page_here((int *)0x7fff00000000ull);
+    else if (strcmp(what, "divide") == 0)
+        printf("%d\n", fault_divide_here(1, 0));
+    else if (strcmp(what, "ud2") == 0)
+        fault_invalid_opcode_here();
+    else if (strcmp(what, "abort") == 0)
+        fault_abort_here();
+    printf("fault: '%s' did not fault\n", what);
+    return 1;
+}

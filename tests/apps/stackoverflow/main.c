@@ -1,0 +1,23 @@
+/*
+ * stackoverflow: recurses until the boot stack's guard page is hit. The
+ * report must call it a stack overflow, not a random page fault.
+ */
+#include <stdio.h>
+
+__attribute__((noinline)) unsigned long recurse_deeply(unsigned long depth)
+{
+    volatile char frame[512];
+
+    frame[0] = (char)depth;
+    frame[sizeof(frame) - 1] = frame[0];
+    /* Not a tail call: the frame must stay live below the next one. */
+    return recurse_deeply(depth + 1) + frame[sizeof(frame) - 1];
+}
+
+int main(void)
+{
+    printf("stackoverflow: recursing\n");
+    printf("%lu\n", recurse_deeply(0));
+    printf("stackoverflow: survived, which is wrong\n");
+    return 1;
+}
