@@ -51,19 +51,27 @@ static void print_frame(uintptr_t pc, void *ctx)
     st->n++;
 }
 
-static void backtrace_from(uintptr_t pc, uintptr_t fp)
+static void backtrace_from(uintptr_t pc, uintptr_t sp, uintptr_t fp)
 {
     struct bt_state st = {0};
+    uintptr_t off;
 
     emit("backtrace:\n");
-    if (pc)
+    if (pc) {
         print_frame(pc, &st);
+        if (ksym_lookup(pc, &off)) {
+            uintptr_t caller = arch_unlinked_caller(pc - off, pc, sp);
+
+            if (caller)
+                print_frame(caller, &st);
+        }
+    }
     arch_backtrace(fp, print_frame, &st, BACKTRACE_MAX);
 }
 
 void backtrace_print(void)
 {
-    backtrace_from(0, arch_frame_address());
+    backtrace_from(0, 0, arch_frame_address());
 }
 
 static __attribute__((noreturn)) void crash_end(void)
@@ -90,7 +98,7 @@ void kernel_fault(const struct fault_info *fi)
               fi->detail ? ": " : "", fi->detail ? fi->detail : "");
     emitf("  thread: %s\n", kernel_thread_name());
     emit(fi->regs);
-    backtrace_from(fi->pc, fi->fp);
+    backtrace_from(fi->pc, fi->sp, fi->fp);
     crash_end();
 }
 

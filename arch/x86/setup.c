@@ -99,6 +99,33 @@ void arch_backtrace(uintptr_t fp, backtrace_fn fn, void *ctx, int max)
     }
 }
 
+/* Does the instruction before `ret` call `fn_start` directly (call rel32)? */
+static bool returns_from(uintptr_t ret, uintptr_t fn_start)
+{
+    int32_t rel;
+
+    if (ret < (uintptr_t)_image_start + 5 || ret >= (uintptr_t)_image_end)
+        return false;
+    if (*(const uint8_t *)(ret - 5) != 0xe8)
+        return false;
+    memcpy(&rel, (const void *)(ret - 4), 4);
+    return ret + (intptr_t)rel == fn_start;
+}
+
+uintptr_t arch_unlinked_caller(uintptr_t fn_start, uintptr_t pc, uintptr_t sp)
+{
+    /*
+     * Unlinked means the return address is still at the top of the stack
+     * (or just above a pushed %rbp). Accept it only if the instruction before
+     * it calls this very function, so that stale stack words never pass.
+     */
+    (void)pc;
+    for (uintptr_t slot = sp; slot <= sp + 8; slot += 8)
+        if (frame_ok(slot) && returns_from(*(uintptr_t *)slot, fn_start))
+            return *(uintptr_t *)slot;
+    return 0;
+}
+
 static void copy_memmap(const struct hvm_start_info *si)
 {
     unsigned int n = 0;

@@ -71,6 +71,13 @@ int arch_add_guard_page(uintptr_t va, const char *what);
 typedef void (*backtrace_fn)(uintptr_t pc, void *ctx);
 void arch_backtrace(uintptr_t fp, backtrace_fn fn, void *ctx, int max);
 uintptr_t arch_frame_address(void);
+/*
+ * A fault can hit a function before it has linked its frame (at its first
+ * instruction, or in a leaf the compiler built without one). Given the
+ * function's start, the faulting pc and sp, the caller's return address
+ * read from the stack, or 0 when the frame is already linked.
+ */
+uintptr_t arch_unlinked_caller(uintptr_t fn_start, uintptr_t pc, uintptr_t sp);
 
 /* A fatal CPU exception, decoded by arch/ for the kernel's crash report. */
 struct fault_info {

@@ -40,11 +40,13 @@ static int verify(int n, unsigned int round)
     return bad;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     uint64_t total = page_total_count() * PAGE_SIZE;
     int n1, n2, bad;
 
+    (void)argc;
+    (void)argv;
     kernel_print_memmap();
     printf("memory: %llu KiB managed, %llu KiB free before\n",
            (unsigned long long)(total >> 10),
