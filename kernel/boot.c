@@ -12,7 +12,9 @@
 #include <uk/console.h>
 #include <uk/hypercall.h>
 #include <uk/kernel.h>
+#include <uk/ksyms.h>
 #include <uk/mm.h>
+#include <uk/sched.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/sched.h>
 
@@ -27,11 +29,6 @@ static unsigned int nr_ranges;
 static char argbuf[BOOT_CMDLINE_MAX];
 static char *argv[ARGV_MAX];
 static uint64_t main_cycles;
-
-const char *kernel_thread_name(void)
-{
-    return "main (boot stack)";
-}
 
 static const char *memmap_type(uint32_t type)
 {
@@ -149,6 +146,22 @@ uint64_t kernel_main_cycles(void)
     return main_cycles;
 }
 
+extern const initcall_t __initcall_start[], __initcall_end[];
+
+static void run_initcalls(void)
+{
+    for (const initcall_t *c = __initcall_start; c < __initcall_end; c++) {
+        int rc = (*c)();
+
+        if (rc) {
+            uintptr_t off;
+            const char *name = ksym_lookup((uintptr_t)*c, &off);
+
+            panic("boot: %s failed: %d", name ? name : "an init call", rc);
+        }
+    }
+}
+
 void kernel_start(const struct boot_info *bi)
 {
     int rc, argc;
@@ -161,6 +174,8 @@ void kernel_start(const struct boot_info *bi)
         arch_debug_write(msg, sizeof(msg) - 1);
     }
     memory_init(bi);
+    sched_init();
+    run_initcalls();
     argc = build_argv(bi);
     main_cycles = arch_cycles() - arch_boot_cycles();
     exit(main(argc, argv));

@@ -1,7 +1,8 @@
 /*
  * The PV console: the output half of the xencons ring on the page Xen names
- * in HVM_PARAM_CONSOLE_PFN, notified through HVM_PARAM_CONSOLE_EVTCHN. Until
- * event channels exist the writer polls for space with SCHEDOP_yield.
+ * in HVM_PARAM_CONSOLE_PFN, notified through HVM_PARAM_CONSOLE_EVTCHN. When
+ * the ring is full a thread sleeps on the event channel (events/ installs
+ * the waiter); before that, or in an event handler, the writer polls.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -17,12 +18,14 @@
 #include <xen/hvm/params.h>
 #include <xen/io/console.h>
 
-/* How many yields without progress before the backend counts as gone. */
-#define STALL_LIMIT 200000
+/* How many polls, or waits, without progress before the backend counts as gone. */
+#define STALL_POLLS 200000
+#define STALL_WAITS 3
 
 static struct xencons_interface *ring;
 static evtchn_port_t port;
 static bool stalled;
+static int (*waiter)(void);
 
 int console_init(void)
 {
@@ -41,6 +44,17 @@ int console_init(void)
     return 0;
 }
 
+bool console_evtchn(uint32_t *out)
+{
+    *out = port;
+    return ring != NULL;
+}
+
+void console_set_waiter(int (*wait)(void))
+{
+    waiter = wait;
+}
+
 static void notify(void)
 {
     struct evtchn_send send = {.port = port};
@@ -49,12 +63,30 @@ static void notify(void)
     (void)hypercall_event_channel_op(EVTCHNOP_send, &send);
 }
 
-static void report_stall(void)
+static void report_stall(const char *why)
 {
-    static const char msg[] = "\n[console] xenconsoled takes no output: dropping it\n";
+    static const char msg[] = "\n[console] output dropped: ";
 
     stalled = true;
     arch_debug_write(msg, sizeof(msg) - 1);
+    arch_debug_write(why, __builtin_strlen(why));
+    arch_debug_write("\n", 1);
+}
+
+/*
+ * Wait for xenconsoled to take some output. Returns false once it has made
+ * no progress for too long: the caller then drops output.
+ */
+static bool wait_for_backend(unsigned int *idle)
+{
+    notify();
+    if (waiter && arch_irq_enabled()) {
+        if (waiter() == 0)
+            return true;
+        return ++*idle < STALL_WAITS;
+    }
+    xen_yield();
+    return ++*idle < STALL_POLLS;
 }
 
 size_t console_write(const char *buf, size_t len)
@@ -67,6 +99,8 @@ size_t console_write(const char *buf, size_t len)
         return len;
     }
     while (done < len && !stalled) {
+        /* Event handlers print too (thread dumps): one writer at a time. */
+        unsigned long flags = arch_irq_save();
         XENCONS_RING_IDX cons = READ_ONCE(ring->out_cons);
         XENCONS_RING_IDX prod = ring->out_prod;
         size_t space;
@@ -74,15 +108,14 @@ size_t console_write(const char *buf, size_t len)
         smp_rmb();
         space = sizeof(ring->out) - (prod - cons);
         if (space > sizeof(ring->out)) {
-            /* The backend wrote indices that cannot be: stop trusting them. */
-            report_stall();
+            arch_irq_restore(flags);
+            report_stall("xenconsoled's ring indices are impossible");
             break;
         }
         if (space == 0) {
-            notify();
-            xen_yield();
-            if (++idle > STALL_LIMIT)
-                report_stall();
+            arch_irq_restore(flags);
+            if (!wait_for_backend(&idle))
+                report_stall("xenconsoled takes nothing");
             continue;
         }
         idle = 0;
@@ -91,6 +124,7 @@ size_t console_write(const char *buf, size_t len)
         /* The bytes must be visible before the index that publishes them. */
         smp_wmb();
         WRITE_ONCE(ring->out_prod, prod);
+        arch_irq_restore(flags);
         notify();
     }
     return done;
@@ -99,8 +133,11 @@ size_t console_write(const char *buf, size_t len)
 void console_write_emergency(const char *buf, size_t len)
 {
     arch_debug_write(buf, len);
-    if (ring)
+    if (ring) {
+        /* Crash reports may come from anywhere: never sleep for them. */
+        waiter = NULL;
         console_write(buf, len);
+    }
 }
 
 void console_flush(void)
@@ -109,10 +146,9 @@ void console_flush(void)
 
     if (!ring)
         return;
-    while (!stalled && READ_ONCE(ring->out_cons) != ring->out_prod && idle++ < STALL_LIMIT) {
-        notify();
-        xen_yield();
-    }
+    while (!stalled && READ_ONCE(ring->out_cons) != ring->out_prod)
+        if (!wait_for_backend(&idle))
+            break;
 }
 
 void kprintf(const char *fmt, ...)

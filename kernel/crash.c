@@ -13,6 +13,7 @@
 #include <uk/hypercall.h>
 #include <uk/kernel.h>
 #include <uk/ksyms.h>
+#include <uk/sched.h>
 #include <xen/sched.h>
 
 #define BACKTRACE_MAX 32
@@ -85,11 +86,14 @@ void kernel_fault(const struct fault_info *fi)
 {
     uintptr_t off = 0;
     const char *fn = ksym_lookup(fi->pc, &off);
+    const char *guard = fi->guard;
 
     arch_irq_disable();
-    if (fi->guard)
+    if (!guard && fi->has_addr)
+        guard = sched_guard_owner((uintptr_t)fi->addr);
+    if (guard)
         emitf("\n*** FATAL: stack overflow of %s (%s at %016lx in its guard page)\n",
-              fi->guard, fi->mnemonic, (unsigned long)fi->addr);
+              guard, fi->mnemonic, (unsigned long)fi->addr);
     else
         emitf("\n*** FATAL: %s (%s) in %s+%#lx\n", fi->name, fi->mnemonic,
               fn ? fn : "?", (unsigned long)off);

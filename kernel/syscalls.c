@@ -2,13 +2,12 @@
  * The system calls newlib expects (built with
  * --disable-newlib-supplied-syscalls): console output on fd 1 and 2, the
  * heap, exit, and clean errors for everything a unikernel does not have.
+ * The clock calls live with the clocks, in events/libc_time.c.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include <sys/time.h>
-#include <sys/times.h>
 #include <sys/types.h>
 
 #include <uk/console.h>
@@ -168,21 +167,4 @@ int wait(int *status)
     (void)status;
     errno = ECHILD;
     return -1;
-}
-
-int gettimeofday(struct timeval *tv, void *tz)
-{
-    (void)tz;
-    /* No clock until the time subsystem exists: the epoch, and say so. */
-    if (tv)
-        *tv = (struct timeval){0};
-    errno = ENOSYS;
-    return -1;
-}
-
-clock_t times(struct tms *t)
-{
-    (void)t;
-    errno = ENOSYS;
-    return (clock_t)-1;
 }

@@ -18,7 +18,9 @@ APP_OBJS := $(patsubst %.c,$(APP_OUT)/%.o,$(SRCS)) $(APP_OUT)/appname.o
 LINK_SCRIPT := $(TOP)/arch/x86/link.ld
 LINK_LIBS := --start-group $(LIBUNIKERNEL) $(NEWLIB_SYSROOT)/lib/libc.a \
 	$(NEWLIB_SYSROOT)/lib/libm.a $(LIBGCC) --end-group
-LDFLAGS := -nostdlib -static -z noexecstack -z max-page-size=4096 --gc-sections -T $(LINK_SCRIPT)
+# Subsystems every image has, though the app may not call them itself.
+LINK_FORCE := -u events_init
+LDFLAGS := $(LINK_FORCE) -nostdlib -static -z noexecstack -z max-page-size=4096 --gc-sections -T $(LINK_SCRIPT)
 
 $(APP_OUT)/%.o: $(APP_DIR)/%.c $(NEWLIB_STAMP) | $(XEN_INC)/xen
 	$(Q)mkdir -p $(dir $@)

@@ -18,7 +18,7 @@ TARGET_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror \
 	-nostdinc -isystem $(NEWLIB_SYSROOT)/include \
 	-isystem $(shell $(TARGET_CC) -print-file-name=include) \
 	-I$(TOP)/include -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) \
-	-D_DEFAULT_SOURCE
+	-D_DEFAULT_SOURCE -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L
 TARGET_ASFLAGS := -D__ASSEMBLY__ -I$(TOP)/include -I$(TOP)/arch/x86/include
 LIBGCC := $(shell $(TARGET_CC) -print-libgcc-file-name)
 

@@ -236,7 +236,7 @@ void paging_init(void)
     /* Page 0 unmapped: a NULL dereference faults instead of reading RAM. */
     err = arch_unmap_page(0);
     if (!err)
-        err = arch_add_guard_page((uintptr_t)boot_stack_guard, "the boot stack");
+        err = arch_add_guard_page((uintptr_t)boot_stack_guard, "main (the boot stack)");
     /* The local APIC is a device: uncached. */
     if (!err)
         err = arch_map_page(LAPIC_BASE, LAPIC_BASE, MAP_WRITE | MAP_UNCACHED);

@@ -81,6 +81,11 @@ static void idt_set(unsigned int vec, uint64_t handler, unsigned int ist)
     };
 }
 
+void traps_set_gate(unsigned int vector, uintptr_t handler)
+{
+    idt_set(vector, handler, 0);
+}
+
 void traps_init(void)
 {
     uint64_t base = (uintptr_t)&tss, limit = sizeof(tss) - 1;

@@ -51,6 +51,8 @@ static inline void outb(uint16_t port, uint8_t v)
 
 int hypercall_init(void);
 void traps_init(void);
+/* An interrupt gate on the current stack (no IST): for returning handlers. */
+void traps_set_gate(unsigned int vector, uintptr_t handler);
 void paging_init(void);
 /* Is `va` a guard page? Returns its description, or NULL. */
 const char *paging_guard_name(uintptr_t va);

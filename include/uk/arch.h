@@ -33,6 +33,31 @@ void arch_irq_disable(void);
 void arch_irq_enable(void);
 bool arch_irq_enabled(void);
 __attribute__((noreturn)) void arch_halt_forever(void);
+/* Disable interrupts, returning the previous state for arch_irq_restore. */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
+/*
+ * With interrupts off: enable them and wait for the next one, atomically
+ * (an interrupt already pending ends the wait at once), then disable them.
+ */
+void arch_idle(void);
+
+/*
+ * The event upcall: enable the local APIC and route the vector Xen will
+ * raise to `handler` (run with interrupts off). Returns the vector number,
+ * for HVMOP_set_evtchn_upcall_vector.
+ */
+unsigned int arch_upcall_init(void (*handler)(void));
+
+/* A thread's saved CPU context: the callee-saved registers on its stack. */
+struct arch_context {
+    uintptr_t sp;
+};
+/* Prepare `ctx` so that switching to it calls fn(arg) on the stack ending at stack_top. */
+void arch_context_init(struct arch_context *ctx, uintptr_t stack_top, void (*fn)(void *),
+                       void *arg);
+/* Save the caller's context in `from` and resume `to`. */
+void arch_context_switch(struct arch_context *from, struct arch_context *to);
 
 /* Time-stamp counter, for early timing before the pvclock exists. */
 uint64_t arch_cycles(void);

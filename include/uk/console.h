@@ -8,9 +8,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Find the ring (HVM params). Returns 0 or a negative errno. */
 int console_init(void);
+
+/* The ring's event channel in *port; false when there is no ring. */
+bool console_evtchn(uint32_t *port);
+/*
+ * Installed by events/: sleep until the backend signals (0) or a timeout
+ * (negative). Without it a full ring is polled.
+ */
+void console_set_waiter(int (*wait)(void));
 
 /*
  * Write all of `buf`. Blocks while the ring is full; if xenconsoled takes

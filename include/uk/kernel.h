@@ -8,6 +8,16 @@
 
 #include <stdint.h>
 
+/*
+ * Subsystems above the kernel start through init calls, so that the kernel
+ * needs no knowledge of them: INITCALL(fn) runs fn() at boot, before main,
+ * with the scheduler up; a negative result is a fatal boot error. The
+ * linker keeps them; the build forces in the subsystems every image has.
+ */
+typedef int (*initcall_t)(void);
+#define INITCALL(fn)                                                                       \
+    static const initcall_t initcall_##fn __attribute__((used, section(".initcall"))) = fn
+
 /* The application's entry point. */
 int main(int argc, char **argv);
 

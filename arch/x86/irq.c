@@ -1,0 +1,101 @@
+/*
+ * Interrupt-side services of <uk/arch.h>: the local APIC (which carries
+ * Xen's event upcall to a PVH guest), the upcall vector, idling, and
+ * creating and switching thread contexts.
+ */
+#include <string.h>
+
+#include <uk/arch.h>
+
+#include "x86_private.h"
+
+#define UPCALL_VECTOR 0xf3
+#define LAPIC_BASE    0xfee00000ul
+#define LAPIC_SVR     0xf0
+#define LAPIC_EOI     0xb0
+#define APIC_BASE_ENABLE (1 << 11)
+#define SVR_ENABLE       (1 << 8)
+
+extern char arch_upcall_entry[], arch_thread_entry[];
+extern void arch_switch(uintptr_t *save_sp, uintptr_t new_sp);
+
+static void (*upcall_handler)(void);
+
+static void lapic_write(unsigned int reg, uint32_t v)
+{
+    *(volatile uint32_t *)(LAPIC_BASE + reg) = v;
+}
+
+static uint32_t lapic_read(unsigned int reg)
+{
+    return *(volatile uint32_t *)(LAPIC_BASE + reg);
+}
+
+/* Called by upcall.S with interrupts off. */
+void arch_upcall_dispatch(void)
+{
+    upcall_handler();
+    lapic_write(LAPIC_EOI, 0);
+}
+
+unsigned int arch_upcall_init(void (*handler)(void))
+{
+    upcall_handler = handler;
+    /*
+     * Xen delivers the upcall through the virtual local APIC, which stays
+     * silent until it is enabled both globally (APIC_BASE MSR) and in
+     * software (spurious-vector register).
+     */
+    wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
+    lapic_write(LAPIC_SVR, lapic_read(LAPIC_SVR) | SVR_ENABLE | 0xff);
+    traps_set_gate(UPCALL_VECTOR, (uintptr_t)arch_upcall_entry);
+    return UPCALL_VECTOR;
+}
+
+unsigned long arch_irq_save(void)
+{
+    unsigned long flags;
+
+    __asm__ volatile("pushf; pop %0; cli" : "=r"(flags)::"memory");
+    return flags;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+    if (flags & (1 << 9))
+        __asm__ volatile("sti" ::: "memory");
+}
+
+void arch_idle(void)
+{
+    /*
+     * Called with interrupts off after finding nothing to do. sti takes
+     * effect only after the next instruction, so an upcall already pending
+     * wakes the hlt instead of slipping in between; Xen turns the hlt into
+     * a block of the vCPU until the next event (SCHEDOP_block, done for us
+     * with events re-enabled atomically).
+     */
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+void arch_context_init(struct arch_context *ctx, uintptr_t stack_top,
+                       void (*fn)(void *), void *arg)
+{
+    uint64_t *sp = (uint64_t *)(stack_top & ~15ul);
+
+    /* The frame arch_switch pops: control words, six registers, return. */
+    *--sp = (uintptr_t)arch_thread_entry;
+    *--sp = 0;                          /* rbp: ends the backtrace */
+    *--sp = 0;                          /* rbx */
+    *--sp = (uintptr_t)fn;              /* r12 */
+    *--sp = (uintptr_t)arg;             /* r13 */
+    *--sp = 0;                          /* r14 */
+    *--sp = 0;                          /* r15 */
+    *--sp = 0x1f80 | (0x37full << 32);  /* MXCSR and x87 control word at reset */
+    ctx->sp = (uintptr_t)sp;
+}
+
+void arch_context_switch(struct arch_context *from, struct arch_context *to)
+{
+    arch_switch(&from->sp, to->sp);
+}

@@ -1,0 +1,345 @@
+/*
+ * Event channels over Xen's 2-level ABI: the shared_info page, the upcall
+ * and its fair scan, the port table, and the binding operations.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/arch.h>
+#include <uk/compiler.h>
+#include <uk/console.h>
+#include <uk/events.h>
+#include <uk/hypercall.h>
+#include <uk/kernel.h>
+#include <uk/mm.h>
+#include <uk/sched.h>
+#include <uk/time.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+#include <xen/memory.h>
+
+#include "events_private.h"
+
+#define NR_PORTS      EVTCHN_2L_NR_CHANNELS
+#define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
+#define NR_WORDS      (NR_PORTS / BITS_PER_WORD)
+#define SLOTS_PER_CHUNK 64
+
+struct port_slot {
+    evtchn_handler_t handler;
+    void *ctx;
+    bool bound;
+    bool fired;      /* since the last evtchn_wait */
+    uint64_t count;
+    struct waitq waiters;
+};
+
+/* Slots are allocated a chunk at a time when first bound: most guests use a handful. */
+static struct port_slot *chunks[NR_PORTS / SLOTS_PER_CHUNK];
+
+/* Xen replaces the RAM behind this page with shared_info. */
+static uint8_t shared_info_page[4096] __attribute__((aligned(4096)));
+static struct shared_info *shared;
+
+static xen_ulong_t pending_sel; /* words the last scan did not finish */
+static unsigned int scan_word, scan_bit;
+static uint64_t nr_upcalls;
+
+struct shared_info *events_shared_info(void)
+{
+    return shared;
+}
+
+uint64_t events_upcall_count(void)
+{
+    return nr_upcalls;
+}
+
+static struct port_slot *slot_of(evtchn_port_t port)
+{
+    struct port_slot *c;
+
+    if (port >= NR_PORTS)
+        return NULL;
+    c = chunks[port / SLOTS_PER_CHUNK];
+    return c ? &c[port % SLOTS_PER_CHUNK] : NULL;
+}
+
+static struct port_slot *slot_alloc(evtchn_port_t port)
+{
+    struct port_slot **c = &chunks[port / SLOTS_PER_CHUNK];
+
+    if (!*c) {
+        *c = calloc(SLOTS_PER_CHUNK, sizeof(**c));
+        if (!*c)
+            return NULL;
+        for (int i = 0; i < SLOTS_PER_CHUNK; i++)
+            waitq_init(&(*c)[i].waiters);
+    }
+    return &(*c)[port % SLOTS_PER_CHUNK];
+}
+
+static void dispatch(evtchn_port_t port)
+{
+    struct port_slot *s = slot_of(port);
+
+    if (!s || !s->bound)
+        return; /* an event for a port we closed: drop it */
+    s->count++;
+    if (s->handler)
+        s->handler(port, s->ctx);
+    s->fired = true;
+    waitq_wake_all(&s->waiters);
+}
+
+/*
+ * One pass over what is pending, starting just after the port served last,
+ * each port at most once: under a storm on one port, every other pending
+ * port (the timer's included) is still served in each pass.
+ */
+static void upcall(void)
+{
+    struct vcpu_info *v = &shared->vcpu_info[0];
+    unsigned int w = scan_word, b = scan_bit, words_left = NR_WORDS + 1;
+
+    nr_upcalls++;
+    WRITE_ONCE(v->evtchn_upcall_pending, 0);
+    pending_sel |= __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+
+    while (pending_sel && words_left--) {
+        xen_ulong_t bits;
+
+        if (!(pending_sel & ((xen_ulong_t)1 << w))) {
+            w = (w + 1) % BITS_PER_WORD;
+            b = 0;
+            continue;
+        }
+        bits = READ_ONCE(shared->evtchn_pending[w]) & ~READ_ONCE(shared->evtchn_mask[w]);
+        bits &= ~(xen_ulong_t)0 << b;
+        if (!bits) {
+            /* Bits below b stay for the next pass through this word. */
+            if (!b)
+                pending_sel &= ~((xen_ulong_t)1 << w);
+            w = (w + 1) % BITS_PER_WORD;
+            b = 0;
+            continue;
+        }
+        while (bits) {
+            unsigned int bit = (unsigned int)__builtin_ctzl(bits);
+            xen_ulong_t m = (xen_ulong_t)1 << bit;
+
+            bits &= ~m;
+            /* Clear before dispatch: an event arriving during it is kept. */
+            __atomic_fetch_and(&shared->evtchn_pending[w], ~m, __ATOMIC_SEQ_CST);
+            dispatch(w * BITS_PER_WORD + bit);
+            scan_word = w;
+            scan_bit = bit + 1;
+        }
+        if (scan_bit >= BITS_PER_WORD) {
+            scan_word = (w + 1) % BITS_PER_WORD;
+            scan_bit = 0;
+        }
+        w = (w + 1) % BITS_PER_WORD;
+        b = 0;
+    }
+}
+
+void evtchn_mask(evtchn_port_t port)
+{
+    if (port < NR_PORTS)
+        __atomic_fetch_or(&shared->evtchn_mask[port / BITS_PER_WORD],
+                          (xen_ulong_t)1 << (port % BITS_PER_WORD), __ATOMIC_SEQ_CST);
+}
+
+int evtchn_unmask(evtchn_port_t port)
+{
+    struct evtchn_unmask op = {.port = port};
+
+    if (port >= NR_PORTS)
+        return -EINVAL;
+    /* Xen clears the mask and re-raises the upcall if the port is pending. */
+    return (int)hypercall_event_channel_op(EVTCHNOP_unmask, &op);
+}
+
+static int attach(evtchn_port_t port, evtchn_handler_t handler, void *ctx)
+{
+    unsigned long flags;
+    struct port_slot *s;
+
+    if (port >= NR_PORTS)
+        return -EINVAL;
+    s = slot_alloc(port);
+    if (!s)
+        return -ENOMEM;
+    flags = arch_irq_save();
+    s->handler = handler;
+    s->ctx = ctx;
+    s->fired = false;
+    s->count = 0;
+    s->bound = true;
+    arch_irq_restore(flags);
+    return evtchn_unmask(port);
+}
+
+static int close_port(evtchn_port_t port)
+{
+    struct evtchn_close op = {.port = port};
+
+    return (int)hypercall_event_channel_op(EVTCHNOP_close, &op);
+}
+
+/* Attach, and close the fresh port again if that fails: nothing leaks. */
+static int attach_new(evtchn_port_t port, evtchn_handler_t handler, void *ctx,
+                      evtchn_port_t *out)
+{
+    int rc = attach(port, handler, ctx);
+
+    if (rc) {
+        close_port(port);
+        return rc;
+    }
+    *out = port;
+    return 0;
+}
+
+int evtchn_bind_existing(evtchn_port_t port, evtchn_handler_t handler, void *ctx)
+{
+    return attach(port, handler, ctx);
+}
+
+int evtchn_bind_virq(uint32_t virq, evtchn_handler_t handler, void *ctx, evtchn_port_t *port)
+{
+    struct evtchn_bind_virq op = {.virq = virq, .vcpu = 0};
+    long rc = hypercall_event_channel_op(EVTCHNOP_bind_virq, &op);
+
+    if (rc)
+        return (int)rc;
+    return attach_new(op.port, handler, ctx, port);
+}
+
+int evtchn_alloc_unbound(domid_t remote, evtchn_handler_t handler, void *ctx,
+                         evtchn_port_t *port)
+{
+    struct evtchn_alloc_unbound op = {.dom = DOMID_SELF, .remote_dom = remote};
+    long rc = hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &op);
+
+    if (rc)
+        return (int)rc;
+    return attach_new(op.port, handler, ctx, port);
+}
+
+int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_handler_t handler,
+                            void *ctx, evtchn_port_t *port)
+{
+    struct evtchn_bind_interdomain op = {.remote_dom = remote, .remote_port = remote_port};
+    long rc = hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &op);
+
+    if (rc)
+        return (int)rc;
+    return attach_new(op.local_port, handler, ctx, port);
+}
+
+int evtchn_notify(evtchn_port_t port)
+{
+    struct evtchn_send op = {.port = port};
+
+    return (int)hypercall_event_channel_op(EVTCHNOP_send, &op);
+}
+
+int evtchn_close(evtchn_port_t port)
+{
+    struct port_slot *s = slot_of(port);
+    unsigned long flags;
+
+    if (!s || !s->bound)
+        return -EINVAL;
+    evtchn_mask(port);
+    flags = arch_irq_save();
+    s->bound = false;
+    s->handler = NULL;
+    waitq_wake_all(&s->waiters);
+    arch_irq_restore(flags);
+    return close_port(port);
+}
+
+uint64_t evtchn_count(evtchn_port_t port)
+{
+    struct port_slot *s = slot_of(port);
+
+    return s ? s->count : 0;
+}
+
+int evtchn_wait(evtchn_port_t port, uint64_t deadline)
+{
+    struct port_slot *s = slot_of(port);
+    unsigned long flags;
+    int rc = 0;
+
+    if (!s || !s->bound)
+        return -EINVAL;
+    flags = arch_irq_save();
+    while (!s->fired && s->bound && rc == 0) {
+        if (deadline)
+            rc = waitq_wait_until(&s->waiters, "event channel", deadline);
+        else
+            waitq_wait(&s->waiters, "event channel");
+    }
+    if (!s->bound)
+        rc = -EPIPE;
+    else if (s->fired)
+        rc = 0;
+    s->fired = false;
+    arch_irq_restore(flags);
+    return rc;
+}
+
+static void debug_virq(evtchn_port_t port, void *ctx)
+{
+    (void)port;
+    (void)ctx;
+    sched_dump();
+}
+
+int events_init(void)
+{
+    struct xen_add_to_physmap xatp = {
+        .domid = DOMID_SELF,
+        .space = XENMAPSPACE_shared_info,
+        .idx = 0,
+        .gpfn = (uintptr_t)shared_info_page >> PAGE_SHIFT,
+    };
+    struct xen_hvm_evtchn_upcall_vector uv = {.vcpu = 0};
+    evtchn_port_t port;
+    long rc;
+
+    rc = hypercall_memory_op(XENMEM_add_to_physmap, &xatp);
+    if (rc)
+        return (int)rc;
+    shared = (struct shared_info *)shared_info_page;
+    /* Every port masked until something binds it. */
+    for (unsigned int i = 0; i < NR_WORDS; i++)
+        shared->evtchn_mask[i] = ~(xen_ulong_t)0;
+
+    uv.vector = (uint8_t)arch_upcall_init(upcall);
+    rc = hypercall_hvm_op(HVMOP_set_evtchn_upcall_vector, &uv);
+    if (rc)
+        return (int)rc;
+    /* As Linux does once the per-vCPU vector is set: any non-zero value. */
+    rc = hvm_set_param(HVM_PARAM_CALLBACK_IRQ, 1);
+    if (rc)
+        return (int)rc;
+
+    rc = time_init();
+    if (rc)
+        return (int)rc;
+    rc = evtchn_bind_virq(VIRQ_DEBUG, debug_virq, NULL, &port);
+    if (rc)
+        return (int)rc;
+    rc = console_attach_events();
+    if (rc)
+        return (int)rc;
+    arch_irq_enable();
+    return 0;
+}
+INITCALL(events_init);

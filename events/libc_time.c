@@ -1,0 +1,90 @@
+/*
+ * The C library's clocks and sleeps over <uk/time.h>: clock_gettime,
+ * gettimeofday (and so time()), times (and so clock()), nanosleep, usleep,
+ * sleep.
+ */
+#include <errno.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uk/time.h>
+
+static void to_timespec(uint64_t ns, struct timespec *ts)
+{
+    ts->tv_sec = (time_t)(ns / NSEC_PER_SEC);
+    ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
+}
+
+int clock_gettime(clockid_t clock, struct timespec *ts)
+{
+    switch (clock) {
+    case CLOCK_MONOTONIC:
+        to_timespec(time_monotonic_ns(), ts);
+        return 0;
+    case CLOCK_REALTIME:
+        to_timespec(time_realtime_ns(), ts);
+        return 0;
+    default:
+        errno = EINVAL;
+        return -1;
+    }
+}
+
+int clock_getres(clockid_t clock, struct timespec *ts)
+{
+    if (clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (ts)
+        to_timespec(1, ts);
+    return 0;
+}
+
+int gettimeofday(struct timeval *tv, void *tz)
+{
+    uint64_t ns = time_realtime_ns();
+
+    (void)tz;
+    if (tv) {
+        tv->tv_sec = (time_t)(ns / NSEC_PER_SEC);
+        tv->tv_usec = (suseconds_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC);
+    }
+    return 0;
+}
+
+clock_t times(struct tms *t)
+{
+    /* One process that never waits on children: all time is its own. */
+    clock_t ticks = (clock_t)(time_monotonic_ns() / (NSEC_PER_SEC / CLOCKS_PER_SEC));
+
+    if (t)
+        *t = (struct tms){.tms_utime = ticks};
+    return ticks;
+}
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    if (!req || req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC) {
+        errno = EINVAL;
+        return -1;
+    }
+    sleep_ns((uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec);
+    if (rem)
+        *rem = (struct timespec){0};
+    return 0;
+}
+
+int usleep(useconds_t us)
+{
+    sleep_ns((uint64_t)us * NSEC_PER_USEC);
+    return 0;
+}
+
+unsigned int sleep(unsigned int s)
+{
+    sleep_ns((uint64_t)s * NSEC_PER_SEC);
+    return 0;
+}

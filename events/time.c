@@ -1,0 +1,210 @@
+/*
+ * The clocks (pvclock and Xen's wall clock) and the timers behind sleeps and
+ * timeouts: a heap of struct timer, with Xen's single-shot vCPU timer always
+ * set for the earliest deadline, and VIRQ_TIMER running what expired.
+ */
+#include <errno.h>
+
+#include <uk/arch.h>
+#include <uk/compiler.h>
+#include <uk/events.h>
+#include <uk/hypercall.h>
+#include <uk/kernel.h>
+#include <uk/time.h>
+#include <xen/vcpu.h>
+
+#include "events_private.h"
+#include "timer_heap.h"
+
+static struct timer_heap heap;
+static uint64_t last_now;
+static uint64_t nr_timer_interrupts;
+
+/*
+ * pvclock: system_time was exact at tsc_timestamp; scale the TSC cycles
+ * since then. Xen bumps `version` to odd while updating: retry until a
+ * stable, even version brackets the reads.
+ */
+static uint64_t pvclock_read(const struct vcpu_time_info *t)
+{
+    uint32_t version;
+    uint64_t ns;
+
+    do {
+        uint64_t delta;
+
+        version = READ_ONCE(t->version);
+        smp_rmb();
+        delta = arch_cycles() - t->tsc_timestamp;
+        if (t->tsc_shift < 0)
+            delta >>= -t->tsc_shift;
+        else
+            delta <<= t->tsc_shift;
+        ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+        smp_rmb();
+    } while ((version & 1) || version != READ_ONCE(t->version));
+    return ns;
+}
+
+uint64_t time_monotonic_ns(void)
+{
+    unsigned long flags = arch_irq_save();
+    uint64_t now = pvclock_read(&events_shared_info()->vcpu_info[0].time);
+
+    /* Xen's updates may step a few ns back: never show that. */
+    if (now < last_now)
+        now = last_now;
+    last_now = now;
+    arch_irq_restore(flags);
+    return now;
+}
+
+uint64_t time_realtime_ns(void)
+{
+    const struct shared_info *s = events_shared_info();
+    uint32_t version;
+    uint64_t sec, nsec;
+
+    do {
+        version = READ_ONCE(s->wc_version);
+        smp_rmb();
+        sec = ((uint64_t)s->wc_sec_hi << 32) | s->wc_sec;
+        nsec = s->wc_nsec;
+        smp_rmb();
+    } while ((version & 1) || version != READ_ONCE(s->wc_version));
+    return sec * NSEC_PER_SEC + nsec + time_monotonic_ns();
+}
+
+uint64_t time_timer_interrupts(void)
+{
+    return nr_timer_interrupts;
+}
+
+/* Point Xen's one-shot timer at the earliest deadline. Interrupts off. */
+static void program_xen_timer(void)
+{
+    struct timer *first = timer_heap_peek(&heap);
+    struct vcpu_set_singleshot_timer st = {.flags = 0};
+    long rc;
+
+    if (!first)
+        return;
+    /* Without VCPU_SSHOTTMR_future, a deadline already past fires at once. */
+    st.timeout_abs_ns = first->deadline;
+    rc = hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st);
+    if (rc)
+        panic("VCPUOP_set_singleshot_timer: %ld", rc);
+}
+
+static void timer_virq(evtchn_port_t port, void *ctx)
+{
+    uint64_t now = time_monotonic_ns();
+    struct timer *t;
+
+    (void)port;
+    (void)ctx;
+    nr_timer_interrupts++;
+    while ((t = timer_heap_peek(&heap)) != NULL && t->deadline <= now) {
+        timer_heap_remove(&heap, t);
+        t->fn(t, t->ctx);
+    }
+    program_xen_timer();
+}
+
+int timer_init(struct timer *t, timer_fn_t fn, void *ctx)
+{
+    unsigned long flags = arch_irq_save();
+    int rc = timer_heap_reserve(&heap);
+
+    arch_irq_restore(flags);
+    t->fn = fn;
+    t->ctx = ctx;
+    t->heap_index = TIMER_IDLE;
+    return rc;
+}
+
+void timer_destroy(struct timer *t)
+{
+    unsigned long flags = arch_irq_save();
+
+    timer_heap_remove(&heap, t);
+    timer_heap_unreserve(&heap);
+    arch_irq_restore(flags);
+}
+
+void timer_arm(struct timer *t, uint64_t deadline)
+{
+    unsigned long flags = arch_irq_save();
+
+    timer_heap_remove(&heap, t);
+    t->deadline = deadline;
+    timer_heap_insert(&heap, t);
+    if (timer_heap_peek(&heap) == t)
+        program_xen_timer();
+    arch_irq_restore(flags);
+}
+
+bool timer_cancel(struct timer *t)
+{
+    unsigned long flags = arch_irq_save();
+    bool armed = t->heap_index != TIMER_IDLE;
+
+    /* The Xen timer may stay set for it: an early interrupt finds nothing due. */
+    timer_heap_remove(&heap, t);
+    arch_irq_restore(flags);
+    return armed;
+}
+
+struct timed_wait {
+    struct waitq *wq;
+    struct waiter *w;
+};
+
+static void wait_timeout(struct timer *t, void *ctx)
+{
+    struct timed_wait *tw = ctx;
+
+    (void)t;
+    waiter_cancel(tw->wq, tw->w);
+}
+
+int waitq_wait_until(struct waitq *wq, const char *what, uint64_t deadline)
+{
+    struct waiter w;
+    struct timed_wait tw = {wq, &w};
+    struct timer t;
+
+    if (timer_init(&t, wait_timeout, &tw))
+        return -ENOMEM;
+    waiter_enqueue(wq, &w);
+    timer_arm(&t, deadline);
+    waiter_sleep(&w, what);
+    timer_destroy(&t);
+    return w.woken ? 0 : -ETIMEDOUT;
+}
+
+void sleep_until(uint64_t deadline)
+{
+    struct waitq wq;
+
+    waitq_init(&wq);
+    while (time_monotonic_ns() < deadline)
+        waitq_wait_until(&wq, "sleep", deadline);
+}
+
+void sleep_ns(uint64_t ns)
+{
+    sleep_until(time_monotonic_ns() + ns);
+}
+
+int time_init(void)
+{
+    evtchn_port_t port;
+    long rc;
+
+    /* No periodic tick: the one-shot timer is set only when something waits. */
+    rc = hypercall_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+    if (rc)
+        return (int)rc;
+    return evtchn_bind_virq(VIRQ_TIMER, timer_virq, NULL, &port);
+}

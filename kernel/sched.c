@@ -1,0 +1,471 @@
+/*
+ * The cooperative scheduler: threads, the run queue, wait queues and the
+ * synchronisation built on them. One vCPU, so mutual exclusion against
+ * other threads is free; against event handlers (which may wake threads)
+ * the queues are touched only with interrupts off.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/arch.h>
+#include <uk/console.h>
+#include <uk/kernel.h>
+#include <uk/mm.h>
+#include <uk/sched.h>
+
+#include "kernel_private.h"
+
+enum thread_state { THREAD_RUNNING, THREAD_RUNNABLE, THREAD_BLOCKED, THREAD_EXITED };
+
+static const char *const state_names[] = {"running", "runnable", "blocked", "exited"};
+
+struct thread {
+    struct arch_context ctx;
+    enum thread_state state;
+    const char *wait_what; /* what a blocked thread waits on */
+    struct list_node run_link;
+    struct list_node all_link;
+    unsigned long id;
+    char name[32];
+    void (*fn)(void *);
+    void *arg;
+    uintptr_t stack_base; /* lowest page: the guard; 0 for main */
+    unsigned int stack_order;
+    void *libc_state;
+    struct waitq joiners;
+    bool detached, joined;
+};
+
+static struct thread main_thread;
+static struct thread *current;
+static struct list_node run_queue = LIST_INIT(run_queue);
+static struct list_node all_threads = LIST_INIT(all_threads);
+static struct list_node zombies = LIST_INIT(zombies);
+static unsigned int nr_threads;
+static unsigned long next_id = 1;
+static uint64_t nr_switches;
+
+void sched_init(void)
+{
+    strcpy(main_thread.name, "main");
+    main_thread.state = THREAD_RUNNING;
+    main_thread.id = next_id++;
+    list_init(&main_thread.run_link);
+    waitq_init(&main_thread.joiners);
+    list_add_tail(&all_threads, &main_thread.all_link);
+    nr_threads = 1;
+    current = &main_thread;
+}
+
+struct thread *thread_self(void)
+{
+    return current;
+}
+
+const char *thread_name(const struct thread *t)
+{
+    return t ? t->name : "none";
+}
+
+const char *kernel_thread_name(void)
+{
+    return current ? current->name : "boot";
+}
+
+unsigned int sched_thread_count(void)
+{
+    return nr_threads;
+}
+
+uint64_t sched_switch_count(void)
+{
+    return nr_switches;
+}
+
+static void thread_free(struct thread *t)
+{
+    list_remove(&t->all_link);
+    nr_threads--;
+    /* Map the guard page again before the pages go back to the allocator. */
+    if (arch_map_page(t->stack_base, t->stack_base, MAP_WRITE))
+        panic("thread_free: cannot remap the guard page of %s", t->name);
+    page_free_order((void *)t->stack_base, t->stack_order);
+    libc_thread_state_free(t->libc_state);
+    free(t);
+}
+
+/* Free exited detached threads; never the one whose stack we are on. */
+static void reap_zombies(void)
+{
+    struct list_node *n;
+
+    while ((n = list_pop(&zombies)) != NULL)
+        thread_free(list_entry(n, struct thread, run_link));
+}
+
+/*
+ * Run the next runnable thread; with none, idle until an event handler
+ * makes one runnable. Called with interrupts off, after the caller has put
+ * `current` where it belongs (run queue, a wait queue, or nowhere).
+ */
+static void schedule(void)
+{
+    struct thread *prev = current, *next;
+    struct list_node *n;
+
+    while ((n = list_pop(&run_queue)) == NULL) {
+        if (prev->state == THREAD_RUNNING)
+            return;
+        arch_idle();
+    }
+    next = list_entry(n, struct thread, run_link);
+    if (next == prev) {
+        prev->state = THREAD_RUNNING;
+        return;
+    }
+    next->state = THREAD_RUNNING;
+    current = next;
+    nr_switches++;
+    libc_thread_state_switch(next->libc_state);
+    arch_context_switch(&prev->ctx, &next->ctx);
+    reap_zombies();
+}
+
+static void make_runnable(struct thread *t)
+{
+    if (t->state == THREAD_BLOCKED) {
+        t->state = THREAD_RUNNABLE;
+        list_add_tail(&run_queue, &t->run_link);
+    }
+}
+
+static void thread_start(void *arg)
+{
+    struct thread *t = arg;
+
+    reap_zombies();
+    arch_irq_enable();
+    t->fn(t->arg);
+    thread_exit();
+}
+
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg,
+                             size_t stack_size)
+{
+    struct thread *t = calloc(1, sizeof(*t));
+    uint64_t pages;
+    unsigned long flags;
+
+    if (!t)
+        goto nomem;
+    if (!stack_size)
+        stack_size = THREAD_STACK_DEFAULT;
+    pages = (stack_size + PAGE_SIZE - 1) / PAGE_SIZE + 1;
+    t->stack_order = page_order_for(pages);
+    t->stack_base = (uintptr_t)page_alloc_order(t->stack_order);
+    if (!t->stack_base)
+        goto nomem;
+    t->libc_state = libc_thread_state_new();
+    if (!t->libc_state || arch_unmap_page(t->stack_base)) {
+        page_free_order((void *)t->stack_base, t->stack_order);
+        libc_thread_state_free(t->libc_state);
+        goto nomem;
+    }
+    snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
+    t->fn = fn;
+    t->arg = arg;
+    t->id = next_id++;
+    waitq_init(&t->joiners);
+    arch_context_init(&t->ctx, t->stack_base + (PAGE_SIZE << t->stack_order), thread_start, t);
+
+    flags = arch_irq_save();
+    list_add_tail(&all_threads, &t->all_link);
+    nr_threads++;
+    t->state = THREAD_BLOCKED;
+    make_runnable(t);
+    arch_irq_restore(flags);
+    return t;
+
+nomem:
+    free(t);
+    errno = ENOMEM;
+    return NULL;
+}
+
+void thread_exit(void)
+{
+    struct thread *t = current;
+
+    if (t == &main_thread)
+        panic("thread_exit: main must return from main() instead");
+    arch_irq_disable();
+    t->state = THREAD_EXITED;
+    waitq_wake_all(&t->joiners);
+    if (t->detached)
+        list_add_tail(&zombies, &t->run_link);
+    schedule();
+    panic("thread_exit: an exited thread was resumed");
+}
+
+int thread_join(struct thread *t)
+{
+    if (!t || t == current || t == &main_thread || t->detached || t->joined)
+        return -EINVAL;
+    t->joined = true;
+    while (t->state != THREAD_EXITED)
+        waitq_wait(&t->joiners, "join");
+    thread_free(t);
+    return 0;
+}
+
+void thread_detach(struct thread *t)
+{
+    unsigned long flags;
+
+    if (!t || t == &main_thread || t->detached || t->joined)
+        return;
+    flags = arch_irq_save();
+    t->detached = true;
+    if (t->state == THREAD_EXITED && t != current)
+        list_add_tail(&zombies, &t->run_link);
+    arch_irq_restore(flags);
+    if (t != current)
+        reap_zombies();
+}
+
+void thread_yield(void)
+{
+    unsigned long flags = arch_irq_save();
+
+    if (!list_empty(&run_queue)) {
+        current->state = THREAD_RUNNABLE;
+        list_add_tail(&run_queue, &current->run_link);
+        schedule();
+    }
+    arch_irq_restore(flags);
+}
+
+/* Wait queues. */
+
+void waitq_init(struct waitq *wq)
+{
+    list_init(&wq->waiters);
+}
+
+bool waitq_empty(const struct waitq *wq)
+{
+    return list_empty(&wq->waiters);
+}
+
+void waiter_enqueue(struct waitq *wq, struct waiter *w)
+{
+    unsigned long flags = arch_irq_save();
+
+    w->thread = current;
+    w->queued = true;
+    w->woken = false;
+    list_add_tail(&wq->waiters, &w->link);
+    arch_irq_restore(flags);
+}
+
+void waiter_cancel(struct waitq *wq, struct waiter *w)
+{
+    unsigned long flags = arch_irq_save();
+
+    (void)wq;
+    if (w->queued) {
+        list_remove(&w->link);
+        w->queued = false;
+        make_runnable(w->thread);
+    }
+    arch_irq_restore(flags);
+}
+
+void waiter_sleep(struct waiter *w, const char *what)
+{
+    unsigned long flags = arch_irq_save();
+
+    while (w->queued) {
+        current->state = THREAD_BLOCKED;
+        current->wait_what = what;
+        schedule();
+    }
+    current->wait_what = NULL;
+    arch_irq_restore(flags);
+}
+
+void waitq_wait(struct waitq *wq, const char *what)
+{
+    struct waiter w;
+
+    waiter_enqueue(wq, &w);
+    waiter_sleep(&w, what);
+}
+
+bool waitq_wake_one(struct waitq *wq)
+{
+    unsigned long flags = arch_irq_save();
+    struct list_node *n = list_pop(&wq->waiters);
+
+    if (n) {
+        struct waiter *w = list_entry(n, struct waiter, link);
+
+        w->queued = false;
+        w->woken = true;
+        make_runnable(w->thread);
+    }
+    arch_irq_restore(flags);
+    return n != NULL;
+}
+
+unsigned int waitq_wake_all(struct waitq *wq)
+{
+    unsigned int n = 0;
+
+    while (waitq_wake_one(wq))
+        n++;
+    return n;
+}
+
+/* Mutexes hand ownership straight to the longest waiter: no barging. */
+
+void mutex_init(struct mutex *m)
+{
+    m->owner = NULL;
+    waitq_init(&m->waiters);
+}
+
+int mutex_trylock(struct mutex *m)
+{
+    if (m->owner)
+        return -EBUSY;
+    m->owner = current;
+    return 0;
+}
+
+int mutex_lock(struct mutex *m)
+{
+    if (m->owner == current)
+        return -EDEADLK;
+    if (!m->owner) {
+        m->owner = current;
+        return 0;
+    }
+    while (m->owner != current)
+        waitq_wait(&m->waiters, "mutex");
+    return 0;
+}
+
+int mutex_unlock(struct mutex *m)
+{
+    struct list_node *n;
+    unsigned long flags;
+
+    if (m->owner != current)
+        return -EPERM;
+    flags = arch_irq_save();
+    n = m->waiters.waiters.next;
+    m->owner = n != &m->waiters.waiters ? list_entry(n, struct waiter, link)->thread : NULL;
+    arch_irq_restore(flags);
+    if (m->owner)
+        waitq_wake_one(&m->waiters);
+    return 0;
+}
+
+void sem_init(struct semaphore *s, unsigned long count)
+{
+    s->count = count;
+    waitq_init(&s->waiters);
+}
+
+bool sem_trydown(struct semaphore *s)
+{
+    unsigned long flags = arch_irq_save();
+    bool ok = s->count > 0;
+
+    if (ok)
+        s->count--;
+    arch_irq_restore(flags);
+    return ok;
+}
+
+void sem_down(struct semaphore *s)
+{
+    while (!sem_trydown(s))
+        waitq_wait(&s->waiters, "semaphore");
+}
+
+void sem_up(struct semaphore *s)
+{
+    unsigned long flags = arch_irq_save();
+
+    s->count++;
+    waitq_wake_one(&s->waiters);
+    arch_irq_restore(flags);
+}
+
+void cond_init(struct condvar *c)
+{
+    waitq_init(&c->waiters);
+}
+
+int cond_wait(struct condvar *c, struct mutex *m)
+{
+    struct waiter w;
+    int rc;
+
+    /* Queued before the unlock, so a signal in between is not lost. */
+    waiter_enqueue(&c->waiters, &w);
+    rc = mutex_unlock(m);
+    if (rc) {
+        waiter_cancel(&c->waiters, &w);
+        return rc;
+    }
+    waiter_sleep(&w, "condvar");
+    return mutex_lock(m);
+}
+
+void cond_signal(struct condvar *c)
+{
+    waitq_wake_one(&c->waiters);
+}
+
+void cond_broadcast(struct condvar *c)
+{
+    waitq_wake_all(&c->waiters);
+}
+
+const char *sched_guard_owner(uintptr_t addr)
+{
+    struct list_node *n;
+
+    list_for_each(n, &all_threads)
+    {
+        struct thread *t = list_entry(n, struct thread, all_link);
+
+        if (t->stack_base && addr - t->stack_base < PAGE_SIZE)
+            return t->name;
+    }
+    return NULL;
+}
+
+void sched_dump(void)
+{
+    struct list_node *n;
+
+    kprintf("threads (%u, %llu switches):\n", nr_threads, (unsigned long long)nr_switches);
+    list_for_each(n, &all_threads)
+    {
+        struct thread *t = list_entry(n, struct thread, all_link);
+        uintptr_t top = t->stack_base + (PAGE_SIZE << t->stack_order);
+
+        kprintf("  %3lu %-16s %-8s%s%s", t->id, t->name, state_names[t->state],
+                t->wait_what ? " on " : "", t->wait_what ? t->wait_what : "");
+        if (t->stack_base && t != current)
+            kprintf(" stack %lu/%lu bytes", (unsigned long)(top - t->ctx.sp),
+                    (unsigned long)(top - t->stack_base - PAGE_SIZE));
+        kprintf("\n");
+    }
+}
