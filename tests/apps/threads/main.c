@@ -1,0 +1,247 @@
+/*
+ * threads: the scheduler in a real guest.
+ *  - 1,000 threads pass a token around a ring through wait queues; the
+ *    token must come back with exactly ROUNDS * 1000 hops;
+ *  - a busy thread that yields lets the others run;
+ *  - mutex, semaphore and condition variable hand-offs;
+ *  - errno is per thread;
+ *  - the thread dump names each thread and what it waits on;
+ *  - "overflow" on the command line: a thread overflows its stack and the
+ *    crash report must name that thread.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/sched.h>
+#include <uk/time.h>
+
+#define RING   1000
+#define ROUNDS 3
+
+struct ring_node {
+    struct waitq wq;
+    bool has_token;
+    unsigned long hops;
+};
+
+static struct ring_node nodes[RING];
+static unsigned long total_hops;
+static bool ring_done;
+
+static void ring_thread(void *arg)
+{
+    unsigned long i = (unsigned long)arg;
+    struct ring_node *me = &nodes[i], *next = &nodes[(i + 1) % RING];
+
+    for (;;) {
+        while (!me->has_token && !ring_done)
+            waitq_wait(&me->wq, "token");
+        if (ring_done)
+            return;
+        me->has_token = false;
+        me->hops++;
+        if (++total_hops == (unsigned long)RING * ROUNDS) {
+            ring_done = true;
+            for (int j = 0; j < RING; j++)
+                waitq_wake_all(&nodes[j].wq);
+            return;
+        }
+        next->has_token = true;
+        waitq_wake_one(&next->wq);
+    }
+}
+
+static int test_ring(void)
+{
+    static struct thread *threads[RING];
+    int ok = 1;
+
+    for (int i = 0; i < RING; i++) {
+        waitq_init(&nodes[i].wq);
+        threads[i] = thread_create("ring", ring_thread, (void *)(unsigned long)i, 8192);
+        if (!threads[i]) {
+            printf("threads: create %d failed: %s\n", i, strerror(errno));
+            return 0;
+        }
+    }
+    printf("threads: %u threads alive\n", sched_thread_count());
+    nodes[0].has_token = true;
+    waitq_wake_one(&nodes[0].wq);
+    for (int i = 0; i < RING; i++)
+        if (thread_join(threads[i]) != 0)
+            ok = 0;
+    for (int i = 0; i < RING; i++)
+        if (nodes[i].hops != ROUNDS)
+            ok = 0;
+    printf("threads: ring of %d, %lu hops, %u threads left: %s\n", RING, total_hops,
+           sched_thread_count(), ok && total_hops == RING * ROUNDS ? "ok" : "FAIL");
+    return ok && total_hops == RING * ROUNDS && sched_thread_count() == 1;
+}
+
+static volatile unsigned long busy_iterations, others_ran;
+static volatile bool busy_stop;
+
+static void busy_thread(void *arg)
+{
+    (void)arg;
+    while (!busy_stop) {
+        busy_iterations++;
+        thread_yield();
+    }
+}
+
+static void polite_thread(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 100; i++) {
+        others_ran++;
+        thread_yield();
+    }
+}
+
+static int test_yield(void)
+{
+    struct thread *b = thread_create("busy", busy_thread, NULL, 0);
+    struct thread *p1 = thread_create("polite1", polite_thread, NULL, 0);
+    struct thread *p2 = thread_create("polite2", polite_thread, NULL, 0);
+    int ok;
+
+    thread_join(p1);
+    thread_join(p2);
+    busy_stop = true;
+    thread_join(b);
+    ok = others_ran == 200 && busy_iterations >= 100;
+    printf("threads: yield: others ran %lu times beside a busy thread (%lu loops): %s\n",
+           others_ran, busy_iterations, ok ? "ok" : "FAIL");
+    return ok;
+}
+
+static struct mutex lock;
+static struct condvar cond;
+static struct semaphore sem;
+static int shared_counter, ready;
+
+static void locker(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 100; i++) {
+        mutex_lock(&lock);
+        int v = shared_counter;
+        thread_yield(); /* the others must wait for the lock, not race */
+        shared_counter = v + 1;
+        mutex_unlock(&lock);
+    }
+    sem_up(&sem);
+}
+
+static void waiter_thread(void *arg)
+{
+    (void)arg;
+    mutex_lock(&lock);
+    while (!ready)
+        cond_wait(&cond, &lock);
+    shared_counter += 1000;
+    mutex_unlock(&lock);
+}
+
+static int test_sync(void)
+{
+    struct thread *t[4], *w;
+    int ok;
+
+    mutex_init(&lock);
+    cond_init(&cond);
+    sem_init(&sem, 0);
+    for (int i = 0; i < 4; i++)
+        t[i] = thread_create("locker", locker, NULL, 0);
+    for (int i = 0; i < 4; i++)
+        sem_down(&sem);
+    for (int i = 0; i < 4; i++)
+        thread_join(t[i]);
+    ok = shared_counter == 400;
+    w = thread_create("condwaiter", waiter_thread, NULL, 0);
+    thread_yield();
+    mutex_lock(&lock);
+    ready = 1;
+    cond_signal(&cond);
+    mutex_unlock(&lock);
+    thread_join(w);
+    ok = ok && shared_counter == 1400 && mutex_unlock(&lock) == -EPERM;
+    printf("threads: mutex/semaphore/condvar: counter %d: %s\n", shared_counter, ok ? "ok" : "FAIL");
+    return ok;
+}
+
+static int errno_seen;
+
+static void errno_thread(void *arg)
+{
+    (void)arg;
+    errno = 42;
+    thread_yield();
+    errno_seen = errno;
+}
+
+static int test_errno(void)
+{
+    struct thread *t = thread_create("errno", errno_thread, NULL, 0);
+    int ok;
+
+    errno = 7;
+    thread_yield();
+    ok = errno == 7;
+    thread_join(t);
+    ok = ok && errno_seen == 42 && errno == 7;
+    printf("threads: per-thread errno (7 here, 42 there): %s\n", ok ? "ok" : "FAIL");
+    return ok;
+}
+
+static struct waitq never;
+
+static void sleeper(void *arg)
+{
+    (void)arg;
+    waitq_wait(&never, "nothing at all");
+}
+
+__attribute__((noinline)) static unsigned long overflow_here(unsigned long depth)
+{
+    volatile char frame[256];
+
+    if (depth > (1ul << 40))
+        return 0;
+    frame[0] = (char)depth;
+    return overflow_here(depth + 1) + frame[0];
+}
+
+static void overflow_thread(void *arg)
+{
+    (void)arg;
+    printf("%lu\n", overflow_here(0));
+}
+
+int main(int argc, char **argv)
+{
+    int ok = 1;
+
+    if (argc > 1 && strcmp(argv[1], "overflow") == 0) {
+        struct thread *t = thread_create("overflower", overflow_thread, NULL, 8192);
+
+        thread_join(t);
+        printf("threads: the overflow was not caught: FAIL\n");
+        return 1;
+    }
+    ok &= test_ring();
+    ok &= test_yield();
+    ok &= test_sync();
+    ok &= test_errno();
+
+    waitq_init(&never);
+    struct thread *s = thread_create("dump-me", sleeper, NULL, 0);
+    thread_yield();
+    sched_dump();
+    thread_detach(s); /* stays blocked: the domain ends around it */
+    printf("threads: %s\n", ok ? "ok" : "FAIL");
+    return ok ? 0 : 1;
+}
