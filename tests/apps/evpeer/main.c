@@ -68,7 +68,7 @@ static int ping(evtchn_port_t port, uint64_t n)
 
     while (received < n && time_monotonic_ns() < deadline)
         sleep_ns(10 * NSEC_PER_MSEC);
-    printf("evpeer: answered %llu pings: %s\n", (unsigned long long)received,
+    printf("evpeer: answered %llu pings (port %u): %s\n", (unsigned long long)received, port,
            received == n ? "ok" : "FAIL");
     return received == n ? 0 : 1;
 }
