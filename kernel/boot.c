@@ -21,6 +21,9 @@
 #define MAX_RANGES 64
 #define ARGV_MAX   64
 
+/* The application's entry point. */
+int main(int argc, char **argv);
+
 /* Set by the app's build (mk/app.mk): its name is argv[0]. */
 extern const char uk_app_name[];
 

@@ -18,9 +18,6 @@ typedef int (*initcall_t)(void);
 #define INITCALL(fn)                                                                       \
     static const initcall_t initcall_##fn __attribute__((used, section(".initcall"))) = fn
 
-/* The application's entry point. */
-int main(int argc, char **argv);
-
 /* Print `exit status N`, flush the console, and power off (0) or crash. */
 __attribute__((noreturn)) void kernel_exit(int status);
 
