@@ -125,3 +125,5 @@ boot_pd:   .skip 4 * 4096
 boot_stack_guard: .skip 4096
 boot_stack: .skip BOOT_STACK_SIZE
 boot_stack_top:
+
+    .section .note.GNU-stack, "", @progbits

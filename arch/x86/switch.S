@@ -35,3 +35,5 @@ arch_thread_entry:
     mov %r13, %rdi
     call *%r12
     ud2                             /* fn must not return */
+
+    .section .note.GNU-stack, "", @progbits

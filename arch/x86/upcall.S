@@ -39,3 +39,5 @@ arch_upcall_entry:
     pop %rcx
     pop %rax
     iretq
+
+    .section .note.GNU-stack, "", @progbits
