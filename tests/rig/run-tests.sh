@@ -1,0 +1,160 @@
+#!/bin/bash
+# Run guest tests in one boot of Xen (inside QEMU) and judge them.
+#
+#   tests/rig/run-tests.sh [--show] [--quiet] CASE...
+#
+# A CASE is a name from tests/cases/ (NAME.test) or a path to a .test file.
+# All cases run one after another in one dom0. Prints `ok NAME` or
+# `FAIL NAME: why` (with the guest's console), then `N passed, N failed`;
+# exits non-zero if any failed. --show prints every guest's console.
+# Logs: build/rig/last-run.log (whole serial console), build/rig/results/.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-$top/build}
+rig=$build/rig
+show=0 quiet=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --show) show=1 ;;
+        --quiet) quiet=1 ;;
+        *) break ;;
+    esac
+    shift
+done
+[ $# -gt 0 ] || { echo "usage: $0 [--show] [--quiet] CASE..." >&2; exit 2; }
+
+"$top/tests/rig/mkdom0.sh" "$rig" || { echo "rig: cannot build dom0" >&2; exit 1; }
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/tests" "$stage/peers" "$rig/results"
+names=() total_timeout=0
+
+find_cfg() {
+    for d in "$top/apps/$1" "$top/tests/apps/$1"; do
+        [ -f "$d/$1.cfg" ] && { echo "$d/$1.cfg"; return; }
+    done
+}
+
+for c in "$@"; do
+    file=$c
+    [ -f "$file" ] || file=$top/tests/cases/$c.test
+    [ -f "$file" ] || { echo "rig: no test case $c" >&2; exit 2; }
+    name=$(basename "$file" .test)
+    (
+        APP= CMDLINE= MEMORY= XL= TIMEOUT=60 DOM0= PEERS=
+        . "$file"
+        [ -n "$APP" ] || { echo "rig: $name: no APP" >&2; exit 1; }
+        cfg=$(find_cfg "$APP")
+        elf=$build/apps/$APP/$APP.elf
+        [ -n "$cfg" ] && [ -f "$elf" ] || { echo "rig: $name: no $elf or $APP.cfg" >&2; exit 1; }
+        d=$stage/tests/$name
+        mkdir -p "$d"
+        cp "$elf" "$d/app.elf"
+        echo "TIMEOUT=$TIMEOUT" > "$d/case"
+        # The base config without the keys the rig or the test sets.
+        keys="name|kernel|on_poweroff|on_crash|on_reboot"
+        [ -n "$MEMORY" ] && keys="$keys|memory"
+        [ -n "$CMDLINE" ] && keys="$keys|cmdline|extra"
+        for k in $(printf '%s\n' "$XL" | sed -n 's/^[[:space:]]*\([a-z_]*\)[[:space:]]*=.*/\1/p'); do
+            keys="$keys|$k"
+        done
+        {
+            grep -Ev "^[[:space:]]*($keys)[[:space:]]*=" "$cfg"
+            echo "name = \"$name\""
+            echo "kernel = \"/tests/$name/app.elf\""
+            echo 'on_poweroff = "preserve"'
+            echo 'on_crash = "preserve"'
+            echo 'on_reboot = "preserve"'
+            [ -n "$MEMORY" ] && echo "memory = $MEMORY"
+            [ -n "$CMDLINE" ] && echo "cmdline = \"$CMDLINE\""
+            [ -n "$XL" ] && printf '%s\n' "$XL"
+        } > "$d/$name.cfg"
+        if [ -n "$DOM0" ]; then
+            printf '#!/bin/sh\n%s\n' "$DOM0" > "$d/dom0.sh"
+            chmod +x "$d/dom0.sh"
+        fi
+        for p in $PEERS; do
+            cp "$build/peers/$p" "$stage/peers/" || { echo "rig: $name: no peer $p" >&2; exit 1; }
+        done
+        echo "$TIMEOUT"
+    ) > "$stage/timeout" || exit 1
+    total_timeout=$((total_timeout + $(cat "$stage/timeout") + 15))
+    names+=("$name")
+done
+printf '%s\n' "${names[@]}" > "$stage/tests/order"
+
+(cd "$stage" && find tests peers | cpio -o -H newc --quiet) > "$stage/tests.cpio"
+cat "$rig/dom0.cpio.gz" "$stage/tests.cpio" > "$rig/initrd.img"
+
+serial=$rig/last-run.log
+rm -f "$serial"
+limit=$((total_timeout + 120))
+[ $quiet = 1 ] || echo "  RIG     booting Xen with ${#names[@]} test(s), at most ${limit}s"
+start=$(date +%s)
+timeout --kill-after=10 "$limit" qemu-system-x86_64 \
+    -machine q35 -cpu qemu64,+svm,+npt -m 1024 -smp 1 \
+    -display none -no-reboot -serial "file:$serial" -monitor none \
+    -kernel "$rig/xen" \
+    -append "dom0_mem=512M,max:512M console=com1 loglvl=all guest_loglvl=all noreboot" \
+    -initrd "$rig/vmlinuz console=hvc0 quiet,$rig/initrd.img" < /dev/null
+qemu_rc=$?
+elapsed=$(( $(date +%s) - start ))
+[ $quiet = 1 ] || echo "  RIG     QEMU exited ($qemu_rc) after ${elapsed}s; serial log: $serial"
+
+pass=0 fail=0
+# Per test: its console, its (dN) lines from Xen, and its dom0 script's output.
+for c in "$@"; do
+    file=$c
+    [ -f "$file" ] || file=$top/tests/cases/$c.test
+    name=$(basename "$file" .test)
+    SHUTDOWN=poweroff EXPECT= REJECT= DOM0=
+    . "$file"
+    out=$rig/results/$name.log
+    domid=$(sed -n "s/.*@@RIG start $name domid=\([0-9a-z]*\).*/\1/p" "$serial" | tail -n 1)
+    end=$(sed -n "s/.*@@RIG end $name shutdown=\([a-z-]*\).*/\1/p" "$serial" | tail -n 1)
+    {
+        sed -n "s/^.*@@LOG $name: //p; s/^.*@@OUT $name: /xl: /p" "$serial"
+        if [ -n "$domid" ] && [ "$domid" != none ]; then
+            sed -n "s/^.*(d$domid) /(d$domid) /p" "$serial"
+        fi
+        sed -n "s/^.*@@DOM0 $name: /dom0: /p" "$serial"
+    } > "$out"
+    why=""
+    if [ -z "$end" ]; then
+        why="did not finish (dom0 or QEMU stopped: see $serial)"
+    elif [ "$end" != "$SHUTDOWN" ]; then
+        why="shutdown was '$end', expected '$SHUTDOWN'"
+    fi
+    if [ -z "$why" ]; then
+        while IFS= read -r pat; do
+            [ -n "$pat" ] || continue
+            grep -Eq -- "$pat" "$out" || { why="missing: $pat"; break; }
+        done <<< "$EXPECT"
+    fi
+    if [ -z "$why" ]; then
+        while IFS= read -r pat; do
+            [ -n "$pat" ] || continue
+            if grep -Eq -- "$pat" "$out"; then why="unexpected: $(grep -Em1 -- "$pat" "$out")"; break; fi
+        done <<< "$REJECT"
+    fi
+    if [ -z "$why" ] && [ -n "$DOM0" ]; then
+        rc=$(sed -n "s/.*@@RIG dom0rc $name \([0-9a-z]*\).*/\1/p" "$serial" | tail -n 1)
+        [ "$rc" = 0 ] || why="dom0 script exited with '${rc:-nothing}'"
+    fi
+    times=$(sed -n "s/.*@@RIG times $name //p" "$serial" | tail -n 1)
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+        echo "ok   $name ${times:+($times)}"
+    else
+        fail=$((fail + 1))
+        echo "FAIL $name: $why"
+        tail -n 40 "$out" | sed 's/^/    | /'
+    fi
+    if [ $show = 1 ]; then
+        echo "---- console of $name (shutdown: ${end:-none}) ----"
+        cat "$out"
+    fi
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
