@@ -1,7 +1,6 @@
 /*
  * Interrupt-side services of <uk/arch.h>: the local APIC (which carries
- * Xen's event upcall to a PVH guest), the upcall vector, idling, and
- * creating and switching thread contexts.
+ * Xen's event upcall to a PVH guest), the upcall vector and idling.
  */
 #include <string.h>
 
@@ -16,8 +15,7 @@
 #define APIC_BASE_ENABLE (1 << 11)
 #define SVR_ENABLE       (1 << 8)
 
-extern char arch_upcall_entry[], arch_thread_entry[];
-extern void arch_switch(uintptr_t *save_sp, uintptr_t new_sp);
+extern char arch_upcall_entry[];
 
 static void (*upcall_handler)(void);
 
@@ -76,26 +74,4 @@ void arch_idle(void)
      * with events re-enabled atomically).
      */
     __asm__ volatile("sti; hlt; cli" ::: "memory");
-}
-
-void arch_context_init(struct arch_context *ctx, uintptr_t stack_top,
-                       void (*fn)(void *), void *arg)
-{
-    uint64_t *sp = (uint64_t *)(stack_top & ~15ul);
-
-    /* The frame arch_switch pops: control words, six registers, return. */
-    *--sp = (uintptr_t)arch_thread_entry;
-    *--sp = 0;                          /* rbp: ends the backtrace */
-    *--sp = 0;                          /* rbx */
-    *--sp = (uintptr_t)fn;              /* r12 */
-    *--sp = (uintptr_t)arg;             /* r13 */
-    *--sp = 0;                          /* r14 */
-    *--sp = 0;                          /* r15 */
-    *--sp = 0x1f80 | (0x37full << 32);  /* MXCSR and x87 control word at reset */
-    ctx->sp = (uintptr_t)sp;
-}
-
-void arch_context_switch(struct arch_context *from, struct arch_context *to)
-{
-    arch_switch(&from->sp, to->sp);
 }

@@ -47,8 +47,9 @@ uint64_t memmap_total(const struct mem_range *r, unsigned n);
  * runs of 2^order contiguous pages serve stacks and large buffers.
  *
  * page_alloc_init() keeps its metadata (one byte per page of the span the
- * ranges cover) in pages taken from the ranges themselves; the ranges must be
- * mapped and writable. Returns 0, or -EINVAL / -ENOMEM.
+ * ranges cover) in pages taken from the first range big enough; the ranges
+ * must be mapped and writable. Calling it again starts afresh (the host
+ * tests do). Returns 0, or -EINVAL (empty or unaligned ranges) / -ENOMEM.
  */
 #define PAGE_MAX_ORDER 18 /* 2^18 pages = 1 GiB, the largest run */
 
@@ -64,6 +65,12 @@ void page_free_order(void *pages, unsigned order);
 
 /* The smallest order whose run holds `npages` pages. */
 unsigned page_order_for(uint64_t npages);
+
+/*
+ * Frees refused so far: a double free, a wrong order, an address the
+ * allocator does not manage. The lists are never touched by such a call.
+ */
+uint64_t page_alloc_errors(void);
 
 /* Pages free now, and pages managed in all. */
 uint64_t page_free_count(void);

@@ -1,0 +1,28 @@
+# `make check`: host-side unit tests, under AddressSanitizer and UBSan. Each
+# test binary is tests/unit/test_NAME.c plus the runtime sources it tests;
+# add one with two lines:
+#   CHECK_TESTS += NAME
+#   CHECK_SRCS_NAME := kernel/foo.c
+CHECK_TESTS += cmdline memmap page_alloc timer_heap sched
+CHECK_SRCS_cmdline := kernel/cmdline.c
+CHECK_SRCS_memmap := kernel/memmap.c
+CHECK_SRCS_page_alloc := kernel/page_alloc.c
+CHECK_SRCS_timer_heap := events/timer_heap.c
+CHECK_SRCS_sched := kernel/sched.c kernel/page_alloc.c arch/x86/context.c arch/x86/switch.S
+
+CHECK_BIN := $(BUILD)/check
+CHECK_BINS := $(foreach t,$(CHECK_TESTS),$(CHECK_BIN)/test_$(t))
+CHECK_HOST_INC := -I$(BUILD)/check/include
+
+$(CHECK_BIN)/include/xen:
+	$(Q)mkdir -p $(dir $@) && ln -sfn /usr/include/xen $@
+
+define check_rule
+$(CHECK_BIN)/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c tests/unit/check.h $(CHECK_SRCS_$(1)) $(wildcard include/uk/*.h) | $(CHECK_BIN)/include/xen
+	$(Q)echo "  HOSTCC  $$@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CHECK_HOST_INC) -o $$@ tests/unit/test_$(1).c tests/unit/check_main.c $(CHECK_SRCS_$(1))
+endef
+$(foreach t,$(CHECK_TESTS),$(eval $(call check_rule,$(t))))
+
+check: $(CHECK_BINS)
+	$(Q)ASAN_OPTIONS=detect_leaks=0 tests/unit/run.sh $(CHECK_BINS)
