@@ -45,7 +45,7 @@ static void print_frame(uintptr_t pc, void *ctx)
     const char *name = ksym_lookup(pc, &off);
 
     if (name)
-        emitf("  #%-2d %016lx %s+%#lx\n", st->n, (unsigned long)pc, name,
+        emitf("  #%-2d %016lx %s+0x%lx\n", st->n, (unsigned long)pc, name,
               (unsigned long)off);
     else
         emitf("  #%-2d %016lx ?\n", st->n, (unsigned long)pc);
@@ -95,7 +95,7 @@ void kernel_fault(const struct fault_info *fi)
         emitf("\n*** FATAL: stack overflow of %s (%s at %016lx in its guard page)\n",
               guard, fi->mnemonic, (unsigned long)fi->addr);
     else
-        emitf("\n*** FATAL: %s (%s) in %s+%#lx\n", fi->name, fi->mnemonic,
+        emitf("\n*** FATAL: %s (%s) in %s+0x%lx\n", fi->name, fi->mnemonic,
               fn ? fn : "?", (unsigned long)off);
     if (fi->has_addr)
         emitf("  address %016lx%s%s\n", (unsigned long)fi->addr,

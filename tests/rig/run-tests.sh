@@ -85,7 +85,14 @@ done
 printf '%s\n' "${names[@]}" > "$stage/tests/order"
 
 (cd "$stage" && find tests peers | cpio -o -H newc --quiet) > "$stage/tests.cpio"
-cat "$rig/dom0.cpio.gz" "$stage/tests.cpio" > "$rig/initrd.img"
+# Linux takes concatenated archives, but an uncompressed one must start at a
+# 4-byte boundary: pad the compressed part with zeros (which it skips).
+{
+    cat "$rig/dom0.cpio.gz"
+    pad=$(( (4 - $(stat -c %s "$rig/dom0.cpio.gz") % 4) % 4 ))
+    head -c "$pad" /dev/zero
+    cat "$stage/tests.cpio"
+} > "$rig/initrd.img"
 
 serial=$rig/last-run.log
 rm -f "$serial"
@@ -100,6 +107,8 @@ timeout --kill-after=10 "$limit" qemu-system-x86_64 \
     -initrd "$rig/vmlinuz console=hvc0 quiet,$rig/initrd.img" < /dev/null
 qemu_rc=$?
 elapsed=$(( $(date +%s) - start ))
+# dom0's tty and Xen's serial driver each add a carriage return.
+[ -f "$serial" ] && tr -d '\r' < "$serial" > "$serial.tmp" && mv "$serial.tmp" "$serial"
 [ $quiet = 1 ] || echo "  RIG     QEMU exited ($qemu_rc) after ${elapsed}s; serial log: $serial"
 
 pass=0 fail=0
