@@ -26,3 +26,7 @@ run: deps
 	$(Q)RUN_APP=$(APP) tests/rig/run-tests.sh --show $(if $(wildcard tests/cases/$(APP).test),$(APP),tests/rig/run.test)
 
 .PHONY: peers
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory apps peers
+	$(Q)tests/bench/bench.sh

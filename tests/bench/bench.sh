@@ -1,0 +1,59 @@
+#!/bin/bash
+# `make bench`: print the benchmark figures. One Xen boot runs every guest
+# benchmark; host-side figures come from the same code built for the host.
+# Under nested emulation absolute guest times only indicate: compare cycles,
+# bytes and ratios.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-$top/build}
+out=$build/bench
+mkdir -p "$out"
+elf=$build/apps/hello/hello.elf
+
+echo "== image (apps/hello) =="
+read -r text data bss _ < <(size "$elf" | awk 'NR == 2')
+loaded=$(readelf -lW "$elf" | awk '$1 == "LOAD" { s += strtonum($5) } END { print s }')
+printf '%-34s %10s\n' "hello text bytes" "$text" "hello data bytes" "$data" \
+    "hello bss bytes" "$bss" "hello loaded (file) bytes" "$loaded" \
+    "hello ELF file bytes" "$(stat -c %s "$elf")"
+
+# Cases made here: hello at several memory sizes, the in-guest benchmark.
+for m in 1 2 3; do
+    printf 'APP=hello\nMEMORY=%s\nEXPECT=%s\n' "$m" "'^exit status 0'" > "$out/hello-mem$m.test"
+done
+printf 'APP=bench\nTIMEOUT=120\n' > "$out/bench.test"
+cp "$top/tests/cases/event-ping.test" "$out/event-ping.test"
+
+"$top/tests/rig/run-tests.sh" --quiet "$out/hello-mem1.test" "$out/hello-mem2.test" \
+    "$out/hello-mem3.test" "$top/tests/cases/hello.test" "$out/bench.test" \
+    "$out/event-ping.test" > "$out/rig.out" 2>&1
+serial=$build/rig/last-run.log
+
+echo "== memory =="
+least=none
+for m in 1 2 3; do
+    if grep -q "^ok   hello-mem$m" "$out/rig.out"; then least="$m MiB"; break; fi
+done
+printf '%-34s %10s\n' "least memory= hello boots in" "$least"
+
+echo "== boot (hello, dom0 clock, ms) =="
+times=$(sed -n 's/.*@@RIG times hello //p' "$serial" | tail -n 1)
+for k in create_ms first_output_ms run_ms; do
+    printf '%-34s %10s\n' "xl create -> $k" "$(echo "$times" | tr ' ' '\n' | sed -n "s/^$k=//p")"
+done
+
+echo "== guest (bench app) =="
+sed -n 's/^bench: \([a-z_0-9]*\) \([0-9.]*\) \(.*\)/\1 \2 \3/p' "$build/rig/results/bench.log" |
+    while read -r k v u; do printf '%-34s %10s %s\n' "$k" "$v" "$u"; done
+
+echo "== event channel round trip with dom0 (libxenevtchn peer) =="
+sed -n 's/^dom0: evtchn_peer: //p' "$build/rig/results/event-ping.log"
+
+echo "== host: cooperative switch (arch/x86/switch.S) =="
+gcc -O2 -o "$out/switch_host" "$top/tests/bench/switch_host.c" "$top/arch/x86/switch.S" &&
+    "$out/switch_host" | while read -r k v u; do printf '%-34s %10s %s\n' "$k" "$v" "$u"; done
+
+if ! grep -q "passed, 0 failed" "$out/rig.out"; then
+    echo "(some benchmark guests failed; see $out/rig.out)"
+    grep -E '^(ok|FAIL)' "$out/rig.out"
+fi
