@@ -10,6 +10,7 @@ include $(TOP)/mk/lib.mk
 
 .PHONY: app
 app: $(BUILD)/apps/$(APP)/$(APP).elf
+	@:
 
 APP_DIR := $(abspath $(dir $(firstword $(MAKEFILE_LIST))))
 APP_OUT := $(BUILD)/apps/$(APP)

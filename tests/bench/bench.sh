@@ -12,7 +12,8 @@ elf=$build/apps/hello/hello.elf
 
 echo "== image (apps/hello) =="
 read -r text data bss _ < <(size "$elf" | awk 'NR == 2')
-loaded=$(readelf -lW "$elf" | awk '$1 == "LOAD" { s += strtonum($5) } END { print s }')
+loaded=0
+for sz in $(readelf -lW "$elf" | awk '$1 == "LOAD" { print $5 }'); do loaded=$((loaded + sz)); done
 printf '%-34s %10s\n' "hello text bytes" "$text" "hello data bytes" "$data" \
     "hello bss bytes" "$bss" "hello loaded (file) bytes" "$loaded" \
     "hello ELF file bytes" "$(stat -c %s "$elf")"
