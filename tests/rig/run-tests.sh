@@ -36,6 +36,35 @@ find_cfg() {
     done
 }
 
+# make_guest DIR GUEST APP MEMORY CMDLINE: the image and xl config of one
+# guest. $XL (the case's extra lines) applies to every guest of the case.
+make_guest() {
+    local d=$1 g=$2 app=$3 mem=$4 cmd=$5 cfg elf keys k
+    cfg=$(find_cfg "$app")
+    elf=$build/apps/$app/$app.elf
+    [ -n "$app" ] && [ -n "$cfg" ] && [ -f "$elf" ] ||
+        { echo "rig: $g: no image or config for app '$app'" >&2; return 1; }
+    cp "$elf" "$d/$g.elf"
+    # The base config without the keys the rig or the test sets.
+    keys="name|kernel|on_poweroff|on_crash|on_reboot"
+    [ -n "$mem" ] && keys="$keys|memory"
+    [ -n "$cmd" ] && keys="$keys|cmdline|extra"
+    for k in $(printf '%s\n' "$XL" | sed -n 's/^[[:space:]]*\([a-z_]*\)[[:space:]]*=.*/\1/p'); do
+        keys="$keys|$k"
+    done
+    {
+        grep -Ev "^[[:space:]]*($keys)[[:space:]]*=" "$cfg"
+        echo "name = \"$g\""
+        echo "kernel = \"/tests/$(basename "$d")/$g.elf\""
+        echo 'on_poweroff = "preserve"'
+        echo 'on_crash = "preserve"'
+        echo 'on_reboot = "preserve"'
+        [ -n "$mem" ] && echo "memory = $mem"
+        [ -n "$cmd" ] && echo "cmdline = \"$cmd\""
+        if [ -n "$XL" ]; then printf '%s\n' "$XL"; fi
+    } > "$d/$g.cfg"
+}
+
 for c in "$@"; do
     file=$c
     [ -f "$file" ] || file=$top/tests/cases/$c.test
@@ -43,33 +72,19 @@ for c in "$@"; do
     name=$(basename "$file" .test)
     (
         APP= CMDLINE= MEMORY= XL= TIMEOUT=60 DOM0= PEERS=
+        for i in 2 3 4; do eval "GUEST${i}_APP= GUEST${i}_CMDLINE= GUEST${i}_MEMORY="; done
         . "$file"
-        [ -n "$APP" ] || { echo "rig: $name: no APP" >&2; exit 1; }
-        cfg=$(find_cfg "$APP")
-        elf=$build/apps/$APP/$APP.elf
-        [ -n "$cfg" ] && [ -f "$elf" ] || { echo "rig: $name: no $elf or $APP.cfg" >&2; exit 1; }
         d=$stage/tests/$name
         mkdir -p "$d"
-        cp "$elf" "$d/app.elf"
         echo "TIMEOUT=$TIMEOUT" > "$d/case"
-        # The base config without the keys the rig or the test sets.
-        keys="name|kernel|on_poweroff|on_crash|on_reboot"
-        [ -n "$MEMORY" ] && keys="$keys|memory"
-        [ -n "$CMDLINE" ] && keys="$keys|cmdline|extra"
-        for k in $(printf '%s\n' "$XL" | sed -n 's/^[[:space:]]*\([a-z_]*\)[[:space:]]*=.*/\1/p'); do
-            keys="$keys|$k"
+        make_guest "$d" "$name" "$APP" "$MEMORY" "$CMDLINE" || exit 1
+        echo "$name" > "$d/guests"
+        for i in 2 3 4; do
+            eval "a=\$GUEST${i}_APP m=\$GUEST${i}_MEMORY c=\$GUEST${i}_CMDLINE"
+            [ -n "$a" ] || continue
+            make_guest "$d" "$name-$i" "$a" "$m" "$c" || exit 1
+            echo "$name-$i" >> "$d/guests"
         done
-        {
-            grep -Ev "^[[:space:]]*($keys)[[:space:]]*=" "$cfg"
-            echo "name = \"$name\""
-            echo "kernel = \"/tests/$name/app.elf\""
-            echo 'on_poweroff = "preserve"'
-            echo 'on_crash = "preserve"'
-            echo 'on_reboot = "preserve"'
-            [ -n "$MEMORY" ] && echo "memory = $MEMORY"
-            [ -n "$CMDLINE" ] && echo "cmdline = \"$CMDLINE\""
-            [ -n "$XL" ] && printf '%s\n' "$XL"
-        } > "$d/$name.cfg"
         if [ -n "$DOM0" ]; then
             printf '#!/bin/sh\n%s\n' "$DOM0" > "$d/dom0.sh"
             chmod +x "$d/dom0.sh"
@@ -118,6 +133,7 @@ for c in "$@"; do
     [ -f "$file" ] || file=$top/tests/cases/$c.test
     name=$(basename "$file" .test)
     SHUTDOWN=poweroff EXPECT= REJECT= DOM0=
+    for i in 2 3 4; do eval "GUEST${i}_APP= GUEST${i}_SHUTDOWN="; done
     . "$file"
     out=$rig/results/$name.log
     domid=$(sed -n "s/.*@@RIG start $name domid=\([0-9a-z]*\).*/\1/p" "$serial" | tail -n 1)
@@ -127,6 +143,8 @@ for c in "$@"; do
         if [ -n "$domid" ] && [ "$domid" != none ]; then
             sed -n "s/^.*(d$domid) /(d$domid) /p" "$serial"
         fi
+        sed -n "s/.*@@RIG guest $name \([^ ]*\) domid=\([0-9]*\).*/\1 \2/p" "$serial" |
+            while read -r g d; do sed -n "s/^.*(d$d) /[$g] (d$d) /p" "$serial"; done
         sed -n "s/^.*@@DOM0 $name: /dom0: /p" "$serial"
     } > "$out"
     why=""
@@ -135,6 +153,12 @@ for c in "$@"; do
     elif [ "$end" != "$SHUTDOWN" ]; then
         why="shutdown was '$end', expected '$SHUTDOWN'"
     fi
+    for i in 2 3 4; do
+        eval "a=\$GUEST${i}_APP want=\${GUEST${i}_SHUTDOWN:-\$SHUTDOWN}"
+        [ -n "$a" ] && [ -z "$why" ] || continue
+        got=$(sed -n "s/.*@@RIG gend $name $name-$i shutdown=\([a-z-]*\).*/\1/p" "$serial" | tail -n 1)
+        [ "$got" = "$want" ] || why="guest $name-$i: shutdown was '${got:-none}', expected '$want'"
+    done
     if [ -z "$why" ]; then
         while IFS= read -r pat; do
             [ -n "$pat" ] || continue
