@@ -342,4 +342,4 @@ int events_init(void)
     arch_irq_enable();
     return 0;
 }
-INITCALL(events_init);
+INITCALL(events_init, 1);

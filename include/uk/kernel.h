@@ -10,13 +10,16 @@
 
 /*
  * Subsystems above the kernel start through init calls, so that the kernel
- * needs no knowledge of them: INITCALL(fn) runs fn() at boot, before main,
- * with the scheduler up; a negative result is a fatal boot error. The
- * linker keeps them; the build forces in the subsystems every image has.
+ * needs no knowledge of them: INITCALL(fn, level) runs fn() at boot, before
+ * main, with the scheduler up, lower levels first (1: events, 2: xenstore,
+ * 3: what builds on XenStore); a negative result is a fatal boot error. The
+ * linker keeps them; a subsystem is in the image when the app (or
+ * LINK_FORCE in mk/app.mk) uses it.
  */
 typedef int (*initcall_t)(void);
-#define INITCALL(fn)                                                                       \
-    static const initcall_t initcall_##fn __attribute__((used, section(".initcall"))) = fn
+#define INITCALL(fn, level)                                                                \
+    static const initcall_t initcall_##fn                                                  \
+        __attribute__((used, section(".initcall." #level))) = fn
 
 /* Print `exit status N`, flush the console, and power off (0) or crash. */
 __attribute__((noreturn)) void kernel_exit(int status);

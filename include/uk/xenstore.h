@@ -1,0 +1,97 @@
+/*
+ * XenStore, the filesystem of Xen: a tree of small keys shared with dom0
+ * and other guests, with permissions, watches and transactions. The client
+ * is concurrent: any number of threads may have requests in flight; each
+ * sleeps until its own reply arrives (matched by request id) or a timeout.
+ *
+ * Paths not starting with '/' are relative to the guest's home,
+ * /local/domain/<domid>. Every call returns 0 (or a count) or a negative
+ * errno: the daemon's own error (ENOENT, EACCES, EAGAIN, EEXIST, E2BIG,
+ * EINVAL, ENOSPC, ...), -ETIMEDOUT when no reply came in time, -EIO when
+ * the daemon broke the protocol (the connection is then closed for good).
+ * Threads only: never from an event handler.
+ */
+#ifndef UK_XENSTORE_H
+#define UK_XENSTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xen/io/xenbus.h>
+
+typedef uint32_t xs_tx_t;
+#define XS_NO_TX ((xs_tx_t)0)
+
+/* This guest's domid and home path. */
+int xs_domid(void);
+const char *xs_home(void);
+
+/* The value of `path`, NUL-terminated, in a malloc'd *value (free it); *len without the NUL. */
+int xs_read(xs_tx_t tx, const char *path, char **value, size_t *len);
+/* The same into a caller's buffer; the value's length, or -E2BIG if it does not fit. */
+int xs_read_buf(xs_tx_t tx, const char *path, char *buf, size_t size);
+/* A decimal value. */
+int xs_read_ulong(xs_tx_t tx, const char *path, unsigned long *value);
+int xs_write(xs_tx_t tx, const char *path, const char *value);
+int xs_write_bytes(xs_tx_t tx, const char *path, const void *data, size_t len);
+int xs_mkdir(xs_tx_t tx, const char *path);
+/* Remove `path` and everything below it. */
+int xs_rm(xs_tx_t tx, const char *path);
+/*
+ * The children of `path`: a malloc'd array of *count names (one free() of
+ * the array frees the names too). Large directories are read in parts
+ * (XS_DIRECTORY_PART), restarted if the directory changes meanwhile.
+ */
+int xs_directory(xs_tx_t tx, const char *path, char ***names, unsigned int *count);
+
+/*
+ * Permissions, in xenstored's text form: "n0" (owner dom0, others nothing),
+ * "r5" (domain 5 may read), "w5", "b5" (both). The first entry names the
+ * owner and what everyone else may do.
+ */
+int xs_get_perms(xs_tx_t tx, const char *path, char ***perms, unsigned int *count);
+int xs_set_perms(xs_tx_t tx, const char *path, const char *const *perms, unsigned int count);
+
+int xs_get_domain_path(unsigned int domid, char **path);
+int xs_reset_watches(void);
+
+/* Transactions. xs_transaction_end(tx, true) returns -EAGAIN on a conflict. */
+int xs_transaction_start(xs_tx_t *tx);
+int xs_transaction_end(xs_tx_t tx, bool commit);
+/*
+ * Run fn(tx, ctx) in a transaction and commit, starting again on -EAGAIN (a
+ * bounded number of times). fn's own error aborts the transaction.
+ */
+int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx);
+
+/*
+ * Watches. Every change at or below `path` queues an event (the path that
+ * changed); xenstored also fires one event when the watch is set. Without a
+ * callback, threads take events with xs_watch_wait; with one, a dedicated
+ * thread calls it (so it may use XenStore itself).
+ */
+struct xs_watch;
+typedef void (*xs_watch_fn)(struct xs_watch *w, const char *path, void *ctx);
+/* NULL with errno set on failure. */
+struct xs_watch *xs_watch(const char *path, xs_watch_fn fn, void *ctx);
+/* The next event's path, malloc'd; -ETIMEDOUT at `deadline` (monotonic ns, 0: none). */
+int xs_watch_wait(struct xs_watch *w, char **path, uint64_t deadline);
+int xs_unwatch(struct xs_watch *w);
+
+/* Protocol faults seen so far (bad replies dropped, unknown ids, ...), for tests. */
+uint64_t xs_protocol_errors(void);
+
+/*
+ * Xenbus helpers for split drivers. `dev` is a frontend's device path
+ * ("device/vif/0", relative or absolute).
+ */
+/* The backend's path, malloc'd, from <dev>/backend. */
+int xenbus_backend_path(const char *dev, char **path);
+/* <path>/state as an XenbusState (from <xen/io/xenbus.h>). */
+int xenbus_read_state(const char *path, enum xenbus_state *state);
+int xenbus_switch_state(const char *path, enum xenbus_state state);
+/* Wait until <path>/state is `want`; -ETIMEDOUT at `deadline`. */
+int xenbus_wait_state(const char *path, enum xenbus_state want, uint64_t deadline);
+
+#endif

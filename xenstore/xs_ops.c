@@ -1,0 +1,273 @@
+/*
+ * The XenStore operations of <uk/xenstore.h>, each one request (or, for a
+ * large directory, a few) over xs_request.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/xenstore.h>
+
+#include "xs_private.h"
+#include "xs_wire.h"
+
+/* A request whose payload is one NUL-terminated string. */
+static int request_path(uint32_t type, xs_tx_t tx, const char *path, char **reply,
+                        uint32_t *len)
+{
+    struct xs_part part = {path, strlen(path) + 1};
+
+    return xs_request(type, tx, &part, 1, reply, len);
+}
+
+int xs_read(xs_tx_t tx, const char *path, char **value, size_t *len)
+{
+    uint32_t n;
+    int rc = request_path(XS_READ, tx, path, value, &n);
+
+    if (!rc && len)
+        *len = n;
+    return rc;
+}
+
+int xs_read_buf(xs_tx_t tx, const char *path, char *buf, size_t size)
+{
+    char *v;
+    size_t n;
+    int rc = xs_read(tx, path, &v, &n);
+
+    if (rc)
+        return rc;
+    if (n + 1 > size) {
+        free(v);
+        return -E2BIG;
+    }
+    memcpy(buf, v, n + 1);
+    free(v);
+    return (int)n;
+}
+
+int xs_read_ulong(xs_tx_t tx, const char *path, unsigned long *value)
+{
+    char buf[24];
+    int n = xs_read_buf(tx, path, buf, sizeof(buf));
+
+    if (n < 0)
+        return n;
+    return xs_parse_uint(buf, (uint32_t)n, value) ? -EINVAL : 0;
+}
+
+int xs_write_bytes(xs_tx_t tx, const char *path, const void *data, size_t len)
+{
+    /* The path with its NUL, then the value without one. */
+    struct xs_part parts[] = {{path, strlen(path) + 1}, {data, len}};
+
+    return xs_request(XS_WRITE, tx, parts, 2, NULL, NULL);
+}
+
+int xs_write(xs_tx_t tx, const char *path, const char *value)
+{
+    return xs_write_bytes(tx, path, value, strlen(value));
+}
+
+int xs_mkdir(xs_tx_t tx, const char *path)
+{
+    return request_path(XS_MKDIR, tx, path, NULL, NULL);
+}
+
+int xs_rm(xs_tx_t tx, const char *path)
+{
+    return request_path(XS_RM, tx, path, NULL, NULL);
+}
+
+/* Turn a payload of strings into one malloc'd block: pointers, then the strings. */
+static int string_array(const char *payload, uint32_t len, char ***out, unsigned int *count)
+{
+    int n = xs_parse_strings(payload, len, NULL, 0);
+    char **arr;
+
+    if (n < 0)
+        return n;
+    arr = malloc((size_t)n * sizeof(char *) + len + 1);
+    if (!arr)
+        return -ENOMEM;
+    memcpy(arr + n, payload, len);
+    xs_parse_strings((const char *)(arr + n), len, (const char **)arr, n);
+    *out = arr;
+    *count = (unsigned int)n;
+    return 0;
+}
+
+/*
+ * XS_DIRECTORY_PART: "<path>\0<offset>\0" -> "<generation>\0<child>\0...\0":
+ * the children from byte `offset` of the list, then one more NUL; a part
+ * with no children ends the list. A change of generation between parts
+ * means the directory changed: start again.
+ */
+static int directory_parts(xs_tx_t tx, const char *path, char ***names, unsigned int *count)
+{
+    for (int attempt = 0; attempt < 8; attempt++) {
+        char *all = NULL, gen[32] = "";
+        size_t all_len = 0;
+        bool restart = false, done = false;
+
+        while (!done && !restart) {
+            char off[24], *reply, *p;
+            uint32_t len;
+            struct xs_part parts[2] = {{path, strlen(path) + 1}, {off, 0}};
+            size_t glen;
+            int rc;
+
+            parts[1].len = (size_t)snprintf(off, sizeof(off), "%zu", all_len) + 1;
+            rc = xs_request(XS_DIRECTORY_PART, tx, parts, 2, &reply, &len);
+            if (rc) {
+                free(all);
+                return rc;
+            }
+            glen = strnlen(reply, len);
+            if (glen == len || glen >= sizeof(gen)) {
+                free(reply);
+                free(all);
+                return -EIO;
+            }
+            if (!gen[0])
+                memcpy(gen, reply, glen + 1);
+            else if (strcmp(gen, reply) != 0)
+                restart = true;
+            /* The children, each NUL-terminated, then the closing NUL. */
+            p = reply + glen + 1;
+            len -= (uint32_t)(glen + 1);
+            if (len == 0 || p[len - 1] != 0 || (len > 1 && p[len - 2] != 0)) {
+                free(reply);
+                free(all);
+                return -EIO;
+            }
+            len -= 1;
+            done = len == 0;
+            if (!restart && len) {
+                char *grown = realloc(all, all_len + len);
+
+                if (!grown) {
+                    free(reply);
+                    free(all);
+                    return -ENOMEM;
+                }
+                all = grown;
+                memcpy(all + all_len, p, len);
+                all_len += len;
+            }
+            free(reply);
+        }
+        if (restart) {
+            free(all);
+            continue;
+        }
+        {
+            int rc = string_array(all ? all : "", (uint32_t)all_len, names, count);
+
+            free(all);
+            return rc;
+        }
+    }
+    return -EAGAIN;
+}
+
+int xs_directory(xs_tx_t tx, const char *path, char ***names, unsigned int *count)
+{
+    char *reply;
+    uint32_t len;
+    int rc = request_path(XS_DIRECTORY, tx, path, &reply, &len);
+
+    /* Too big for one reply: the daemon says E2BIG; read it in parts. */
+    if (rc == -E2BIG)
+        return directory_parts(tx, path, names, count);
+    if (rc)
+        return rc;
+    rc = string_array(reply, len, names, count);
+    free(reply);
+    return rc;
+}
+
+int xs_get_perms(xs_tx_t tx, const char *path, char ***perms, unsigned int *count)
+{
+    char *reply;
+    uint32_t len;
+    int rc = request_path(XS_GET_PERMS, tx, path, &reply, &len);
+
+    if (rc)
+        return rc;
+    rc = string_array(reply, len, perms, count);
+    free(reply);
+    return rc;
+}
+
+int xs_set_perms(xs_tx_t tx, const char *path, const char *const *perms, unsigned int count)
+{
+    struct xs_part parts[1 + 16];
+
+    if (count == 0 || count > 16)
+        return -EINVAL;
+    parts[0] = (struct xs_part){path, strlen(path) + 1};
+    for (unsigned int i = 0; i < count; i++)
+        parts[1 + i] = (struct xs_part){perms[i], strlen(perms[i]) + 1};
+    return xs_request(XS_SET_PERMS, tx, parts, 1 + count, NULL, NULL);
+}
+
+int xs_get_domain_path(unsigned int id, char **path)
+{
+    char buf[16];
+
+    snprintf(buf, sizeof(buf), "%u", id);
+    return request_path(XS_GET_DOMAIN_PATH, XS_NO_TX, buf, path, NULL);
+}
+
+int xs_reset_watches(void)
+{
+    return request_path(XS_RESET_WATCHES, XS_NO_TX, "", NULL, NULL);
+}
+
+int xs_transaction_start(xs_tx_t *tx)
+{
+    char *reply;
+    uint32_t len;
+    unsigned long id;
+    int rc = request_path(XS_TRANSACTION_START, XS_NO_TX, "", &reply, &len);
+
+    if (rc)
+        return rc;
+    rc = xs_parse_uint(reply, len, &id) || id == 0 ? -EIO : 0;
+    free(reply);
+    if (!rc)
+        *tx = (xs_tx_t)id;
+    return rc;
+}
+
+int xs_transaction_end(xs_tx_t tx, bool commit)
+{
+    return request_path(XS_TRANSACTION_END, tx, commit ? "T" : "F", NULL, NULL);
+}
+
+#define TRANSACTION_RETRIES 1000
+
+int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx)
+{
+    for (int i = 0; i < TRANSACTION_RETRIES; i++) {
+        xs_tx_t tx;
+        int rc = xs_transaction_start(&tx);
+
+        if (rc)
+            return rc;
+        rc = fn(tx, ctx);
+        if (rc) {
+            xs_transaction_end(tx, false);
+            if (rc == -EAGAIN)
+                continue;
+            return rc;
+        }
+        rc = xs_transaction_end(tx, true);
+        if (rc != -EAGAIN)
+            return rc;
+    }
+    return -EAGAIN;
+}

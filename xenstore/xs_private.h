@@ -1,0 +1,26 @@
+/*
+ * Private to xenstore/: the one request primitive the operations are built
+ * on (xs.c implements it; xs_ops.c and xenbus.c use it).
+ */
+#ifndef XENSTORE_XS_PRIVATE_H
+#define XENSTORE_XS_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uk/xenstore.h>
+
+struct xs_part {
+    const void *data;
+    size_t len;
+};
+
+/*
+ * Send a request made of `parts` and wait for its reply. 0 with the reply's
+ * payload in a malloc'd *reply (a NUL added after it) when `reply` is given,
+ * or a negative errno (the daemon's error, -ETIMEDOUT, -EIO, -E2BIG).
+ */
+int xs_request(uint32_t type, xs_tx_t tx, const struct xs_part *parts, unsigned int nparts,
+               char **reply, uint32_t *reply_len);
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * The pure half of the XenStore protocol: ring arithmetic and the parsing
+ * of what xenstored (a peer we must not trust blindly) writes. Every
+ * function bounds its reads by the lengths it is given.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "xs_wire.h"
+
+int xs_ring_readable(XENSTORE_RING_IDX cons, XENSTORE_RING_IDX prod)
+{
+    XENSTORE_RING_IDX used = prod - cons;
+
+    return used > XENSTORE_RING_SIZE ? -EIO : (int)used;
+}
+
+int xs_ring_writable(XENSTORE_RING_IDX cons, XENSTORE_RING_IDX prod)
+{
+    XENSTORE_RING_IDX used = prod - cons;
+
+    return used > XENSTORE_RING_SIZE ? -EIO : (int)(XENSTORE_RING_SIZE - used);
+}
+
+size_t xs_ring_copy_out(void *dst, const char *ring, XENSTORE_RING_IDX idx, size_t len,
+                        size_t avail)
+{
+    size_t off = MASK_XENSTORE_IDX(idx), n = len < avail ? len : avail;
+
+    if (n > XENSTORE_RING_SIZE - off)
+        n = XENSTORE_RING_SIZE - off;
+    memcpy(dst, ring + off, n);
+    return n;
+}
+
+size_t xs_ring_copy_in(char *ring, XENSTORE_RING_IDX idx, const void *src, size_t len,
+                       size_t avail)
+{
+    size_t off = MASK_XENSTORE_IDX(idx), n = len < avail ? len : avail;
+
+    if (n > XENSTORE_RING_SIZE - off)
+        n = XENSTORE_RING_SIZE - off;
+    memcpy(ring + off, src, n);
+    return n;
+}
+
+int xs_check_header(const struct xsd_sockmsg *hdr)
+{
+    if (hdr->len > XENSTORE_PAYLOAD_MAX)
+        return -EIO;
+    if (hdr->type >= XS_TYPE_COUNT && hdr->type != XS_INVALID)
+        return -EIO;
+    return 0;
+}
+
+int xs_parse_error(const char *payload, uint32_t len)
+{
+    if (!len || payload[len - 1] != 0)
+        return -EIO;
+    for (size_t i = 0; i < sizeof(xsd_errors) / sizeof(xsd_errors[0]); i++)
+        if (strcmp(payload, xsd_errors[i].errstring) == 0)
+            return -xsd_errors[i].errnum;
+    return -EIO;
+}
+
+int xs_parse_strings(const char *payload, uint32_t len, const char **out, int max)
+{
+    int n = 0;
+    uint32_t start = 0;
+
+    if (len && payload[len - 1] != 0)
+        return -EIO;
+    for (uint32_t i = 0; i < len; i++) {
+        if (payload[i] != 0)
+            continue;
+        if (out && n < max)
+            out[n] = payload + start;
+        n++;
+        start = i + 1;
+    }
+    return n;
+}
+
+int xs_parse_watch_event(const char *payload, uint32_t len, const char **path,
+                         const char **token)
+{
+    const char *s[2];
+
+    if (xs_parse_strings(payload, len, s, 2) < 2)
+        return -EIO;
+    *path = s[0];
+    *token = s[1];
+    return 0;
+}
+
+int xs_parse_uint(const char *payload, uint32_t len, unsigned long *value)
+{
+    unsigned long v = 0;
+    uint32_t i;
+
+    if (len && payload[len - 1] == 0)
+        len--;
+    if (!len || len > 10)
+        return -EIO;
+    for (i = 0; i < len; i++) {
+        if (payload[i] < '0' || payload[i] > '9')
+            return -EIO;
+        v = v * 10 + (unsigned long)(payload[i] - '0');
+    }
+    *value = v;
+    return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * Private to xenstore/: the pure parts of the wire protocol, free of
+ * hypercalls and threads so that the host tests and the fuzzer exercise
+ * exactly what the guest runs. Everything a peer writes passes through here
+ * before the client trusts it.
+ */
+#ifndef XENSTORE_XS_WIRE_H
+#define XENSTORE_XS_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xen/io/xs_wire.h>
+
+/* Bytes readable in a ring from cons to prod, or -EIO if the indices are impossible. */
+int xs_ring_readable(XENSTORE_RING_IDX cons, XENSTORE_RING_IDX prod);
+/* Bytes writable, or -EIO. */
+int xs_ring_writable(XENSTORE_RING_IDX cons, XENSTORE_RING_IDX prod);
+/*
+ * Copy up to `len` bytes out of (or into) the ring at index `idx`, as much as
+ * is contiguous and available (`avail`); returns the count copied.
+ */
+size_t xs_ring_copy_out(void *dst, const char *ring, XENSTORE_RING_IDX idx, size_t len,
+                        size_t avail);
+size_t xs_ring_copy_in(char *ring, XENSTORE_RING_IDX idx, const void *src, size_t len,
+                       size_t avail);
+
+/* Validate a header from the daemon: 0, or -EIO (bad length or type). */
+int xs_check_header(const struct xsd_sockmsg *hdr);
+
+/* An XS_ERROR payload ("ENOENT\0") as a negative errno; -EIO if unknown. */
+int xs_parse_error(const char *payload, uint32_t len);
+
+/*
+ * A payload of NUL-terminated strings (directory, permissions, watch
+ * events). Returns how many, or -EIO when the last is unterminated. If
+ * `out` is given, stores up to `max` pointers into the payload.
+ */
+int xs_parse_strings(const char *payload, uint32_t len, const char **out, int max);
+
+/* A watch event: path and token. 0 or -EIO. */
+int xs_parse_watch_event(const char *payload, uint32_t len, const char **path,
+                         const char **token);
+
+/* An unsigned decimal number filling the whole payload (with or without a NUL). */
+int xs_parse_uint(const char *payload, uint32_t len, unsigned long *value);
+
+#endif
