@@ -108,67 +108,44 @@ static int string_array(const char *payload, uint32_t len, char ***out, unsigned
 static int directory_parts(xs_tx_t tx, const char *path, char ***names, unsigned int *count)
 {
     for (int attempt = 0; attempt < 8; attempt++) {
-        char *all = NULL, gen[32] = "";
+        char *all = NULL, gen[24] = "";
         size_t all_len = 0;
-        bool restart = false, done = false;
+        bool restart = false, last = false;
+        int rc = 0;
 
-        while (!done && !restart) {
-            char off[24], *reply, *p;
-            uint32_t len;
+        while (!last && !restart && !rc) {
+            char off[24], *reply;
+            const char *g, *children;
+            uint32_t len, clen;
             struct xs_part parts[2] = {{path, strlen(path) + 1}, {off, 0}};
-            size_t glen;
-            int rc;
 
-            parts[1].len = (size_t)snprintf(off, sizeof(off), "%zu", all_len) + 1;
+            parts[1].len = (size_t)snprintf(off, sizeof(off), "%lu", (unsigned long)all_len) + 1;
             rc = xs_request(XS_DIRECTORY_PART, tx, parts, 2, &reply, &len);
-            if (rc) {
-                free(all);
-                return rc;
-            }
-            glen = strnlen(reply, len);
-            if (glen == len || glen >= sizeof(gen)) {
-                free(reply);
-                free(all);
-                return -EIO;
-            }
-            if (!gen[0])
-                memcpy(gen, reply, glen + 1);
-            else if (strcmp(gen, reply) != 0)
+            if (rc)
+                break;
+            rc = xs_parse_directory_part(reply, len, &g, &children, &clen, &last);
+            if (!rc && !gen[0])
+                strcpy(gen, g);
+            else if (!rc && strcmp(gen, g) != 0)
                 restart = true;
-            /* The children, each NUL-terminated, then the closing NUL. */
-            p = reply + glen + 1;
-            len -= (uint32_t)(glen + 1);
-            if (len == 0 || p[len - 1] != 0 || (len > 1 && p[len - 2] != 0)) {
-                free(reply);
-                free(all);
-                return -EIO;
-            }
-            len -= 1;
-            done = len == 0;
-            if (!restart && len) {
-                char *grown = realloc(all, all_len + len);
+            if (!rc && !restart && clen) {
+                char *grown = realloc(all, all_len + clen);
 
-                if (!grown) {
-                    free(reply);
-                    free(all);
-                    return -ENOMEM;
+                if (grown) {
+                    all = grown;
+                    memcpy(all + all_len, children, clen);
+                    all_len += clen;
+                } else {
+                    rc = -ENOMEM;
                 }
-                all = grown;
-                memcpy(all + all_len, p, len);
-                all_len += len;
             }
             free(reply);
         }
-        if (restart) {
-            free(all);
-            continue;
-        }
-        {
-            int rc = string_array(all ? all : "", (uint32_t)all_len, names, count);
-
-            free(all);
+        if (!rc && !restart)
+            rc = string_array(all ? all : "", (uint32_t)all_len, names, count);
+        free(all);
+        if (!restart)
             return rc;
-        }
     }
     return -EAGAIN;
 }

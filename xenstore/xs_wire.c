@@ -93,6 +93,38 @@ int xs_parse_watch_event(const char *payload, uint32_t len, const char **path,
     return 0;
 }
 
+int xs_parse_directory_part(const char *payload, uint32_t len, const char **gen,
+                            const char **children, uint32_t *children_len, bool *last)
+{
+    uint32_t glen = 0, rlen;
+    const char *rest;
+
+    while (glen < len && payload[glen] != 0) {
+        if (payload[glen] < '0' || payload[glen] > '9' || glen >= 20)
+            return -EIO;
+        glen++;
+    }
+    if (glen == 0 || glen == len)
+        return -EIO;
+    *gen = payload;
+    rest = payload + glen + 1;
+    rlen = len - glen - 1;
+    *children = rest;
+    *children_len = 0;
+    *last = true;
+    if (rlen == 0 || rest[0] == 0)
+        return rlen <= 1 ? 0 : -EIO;
+    if (rest[rlen - 1] != 0)
+        return -EIO;
+    if (rlen >= 2 && rest[rlen - 2] == 0) {
+        *children_len = rlen - 1;
+        return 0;
+    }
+    *children_len = rlen;
+    *last = false;
+    return 0;
+}
+
 int xs_parse_uint(const char *payload, uint32_t len, unsigned long *value)
 {
     unsigned long v = 0;

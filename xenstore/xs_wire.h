@@ -43,6 +43,16 @@ int xs_parse_strings(const char *payload, uint32_t len, const char **out, int ma
 int xs_parse_watch_event(const char *payload, uint32_t len, const char **path,
                          const char **token);
 
+/*
+ * An XS_DIRECTORY_PART reply: "<generation>\0" then children, each
+ * NUL-terminated, starting at the requested offset. A part whose list is
+ * just an empty string (or ends with one) is the last. Sets *gen, the
+ * children bytes (*children, *children_len, to append as they are) and
+ * *last. 0 or -EIO.
+ */
+int xs_parse_directory_part(const char *payload, uint32_t len, const char **gen,
+                            const char **children, uint32_t *children_len, bool *last);
+
 /* An unsigned decimal number filling the whole payload (with or without a NUL). */
 int xs_parse_uint(const char *payload, uint32_t len, unsigned long *value);
 
