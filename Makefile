@@ -19,8 +19,9 @@ include mk/deps.mk
 include mk/newlib.mk
 include mk/lib.mk
 include mk/apps.mk
--include mk/check.mk
--include mk/rig.mk
+include mk/check.mk
+include mk/rig.mk
+include mk/fuzz.mk
 
 clean:
 	rm -rf $(BUILD)/lib $(BUILD)/apps $(BUILD)/check $(BUILD)/obj
