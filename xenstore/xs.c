@@ -50,6 +50,7 @@ struct xs_watch {
     struct list_node events; /* struct watch_event, for xs_watch_wait */
     struct waitq wq;
     bool removed;
+    unsigned int refs; /* the owner's, plus one per queued callback event */
 };
 
 struct watch_event {
@@ -261,6 +262,7 @@ static void deliver_watch_event(const char *payload, uint32_t len)
     strcpy(ev->path, path);
     ev->watch = w;
     if (w->fn) {
+        w->refs++;
         list_add_tail(&callbacks, &ev->link);
         waitq_wake_one(&callback_wq);
     } else {
@@ -323,6 +325,14 @@ static void reader_thread(void *arg)
     }
 }
 
+static void watch_put(struct xs_watch *w)
+{
+    if (--w->refs == 0) {
+        free(w->path);
+        free(w);
+    }
+}
+
 static void callback_thread(void *arg)
 {
     (void)arg;
@@ -335,6 +345,7 @@ static void callback_thread(void *arg)
         ev = list_entry(n, struct watch_event, link);
         if (!ev->watch->removed)
             ev->watch->fn(ev->watch, ev->path, ev->watch->ctx);
+        watch_put(ev->watch);
         free(ev);
     }
 }
@@ -410,6 +421,7 @@ struct xs_watch *xs_watch(const char *path, xs_watch_fn fn, void *ctx)
     snprintf(w->token, sizeof(w->token), "uk%lu", next_watch_id++);
     w->fn = fn;
     w->ctx = ctx;
+    w->refs = 1;
     list_init(&w->events);
     waitq_init(&w->wq);
     list_add_tail(&watches, &w->link);
@@ -461,11 +473,8 @@ int xs_unwatch(struct xs_watch *w)
     list_remove(&w->link);
     while ((n = list_pop(&w->events)) != NULL)
         free(list_entry(n, struct watch_event, link));
-    /* Queued callbacks still point at it: they see `removed`; free it after them. */
-    if (list_empty(&callbacks)) {
-        free(w->path);
-        free(w);
-    }
+    /* Queued callbacks still point at it: they see `removed`; the last frees it. */
+    watch_put(w);
     return rc;
 }
 

@@ -22,7 +22,14 @@ printf '%-34s %10s\n' "hello text bytes" "$text" "hello data bytes" "$data" \
 for m in 1 2 3; do
     printf 'APP=hello\nMEMORY=%s\nEXPECT=%s\n' "$m" "'^exit status 0'" > "$out/hello-mem$m.test"
 done
-printf 'APP=bench\nTIMEOUT=120\n' > "$out/bench.test"
+cat > "$out/bench.test" <<'CASE'
+APP=bench
+TIMEOUT=180
+PEERS=xs_peer
+# dom0's own XenStore loop, once the guest's has finished.
+DOM0='for i in $(seq 1 1500); do grep -q "^bench: done" "$LOG" && break; sleep 0.1; done
+$PEERS/xs_peer bench 500'
+CASE
 cp "$top/tests/cases/event-ping.test" "$out/event-ping.test"
 
 "$top/tests/rig/run-tests.sh" --quiet "$out/hello-mem1.test" "$out/hello-mem2.test" \
@@ -47,6 +54,9 @@ echo "== guest (bench app) =="
 sed -n 's/^bench: \([a-z_0-9]*\) \([0-9.]*\) \(.*\)/\1 \2 \3/p' "$build/rig/results/bench.log" |
     while read -r k v u; do printf '%-34s %10s %s\n' "$k" "$v" "$u"; done
 
+echo "== XenStore: guest client vs dom0 libxenstore (500 ops each) =="
+sed -n 's/^dom0: xs_peer: //p' "$build/rig/results/bench.log"
+
 echo "== event channel round trip with dom0 (libxenevtchn peer) =="
 sed -n 's/^dom0: evtchn_peer: //p' "$build/rig/results/event-ping.log"
 
@@ -54,7 +64,8 @@ echo "== host: cooperative switch (arch/x86/switch.S) =="
 gcc -O2 -o "$out/switch_host" "$top/tests/bench/switch_host.c" "$top/arch/x86/switch.S" &&
     "$out/switch_host" | while read -r k v u; do printf '%-34s %10s %s\n' "$k" "$v" "$u"; done
 
-if ! grep -q "passed, 0 failed" "$out/rig.out"; then
+# hello-memN may fail by design (that is how the least memory is found).
+if grep -E '^FAIL' "$out/rig.out" | grep -vq 'hello-mem'; then
     echo "(some benchmark guests failed; see $out/rig.out)"
     grep -E '^(ok|FAIL)' "$out/rig.out"
 fi

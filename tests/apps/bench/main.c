@@ -10,6 +10,7 @@
 #include <uk/kernel.h>
 #include <uk/sched.h>
 #include <uk/time.h>
+#include <uk/xenstore.h>
 
 #define SWITCHES 20000
 
@@ -87,6 +88,31 @@ static void bench_timers(unsigned int n)
     printf("bench: timer_expire_%u %llu cycles\n", n, (unsigned long long)expire);
 }
 
+/* The same loops as tests/peers/xs_peer.c runs from dom0 with libxenstore. */
+static void bench_xenstore(int n)
+{
+    char v[16];
+    uint64_t t0 = time_monotonic_ns(), tw, tr;
+
+    for (int i = 0; i < n; i++) {
+        snprintf(v, sizeof(v), "%d", i);
+        if (xs_write(XS_NO_TX, "data/bench", v)) {
+            printf("bench: xenstore write failed\n");
+            return;
+        }
+    }
+    tw = time_monotonic_ns() - t0;
+    t0 = time_monotonic_ns();
+    for (int i = 0; i < n; i++)
+        if (xs_read_buf(XS_NO_TX, "data/bench", v, sizeof(v)) < 0) {
+            printf("bench: xenstore read failed\n");
+            return;
+        }
+    tr = time_monotonic_ns() - t0;
+    printf("bench: xs_writes_per_s %.0f ops/s\n", n / ((double)tw / NSEC_PER_SEC));
+    printf("bench: xs_reads_per_s %.0f ops/s\n", n / ((double)tr / NSEC_PER_SEC));
+}
+
 int main(void)
 {
     uint64_t khz = arch_tsc_khz();
@@ -99,5 +125,8 @@ int main(void)
     bench_switch();
     bench_timers(10);
     bench_timers(10000);
+    bench_xenstore(500);
+    printf("bench: done\n");
+    fflush(stdout);
     return 0;
 }
