@@ -1,0 +1,102 @@
+/*
+ * The grant-reference allocator (see grefs.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grefs.h"
+
+static bool is_used(const struct gref_pool *p, uint32_t ref)
+{
+    return p->used[ref / 8] & (1u << (ref % 8));
+}
+
+static void set_used(struct gref_pool *p, uint32_t ref, bool on)
+{
+    if (on)
+        p->used[ref / 8] |= (uint8_t)(1u << (ref % 8));
+    else
+        p->used[ref / 8] &= (uint8_t)~(1u << (ref % 8));
+}
+
+void gref_pool_init(struct gref_pool *p, uint32_t first)
+{
+    memset(p, 0, sizeof(*p));
+    p->head = GREF_NONE;
+    p->first = first;
+}
+
+int gref_pool_grow(struct gref_pool *p, uint32_t cap)
+{
+    uint32_t *next;
+    uint8_t *used;
+
+    if (cap <= p->capacity)
+        return 0;
+    next = realloc(p->next, cap * sizeof(*next));
+    if (!next)
+        return -ENOMEM;
+    p->next = next;
+    used = realloc(p->used, (cap + 7) / 8);
+    if (!used)
+        return -ENOMEM;
+    memset(used + (p->capacity + 7) / 8, 0, (cap + 7) / 8 - (p->capacity + 7) / 8);
+    p->used = used;
+    /* Push the new refs, highest first, so that low refs come out first. */
+    for (uint32_t r = cap; r-- > p->capacity;) {
+        if (r < p->first) {
+            set_used(p, r, true); /* reserved: never free */
+            continue;
+        }
+        p->next[r] = p->head;
+        p->head = r;
+        p->nr_free++;
+    }
+    p->capacity = cap;
+    return 0;
+}
+
+uint32_t gref_alloc(struct gref_pool *p)
+{
+    uint32_t r = p->head;
+
+    if (r == GREF_NONE)
+        return GREF_NONE;
+    p->head = p->next[r];
+    p->nr_free--;
+    set_used(p, r, true);
+    return r;
+}
+
+int gref_alloc_batch(struct gref_pool *p, uint32_t n, uint32_t *out)
+{
+    if (n > p->nr_free)
+        return -ENOSPC;
+    for (uint32_t i = 0; i < n; i++)
+        out[i] = gref_alloc(p);
+    return 0;
+}
+
+int gref_free(struct gref_pool *p, uint32_t ref)
+{
+    if (ref >= p->capacity || ref < p->first || !is_used(p, ref))
+        return -EINVAL;
+    set_used(p, ref, false);
+    p->next[ref] = p->head;
+    p->head = ref;
+    p->nr_free++;
+    return 0;
+}
+
+uint32_t gref_in_use(const struct gref_pool *p)
+{
+    return p->capacity - (p->capacity < p->first ? p->capacity : p->first) - p->nr_free;
+}
+
+void gref_pool_destroy(struct gref_pool *p)
+{
+    free(p->next);
+    free(p->used);
+    gref_pool_init(p, p->first);
+}

@@ -1,0 +1,238 @@
+/*
+ * shmem: sharing memory between two unikernels, the example of
+ * docs/gnttab.md. The producer grants a control page and a 64 KiB data
+ * window to the consumer, allocates an event channel for it, and publishes
+ * the grant references and the port in XenStore; the consumer maps them.
+ * Each round the producer fills the window, records its checksum in the
+ * control page and notifies; the consumer checks it and notifies back.
+ * 64 MiB pass; then both detach cleanly (unmap, end access, close the
+ * port, remove their XenStore nodes) and check that they leak nothing.
+ *
+ *   shmem producer [MiB]      shmem consumer
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/events.h>
+#include <uk/gnttab.h>
+#include <uk/mm.h>
+#include <uk/time.h>
+#include <uk/xenstore.h>
+
+#define DATA_PAGES 16
+#define WINDOW     (DATA_PAGES * PAGE_SIZE)
+
+struct control {
+    uint32_t round;  /* written by the producer */
+    uint32_t last;   /* the final round */
+    uint64_t sum;    /* checksum of this round's window */
+};
+
+static int failures;
+
+#define EXPECT(cond, ...)                                                                  \
+    do {                                                                                   \
+        bool ok_ = (cond);                                                                 \
+        printf("shmem: %s ", ok_ ? "ok" : "FAIL");                                         \
+        printf(__VA_ARGS__);                                                               \
+        printf("\n");                                                                      \
+        if (!ok_)                                                                          \
+            failures++;                                                                    \
+    } while (0)
+
+static uint64_t checksum(const uint64_t *w, size_t n)
+{
+    uint64_t s = 0;
+
+    for (size_t i = 0; i < n; i++)
+        s = (s ^ w[i]) * 0x100000001b3ull;
+    return s;
+}
+
+static void fill(uint64_t *w, size_t n, uint32_t round)
+{
+    uint64_t x = 0x9e3779b97f4a7c15ull * (round + 1);
+
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        w[i] = x;
+    }
+}
+
+static int wait_key(const char *path, char *buf, size_t size)
+{
+    struct xs_watch *w = xs_watch(path, NULL, NULL);
+    uint64_t deadline = time_monotonic_ns() + 60 * NSEC_PER_SEC;
+    int rc = -ETIMEDOUT;
+    char *changed;
+
+    if (!w)
+        return -errno;
+    while (time_monotonic_ns() < deadline) {
+        rc = xs_read_buf(XS_NO_TX, path, buf, size);
+        if (rc > 0)
+            break;
+        if (xs_watch_wait(w, &changed, deadline))
+            break;
+        free(changed);
+    }
+    xs_unwatch(w);
+    return rc > 0 ? 0 : -ETIMEDOUT;
+}
+
+static int producer(unsigned int mib)
+{
+    char buf[512], *p;
+    uint8_t *pages = page_alloc_order(5); /* 32 pages: control + 16 data, aligned */
+    struct control *ctl = (struct control *)pages;
+    uint64_t *data = (uint64_t *)(pages + PAGE_SIZE), total = 0, t0, ns;
+    grant_ref_t refs[1 + DATA_PAGES];
+    unsigned long consumer;
+    unsigned int refs_before = gnttab_refs_in_use(), rounds = mib * (1024 * 1024 / WINDOW);
+    evtchn_port_t port;
+    int rc;
+
+    rc = wait_key("/test/consumer", buf, sizeof(buf));
+    rc = rc ? rc : xs_read_ulong(XS_NO_TX, "/test/consumer", &consumer);
+    EXPECT(rc == 0 && pages, "consumer is domain %lu", consumer);
+    if (rc || !pages)
+        return 1;
+    memset(ctl, 0, PAGE_SIZE);
+    for (int i = 0; i <= DATA_PAGES && !rc; i++)
+        rc = gnttab_grant_access((domid_t)consumer, pages + i * PAGE_SIZE, i == 0 ? false : true,
+                                 &refs[i]);
+    rc = rc ? rc : evtchn_alloc_unbound((domid_t)consumer, NULL, NULL, &port);
+    p = buf + snprintf(buf, sizeof(buf), "%d %u", xs_domid(), port);
+    for (int i = 0; i <= DATA_PAGES; i++)
+        p += snprintf(p, (size_t)(buf + sizeof(buf) - p), " %u", refs[i]);
+    rc = rc ? rc : xs_write(XS_NO_TX, "/test/shm", buf);
+    EXPECT(rc == 0, "granted %d pages, port %u, published", 1 + DATA_PAGES, port);
+    if (rc)
+        return 1;
+    /* The consumer says it is ready with its first event. */
+    rc = evtchn_wait(port, time_monotonic_ns() + 60 * NSEC_PER_SEC);
+    EXPECT(rc == 0, "consumer attached");
+    t0 = time_monotonic_ns();
+    for (uint32_t r = 0; r < rounds && !rc; r++) {
+        fill(data, WINDOW / 8, r);
+        ctl->sum = checksum(data, WINDOW / 8);
+        total ^= ctl->sum;
+        ctl->last = rounds - 1;
+        __atomic_store_n(&ctl->round, r + 1, __ATOMIC_RELEASE);
+        evtchn_notify(port);
+        rc = evtchn_wait(port, time_monotonic_ns() + 30 * NSEC_PER_SEC);
+    }
+    ns = time_monotonic_ns() - t0;
+    EXPECT(rc == 0, "%u MiB sent in %u rounds, checksum %016llx, %.1f MB/s", mib, rounds,
+           (unsigned long long)total, (double)mib * 1048576 / ((double)ns / 1e9) / 1e6);
+    /* Detach: end access (waiting for the consumer's unmap), close, clean XenStore. */
+    for (int i = 0; i <= DATA_PAGES; i++) {
+        uint64_t deadline = time_monotonic_ns() + 30 * NSEC_PER_SEC;
+
+        while ((rc = gnttab_end_access(refs[i])) == -EBUSY && time_monotonic_ns() < deadline)
+            sleep_ns(10 * NSEC_PER_MSEC);
+        if (rc)
+            break;
+    }
+    EXPECT(rc == 0, "access ended on every page");
+    EXPECT(evtchn_close(port) == 0, "port closed");
+    EXPECT(xs_rm(XS_NO_TX, "/test/shm") == 0, "XenStore node removed");
+    EXPECT(gnttab_refs_in_use() == refs_before, "grant refs in use: %u before, %u after",
+           refs_before, gnttab_refs_in_use());
+    page_free_order(pages, 5);
+    printf("shmem: producer %s\n", failures ? "FAIL" : "done");
+    return failures ? 1 : 0;
+}
+
+static int consumer(void)
+{
+    char buf[512], me[16];
+    unsigned int dom, rport, refs[1 + DATA_PAGES];
+    void *map[1 + DATA_PAGES];
+    grant_handle_t handles[1 + DATA_PAGES];
+    evtchn_port_t port;
+    uint64_t total = 0, t0, ns;
+    uint32_t seen = 0, last = 0;
+    int rc, n = 0, off;
+
+    rc = wait_key("/test/ready", buf, sizeof(buf)); /* dom0 made /test writable */
+    snprintf(me, sizeof(me), "%d", xs_domid());
+    rc = rc ? rc : xs_write(XS_NO_TX, "/test/consumer", me);
+    rc = rc ? rc : wait_key("/test/shm", buf, sizeof(buf));
+    if (!rc && sscanf(buf, "%u %u%n", &dom, &rport, &off) == 2) {
+        char *p = buf + off;
+
+        for (n = 0; n <= DATA_PAGES; n++) {
+            int used;
+
+            if (sscanf(p, "%u%n", &refs[n], &used) != 1)
+                break;
+            p += used;
+        }
+    }
+    EXPECT(rc == 0 && n == 1 + DATA_PAGES, "read %d grant refs from /test/shm", n);
+    if (rc || n != 1 + DATA_PAGES)
+        return 1;
+    for (int i = 0; i <= DATA_PAGES && !rc; i++)
+        rc = gnttab_map((domid_t)dom, refs[i], i != 0, &map[i], &handles[i]);
+    EXPECT(rc == 0, "mapped %d foreign pages", 1 + DATA_PAGES);
+    rc = rc ? rc : evtchn_bind_interdomain((domid_t)dom, rport, NULL, NULL, &port);
+    EXPECT(rc == 0, "bound to the producer's port");
+    if (rc)
+        return 1;
+    /* Binding leaves our port pending: take that before counting rounds. */
+    evtchn_wait(port, time_monotonic_ns() + 50 * NSEC_PER_MSEC);
+    evtchn_notify(port);
+    t0 = time_monotonic_ns();
+    {
+        volatile struct control *ctl = map[0];
+        int bad = 0;
+
+        while (!rc) {
+            uint32_t r;
+            uint64_t sum = 0;
+
+            rc = evtchn_wait(port, time_monotonic_ns() + 30 * NSEC_PER_SEC);
+            r = __atomic_load_n(&ctl->round, __ATOMIC_ACQUIRE);
+            if (rc || r == seen)
+                continue;
+            seen = r;
+            last = ctl->last;
+            for (int i = 1; i <= DATA_PAGES; i++) {
+                /* One checksum over the window, page by page as mapped. */
+                const uint64_t *w = map[i];
+
+                for (size_t k = 0; k < PAGE_SIZE / 8; k++)
+                    sum = (sum ^ w[k]) * 0x100000001b3ull;
+            }
+            if (sum != ctl->sum)
+                bad++;
+            total ^= sum;
+            evtchn_notify(port);
+            if (r - 1 == last)
+                break;
+        }
+        ns = time_monotonic_ns() - t0;
+        EXPECT(rc == 0 && bad == 0, "%u rounds received, %d bad, checksum %016llx, %.1f MB/s",
+               seen, bad, (unsigned long long)total,
+               (double)seen * WINDOW / ((double)ns / 1e9) / 1e6);
+    }
+    for (int i = 0; i <= DATA_PAGES; i++)
+        rc = gnttab_unmap(map[i], handles[i]) || rc;
+    EXPECT(rc == 0, "unmapped every page");
+    EXPECT(evtchn_close(port) == 0, "port closed");
+    EXPECT(xs_rm(XS_NO_TX, "/test/consumer") == 0, "XenStore node removed");
+    printf("shmem: consumer %s\n", failures ? "FAIL" : "done");
+    return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "consumer") == 0)
+        return consumer();
+    return producer(argc > 2 ? (unsigned int)atoi(argv[2]) : 64);
+}
