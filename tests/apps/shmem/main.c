@@ -129,6 +129,9 @@ static int producer(unsigned int mib)
     ns = time_monotonic_ns() - t0;
     EXPECT(rc == 0, "%u MiB sent in %u rounds, checksum %016llx, %.1f MB/s", mib, rounds,
            (unsigned long long)total, (double)mib * 1048576 / ((double)ns / 1e9) / 1e6);
+    /* The consumer still has the window mapped: ending access must be refused. */
+    EXPECT(gnttab_end_access(refs[1]) == -EBUSY, "end access refused while the peer maps it");
+    EXPECT(gnttab_end_access(3) == -EINVAL, "end access of a reserved ref refused");
     /* Detach: end access (waiting for the consumer's unmap), close, clean XenStore. */
     for (int i = 0; i <= DATA_PAGES; i++) {
         uint64_t deadline = time_monotonic_ns() + 30 * NSEC_PER_SEC;
@@ -220,6 +223,57 @@ static int consumer(void)
         EXPECT(rc == 0 && bad == 0, "%u rounds received, %d bad, checksum %016llx, %.1f MB/s",
                seen, bad, (unsigned long long)total,
                (double)seen * WINDOW / ((double)ns / 1e9) / 1e6);
+    }
+    /* Bad input must be an error, not a crash. */
+    {
+        void *a;
+        grant_handle_t h;
+        evtchn_port_t p2;
+
+        EXPECT(gnttab_map((domid_t)dom, 100000, true, &a, &h) < 0, "mapping a bogus ref fails");
+        EXPECT(gnttab_map(DOMID_SELF + 7, refs[1], true, &a, &h) < 0,
+               "mapping from a bogus domain fails");
+        EXPECT(gnttab_unmap((void *)0x1000, 0) == -EINVAL, "unmapping a bogus address fails");
+        EXPECT(evtchn_bind_interdomain((domid_t)dom, 4000, NULL, NULL, &p2) < 0,
+               "binding a bogus port fails");
+    }
+    /* Benchmarks: map+unmap of one page, and grant copy into our own pages. */
+    {
+        uint8_t *local = page_alloc_order(4);
+        struct gnttab_copy ops[DATA_PAGES];
+        uint64_t t;
+        int reps = 200, copies = 64, same = 1;
+
+        t = time_monotonic_ns();
+        for (int i = 0; i < reps && !rc; i++) {
+            void *a;
+            grant_handle_t h;
+
+            rc = gnttab_map((domid_t)dom, refs[2], true, &a, &h);
+            rc = rc ? rc : gnttab_unmap(a, h);
+        }
+        t = time_monotonic_ns() - t;
+        EXPECT(rc == 0, "bench: map+unmap %.1f us per page",
+               (double)t / reps / NSEC_PER_USEC);
+        t = time_monotonic_ns();
+        for (int c = 0; c < copies && !rc && local; c++) {
+            for (int i = 0; i < DATA_PAGES; i++)
+                ops[i] = (struct gnttab_copy){
+                    .source = {.u.ref = refs[1 + i], .domid = (domid_t)dom},
+                    .dest = {.u.gmfn = ((uintptr_t)local >> PAGE_SHIFT) + (xen_pfn_t)i,
+                             .domid = DOMID_SELF},
+                    .len = PAGE_SIZE,
+                    .flags = GNTCOPY_source_gref,
+                };
+            rc = gnttab_copy(ops, DATA_PAGES);
+        }
+        t = time_monotonic_ns() - t;
+        for (int i = 1; i <= DATA_PAGES && !rc && local; i++)
+            same = same && memcmp(local + (i - 1) * PAGE_SIZE, map[i], PAGE_SIZE) == 0;
+        EXPECT(rc == 0 && local && same, "bench: grant copy %.1f MB/s, data identical",
+               (double)copies * WINDOW / ((double)t / 1e9) / 1e6);
+        if (local)
+            page_free_order(local, 4);
     }
     for (int i = 0; i <= DATA_PAGES; i++)
         rc = gnttab_unmap(map[i], handles[i]) || rc;
