@@ -34,7 +34,7 @@ cp "$top/tests/cases/event-ping.test" "$out/event-ping.test"
 
 "$top/tests/rig/run-tests.sh" --quiet "$out/hello-mem1.test" "$out/hello-mem2.test" \
     "$out/hello-mem3.test" "$top/tests/cases/hello.test" "$out/bench.test" \
-    "$out/event-ping.test" > "$out/rig.out" 2>&1
+    "$out/event-ping.test" "$top/tests/cases/shmem.test" > "$out/rig.out" 2>&1
 serial=$build/rig/last-run.log
 
 echo "== memory =="
@@ -59,6 +59,10 @@ sed -n 's/^dom0: xs_peer: //p' "$build/rig/results/bench.log"
 
 echo "== event channel round trip with dom0 (libxenevtchn peer) =="
 sed -n 's/^dom0: evtchn_peer: //p' "$build/rig/results/event-ping.log"
+
+echo "== grant tables (shmem pair: 64 MiB through a 64 KiB window) =="
+sed -n 's/^\(\[shmem-2\] \)\{0,1\}shmem: ok \(bench: .*\|64 MiB sent.*\|[0-9]* rounds received.*\)/\2/p' \
+    "$build/rig/results/shmem.log"
 
 echo "== host: cooperative switch (arch/x86/switch.S) =="
 gcc -O2 -o "$out/switch_host" "$top/tests/bench/switch_host.c" "$top/arch/x86/switch.S" &&
