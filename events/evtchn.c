@@ -294,6 +294,29 @@ int evtchn_wait(evtchn_port_t port, uint64_t deadline)
     return rc;
 }
 
+int evtchn_wait_since(evtchn_port_t port, uint64_t seen, uint64_t deadline)
+{
+    struct port_slot *s = slot_of(port);
+    unsigned long flags;
+    int rc = 0;
+
+    if (!s || !s->bound)
+        return -EINVAL;
+    flags = arch_irq_save();
+    while (s->count == seen && s->bound && rc == 0) {
+        if (deadline)
+            rc = waitq_wait_until(&s->waiters, "event channel", deadline);
+        else
+            waitq_wait(&s->waiters, "event channel");
+    }
+    if (!s->bound)
+        rc = -EPIPE;
+    else if (s->count != seen)
+        rc = 0;
+    arch_irq_restore(flags);
+    return rc;
+}
+
 static void debug_virq(evtchn_port_t port, void *ctx)
 {
     (void)port;

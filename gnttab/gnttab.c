@@ -152,16 +152,27 @@ int gnttab_end_access(grant_ref_t ref)
     return gref_free(&pool, ref);
 }
 
-static int slot_alloc(void)
+static bool slot_is_used(unsigned int s)
+{
+    return slot_used[s / 8] & (1u << (s % 8));
+}
+
+/* `n` contiguous free slots (a multi-page ring must look contiguous), first fit from the hint. */
+static int slots_alloc(unsigned int n)
 {
     for (unsigned int i = 0; i < FOREIGN_SLOTS; i++) {
-        unsigned int s = (slot_hint + i) % FOREIGN_SLOTS;
+        unsigned int s = (slot_hint + i) % FOREIGN_SLOTS, k = 0;
 
-        if (!(slot_used[s / 8] & (1u << (s % 8)))) {
-            slot_used[s / 8] |= (uint8_t)(1u << (s % 8));
-            slot_hint = s + 1;
-            return (int)s;
-        }
+        if (s + n > FOREIGN_SLOTS)
+            continue;
+        while (k < n && !slot_is_used(s + k))
+            k++;
+        if (k < n)
+            continue;
+        for (k = 0; k < n; k++)
+            slot_used[(s + k) / 8] |= (uint8_t)(1u << ((s + k) % 8));
+        slot_hint = s + n;
+        return (int)s;
     }
     return -ENOSPC;
 }
@@ -171,51 +182,36 @@ static void slot_free(unsigned int s)
     slot_used[s / 8] &= (uint8_t) ~(1u << (s % 8));
 }
 
-int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly, void **addr,
-               grant_handle_t *handle)
+/* Map one grant at guest-physical `gpa` (a slot of the window). */
+static int map_one(domid_t domid, grant_ref_t ref, bool readonly, uint64_t gpa,
+                   grant_handle_t *handle)
 {
-    int s = slot_alloc(), rc;
-    uint64_t gpa;
-    struct gnttab_map_grant_ref op;
-
-    if (s < 0)
-        return s;
-    gpa = FOREIGN_BASE + (uint64_t)s * PAGE_SIZE;
-    op = (struct gnttab_map_grant_ref){
+    struct gnttab_map_grant_ref op = {
         .host_addr = gpa,
         .flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0),
         .ref = ref,
         .dom = domid,
     };
-    rc = (int)hypercall_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
+    int rc = (int)hypercall_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
+
     if (!rc)
         rc = gnttab_status_errno(op.status);
-    if (!rc)
-        rc = arch_map_page((uintptr_t)gpa, gpa, readonly ? 0 : MAP_WRITE);
-    if (rc) {
-        if (op.status == GNTST_okay && op.handle) {
-            struct gnttab_unmap_grant_ref un = {.host_addr = gpa, .handle = op.handle};
+    if (!rc && arch_map_page((uintptr_t)gpa, gpa, readonly ? 0 : MAP_WRITE)) {
+        struct gnttab_unmap_grant_ref un = {.host_addr = gpa, .handle = op.handle};
 
-            hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, &un, 1);
-        }
-        slot_free((unsigned int)s);
-        return rc;
+        hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, &un, 1);
+        rc = -ENOMEM;
     }
-    *addr = (void *)(uintptr_t)gpa;
-    *handle = op.handle;
-    return 0;
+    if (!rc)
+        *handle = op.handle;
+    return rc;
 }
 
-int gnttab_unmap(void *addr, grant_handle_t handle)
+static int unmap_one(uint64_t gpa, grant_handle_t handle)
 {
-    uint64_t gpa = (uintptr_t)addr;
     struct gnttab_unmap_grant_ref op = {.host_addr = gpa, .handle = handle};
-    int rc;
+    int rc = (int)hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, &op, 1);
 
-    if (gpa < FOREIGN_BASE || gpa >= FOREIGN_BASE + FOREIGN_SLOTS * PAGE_SIZE ||
-        (gpa & (PAGE_SIZE - 1)))
-        return -EINVAL;
-    rc = (int)hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, &op, 1);
     if (!rc)
         rc = gnttab_status_errno(op.status);
     if (rc)
@@ -223,6 +219,57 @@ int gnttab_unmap(void *addr, grant_handle_t handle)
     arch_unmap_page((uintptr_t)gpa);
     slot_free((unsigned int)((gpa - FOREIGN_BASE) / PAGE_SIZE));
     return 0;
+}
+
+int gnttab_map_range(domid_t domid, const grant_ref_t *refs, unsigned int n, bool readonly,
+                     void **addr, grant_handle_t *handles)
+{
+    int s = n ? slots_alloc(n) : -EINVAL, rc = 0;
+    uint64_t base;
+    unsigned int i;
+
+    if (s < 0)
+        return s;
+    base = FOREIGN_BASE + (uint64_t)s * PAGE_SIZE;
+    for (i = 0; i < n && !rc; i++)
+        rc = map_one(domid, refs[i], readonly, base + i * PAGE_SIZE, &handles[i]);
+    if (rc) {
+        /* All or nothing: undo the ones that worked, give every slot back. */
+        for (unsigned int k = 0; k + 1 < i; k++)
+            unmap_one(base + k * PAGE_SIZE, handles[k]);
+        for (unsigned int k = i - 1; k < n; k++)
+            slot_free((unsigned int)s + k);
+        return rc;
+    }
+    *addr = (void *)(uintptr_t)base;
+    return 0;
+}
+
+int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly, void **addr,
+               grant_handle_t *handle)
+{
+    return gnttab_map_range(domid, &ref, 1, readonly, addr, handle);
+}
+
+int gnttab_unmap_range(void *addr, const grant_handle_t *handles, unsigned int n)
+{
+    uint64_t gpa = (uintptr_t)addr;
+    int rc = 0;
+
+    if (gpa < FOREIGN_BASE || gpa + (uint64_t)n * PAGE_SIZE > FOREIGN_BASE + FOREIGN_SLOTS * PAGE_SIZE ||
+        (gpa & (PAGE_SIZE - 1)))
+        return -EINVAL;
+    for (unsigned int i = 0; i < n; i++) {
+        int r = unmap_one(gpa + i * PAGE_SIZE, handles[i]);
+
+        rc = rc ? rc : r;
+    }
+    return rc;
+}
+
+int gnttab_unmap(void *addr, grant_handle_t handle)
+{
+    return gnttab_unmap_range(addr, &handle, 1);
 }
 
 int gnttab_copy(struct gnttab_copy *ops, unsigned int n)

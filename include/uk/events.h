@@ -58,6 +58,14 @@ int evtchn_wait(evtchn_port_t port, uint64_t deadline);
 /* Events dispatched on `port` since it was bound. */
 uint64_t evtchn_count(evtchn_port_t port);
 
+/*
+ * Wait until evtchn_count(port) differs from `seen` (read before checking
+ * whatever the caller waits for): safe with several threads waiting on one
+ * port, where evtchn_wait's single "fired" flag would wake only one.
+ * 0, -ETIMEDOUT at `deadline` (0: none), -EINVAL, or -EPIPE when closed.
+ */
+int evtchn_wait_since(evtchn_port_t port, uint64_t seen, uint64_t deadline);
+
 /* Upcalls taken so far, for tests and benchmarks. */
 uint64_t events_upcall_count(void);
 

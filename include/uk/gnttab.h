@@ -37,6 +37,10 @@ unsigned int gnttab_max_frames(void);
 int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly, void **addr,
                grant_handle_t *handle);
 int gnttab_unmap(void *addr, grant_handle_t handle);
+/* n grants mapped at contiguous addresses (a multi-page ring), all or none. */
+int gnttab_map_range(domid_t domid, const grant_ref_t *refs, unsigned int n, bool readonly,
+                     void **addr, grant_handle_t *handles);
+int gnttab_unmap_range(void *addr, const grant_handle_t *handles, unsigned int n);
 
 /* Batched GNTTABOP_copy; each op's own status is in ops[i].status. 0 if all succeeded. */
 int gnttab_copy(struct gnttab_copy *ops, unsigned int n);

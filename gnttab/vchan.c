@@ -1,0 +1,416 @@
+/*
+ * vchan, libxenvchan-compatible. One shared page (struct vchan_interface)
+ * holds the two rings' indices, their sizes, the liveness and notification
+ * bytes; small rings live inside that page (1 KiB at offset 1024, 2 KiB at
+ * 2048), larger ones in pages whose grants the page lists. "left" carries
+ * client-to-server data, "right" server-to-client.
+ *
+ * Notification is asked for, not assumed: a side about to wait sets a bit
+ * in the other side's notify byte (VCHAN_NOTIFY_WRITE: "tell me when you
+ * write"); a side that writes or reads clears that bit and sends an event
+ * only if it was set. Every index the peer writes is checked before use.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uk/compiler.h>
+#include <uk/events.h>
+#include <uk/gnttab.h>
+#include <uk/mm.h>
+#include <uk/time.h>
+#include <uk/vchan.h>
+#include <uk/xenstore.h>
+#include <xen/io/libxenvchan.h>
+
+#define VCHAN_TIMEOUT (30 * NSEC_PER_SEC)
+#define SMALL_ORDER   10
+#define LARGE_ORDER   11
+#define MAX_ORDER     20 /* 1 MiB rings: 256 grants, within the shared page */
+
+struct vchan_ring {
+    struct ring_shared *shr;
+    uint8_t *buffer;
+    unsigned int order;
+    /* Server: pages we granted. Client: pages we mapped. */
+    void *pages;
+    unsigned int npages;
+    grant_ref_t refs[1u << (MAX_ORDER - 12)];
+    grant_handle_t handles[1u << (MAX_ORDER - 12)];
+};
+
+struct vchan {
+    bool is_server;
+    domid_t peer;
+    struct vchan_interface *shared;
+    grant_ref_t shared_ref;      /* server */
+    grant_handle_t shared_handle; /* client */
+    evtchn_port_t port;
+    struct vchan_ring read, write;
+    char *path; /* server: the XenStore nodes to remove */
+};
+
+static uint32_t ring_size(const struct vchan_ring *r)
+{
+    return 1u << r->order;
+}
+
+/* My notify byte (the other side sets bits in it to ask me for events) and theirs. */
+static uint8_t *my_notify(struct vchan *v)
+{
+    return v->is_server ? &v->shared->srv_notify : &v->shared->cli_notify;
+}
+
+static uint8_t *peer_notify(struct vchan *v)
+{
+    return v->is_server ? &v->shared->cli_notify : &v->shared->srv_notify;
+}
+
+static void request_notify(struct vchan *v, uint8_t bit)
+{
+    __atomic_or_fetch(peer_notify(v), bit, __ATOMIC_SEQ_CST);
+}
+
+static void send_notify(struct vchan *v, uint8_t bit)
+{
+    smp_mb(); /* indices updated before we look at what the peer asked for */
+    if (__atomic_fetch_and(my_notify(v), (uint8_t)~bit, __ATOMIC_SEQ_CST) & bit)
+        evtchn_notify(v->port);
+}
+
+static uint8_t peer_live(struct vchan *v)
+{
+    return READ_ONCE(*(v->is_server ? &v->shared->cli_live : &v->shared->srv_live));
+}
+
+int vchan_is_open(struct vchan *v)
+{
+    return peer_live(v);
+}
+
+int vchan_data_ready(struct vchan *v)
+{
+    uint32_t used = READ_ONCE(v->read.shr->prod) - READ_ONCE(v->read.shr->cons);
+
+    return used > ring_size(&v->read) ? -EIO : (int)used;
+}
+
+int vchan_buffer_space(struct vchan *v)
+{
+    uint32_t used = READ_ONCE(v->write.shr->prod) - READ_ONCE(v->write.shr->cons);
+
+    return used > ring_size(&v->write) ? -EIO : (int)(ring_size(&v->write) - used);
+}
+
+/* Sleep until the peer signals, giving up when it closed or time runs out. */
+static int wait_peer(struct vchan *v, int (*ready)(struct vchan *), uint8_t bit)
+{
+    uint64_t deadline = time_monotonic_ns() + VCHAN_TIMEOUT;
+
+    for (;;) {
+        int n = ready(v);
+        uint64_t seen;
+
+        if (n != 0)
+            return n;
+        if (peer_live(v) == 0)
+            return -EPIPE;
+        request_notify(v, bit);
+        /* Check again: the peer may have acted before it saw our request. */
+        seen = evtchn_count(v->port);
+        n = ready(v);
+        if (n != 0)
+            return n;
+        /* Reader and writer threads may both wait here: wait on the count. */
+        if (evtchn_wait_since(v->port, seen, deadline) == -ETIMEDOUT)
+            return -ETIMEDOUT;
+    }
+}
+
+int vchan_write(struct vchan *v, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+    size_t left = len;
+
+    while (left) {
+        int space = wait_peer(v, vchan_buffer_space, VCHAN_NOTIFY_READ);
+        uint32_t prod = v->write.shr->prod, idx, n, first;
+
+        if (space < 0)
+            return space;
+        if (peer_live(v) == 0)
+            return -EPIPE;
+        n = (uint32_t)space < left ? (uint32_t)space : (uint32_t)left;
+        idx = prod & (ring_size(&v->write) - 1);
+        first = ring_size(&v->write) - idx < n ? ring_size(&v->write) - idx : n;
+        smp_mb(); /* read the indices, then write the data */
+        memcpy(v->write.buffer + idx, p, first);
+        memcpy(v->write.buffer, p + first, n - first);
+        smp_wmb(); /* the data, then the index that publishes it */
+        WRITE_ONCE(v->write.shr->prod, prod + n);
+        send_notify(v, VCHAN_NOTIFY_WRITE);
+        p += n;
+        left -= n;
+    }
+    return (int)len;
+}
+
+int vchan_read(struct vchan *v, void *buf, size_t len)
+{
+    int ready = wait_peer(v, vchan_data_ready, VCHAN_NOTIFY_WRITE);
+    uint32_t cons = v->read.shr->cons, idx, n, first;
+
+    if (ready < 0)
+        return ready;
+    n = (uint32_t)ready < len ? (uint32_t)ready : (uint32_t)len;
+    idx = cons & (ring_size(&v->read) - 1);
+    first = ring_size(&v->read) - idx < n ? ring_size(&v->read) - idx : n;
+    smp_rmb(); /* the index, then the data it covers */
+    memcpy(buf, v->read.buffer + idx, first);
+    memcpy((uint8_t *)buf + first, v->read.buffer, n - first);
+    smp_mb(); /* done reading before the space is given back */
+    WRITE_ONCE(v->read.shr->cons, cons + n);
+    send_notify(v, VCHAN_NOTIFY_READ);
+    return (int)n;
+}
+
+static unsigned int order_for(size_t min, unsigned int dflt)
+{
+    unsigned int o = dflt;
+
+    while (o < MAX_ORDER && ((size_t)1 << o) < min)
+        o++;
+    /* Beyond the in-page sizes, rings are whole pages. */
+    return o > LARGE_ORDER && o < 12 ? 12 : o;
+}
+
+/* Server: place a ring in the shared page or in granted pages of its own. */
+static int server_ring(struct vchan *v, struct vchan_ring *r, unsigned int order,
+                       uint32_t *grant_list)
+{
+    r->order = order;
+    if (order == SMALL_ORDER || order == LARGE_ORDER) {
+        r->buffer = (uint8_t *)v->shared + (order == SMALL_ORDER ? 1024 : 2048);
+        return 0;
+    }
+    r->npages = 1u << (order - 12);
+    r->pages = page_alloc_order(order - 12);
+    if (!r->pages)
+        return -ENOMEM;
+    r->buffer = r->pages;
+    for (unsigned int i = 0; i < r->npages; i++) {
+        int rc = gnttab_grant_access(v->peer, (uint8_t *)r->pages + i * PAGE_SIZE, false,
+                                     &r->refs[i]);
+
+        if (rc) {
+            r->npages = i;
+            return rc;
+        }
+        grant_list[i] = r->refs[i];
+    }
+    return 0;
+}
+
+static void release_ring(struct vchan *v, struct vchan_ring *r)
+{
+    if (v->is_server) {
+        for (unsigned int i = 0; i < r->npages; i++)
+            /* Still mapped by a peer that will not let go: keep the pages, never reuse them. */
+            if (gnttab_end_access(r->refs[i]) != 0)
+                r->pages = NULL;
+        if (r->pages)
+            page_free_order(r->pages, r->order - 12);
+    } else if (r->npages) {
+        gnttab_unmap_range(r->pages, r->handles, r->npages);
+    }
+}
+
+static int write_node(const char *path, const char *leaf, unsigned int value, domid_t peer)
+{
+    char key[256], val[16], owner[16], reader[16];
+    const char *perms[2] = {owner, reader};
+    int rc;
+
+    if (snprintf(key, sizeof(key), "%s/%s", path, leaf) >= (int)sizeof(key))
+        return -ENAMETOOLONG;
+    snprintf(val, sizeof(val), "%u", value);
+    snprintf(owner, sizeof(owner), "n%d", xs_domid());
+    snprintf(reader, sizeof(reader), "r%u", peer);
+    rc = xs_write(XS_NO_TX, key, val);
+    return rc ? rc : xs_set_perms(XS_NO_TX, key, perms, 2);
+}
+
+struct vchan *vchan_server_init(domid_t peer, const char *path, size_t left_min,
+                                size_t right_min)
+{
+    struct vchan *v = calloc(1, sizeof(*v));
+    unsigned int lo = order_for(left_min, SMALL_ORDER), ro = order_for(right_min, LARGE_ORDER);
+    int rc = -ENOMEM;
+
+    /* Only one ring may use each in-page slot. */
+    if (lo == LARGE_ORDER && ro == LARGE_ORDER)
+        ro = 12;
+    if (!v || lo > MAX_ORDER || ro > MAX_ORDER)
+        goto fail;
+    v->is_server = true;
+    v->peer = peer;
+    v->shared = page_alloc();
+    v->path = strdup(path);
+    if (!v->shared || !v->path)
+        goto fail;
+    memset(v->shared, 0, PAGE_SIZE);
+    rc = server_ring(v, &v->read, lo, v->shared->grants);
+    rc = rc ? rc : server_ring(v, &v->write, ro, v->shared->grants + v->read.npages);
+    if (rc)
+        goto fail;
+    v->read.shr = &v->shared->left;
+    v->write.shr = &v->shared->right;
+    v->shared->left_order = (uint16_t)lo;
+    v->shared->right_order = (uint16_t)ro;
+    v->shared->cli_live = 2;
+    v->shared->srv_live = 1;
+    v->shared->cli_notify = VCHAN_NOTIFY_WRITE;
+    v->shared->srv_notify = VCHAN_NOTIFY_WRITE;
+    rc = gnttab_grant_access(peer, v->shared, false, &v->shared_ref);
+    rc = rc ? rc : evtchn_alloc_unbound(peer, NULL, NULL, &v->port);
+    rc = rc ? rc : write_node(path, "ring-ref", v->shared_ref, peer);
+    rc = rc ? rc : write_node(path, "event-channel", v->port, peer);
+    if (rc)
+        goto fail;
+    return v;
+fail:
+    if (v)
+        vchan_close(v);
+    errno = -rc;
+    return NULL;
+}
+
+static int read_node(const char *path, const char *leaf, unsigned long *value,
+                     uint64_t deadline)
+{
+    char key[256];
+    int rc;
+
+    snprintf(key, sizeof(key), "%s/%s", path, leaf);
+    /*
+     * The server may not have written it yet: poll until the deadline. A
+     * node that does not exist under a parent we may not read is EACCES.
+     */
+    while (((rc = xs_read_ulong(XS_NO_TX, key, value)) == -ENOENT || rc == -EACCES) &&
+           time_monotonic_ns() < deadline)
+        sleep_ns(50 * NSEC_PER_MSEC);
+    return rc;
+}
+
+/* Client: map a ring the server described. */
+static int client_ring(struct vchan *v, struct vchan_ring *r, unsigned int order,
+                       const uint32_t *grants)
+{
+    if (order < SMALL_ORDER || order > MAX_ORDER)
+        return -EIO;
+    r->order = order;
+    if (order == SMALL_ORDER || order == LARGE_ORDER) {
+        r->buffer = (uint8_t *)v->shared + (order == SMALL_ORDER ? 1024 : 2048);
+        return 0;
+    }
+    r->npages = 1u << (order - 12);
+    for (unsigned int i = 0; i < r->npages; i++)
+        r->refs[i] = READ_ONCE(grants[i]);
+    {
+        int rc = gnttab_map_range(v->peer, r->refs, r->npages, false, &r->pages, r->handles);
+
+        if (rc) {
+            r->npages = 0;
+            return rc;
+        }
+    }
+    r->buffer = r->pages;
+    return 0;
+}
+
+struct vchan *vchan_client_init(domid_t peer, const char *path, uint64_t timeout_ns)
+{
+    struct vchan *v = calloc(1, sizeof(*v));
+    uint64_t deadline = time_monotonic_ns() + timeout_ns;
+    unsigned long ref = 0, port = 0;
+    unsigned int lo, ro;
+    int rc = -ENOMEM;
+    void *page;
+
+    if (!v)
+        goto fail;
+    v->peer = peer;
+    rc = read_node(path, "ring-ref", &ref, deadline);
+    rc = rc ? rc : read_node(path, "event-channel", &port, deadline);
+    rc = rc ? rc : gnttab_map(peer, (grant_ref_t)ref, false, &page, &v->shared_handle);
+    if (rc)
+        goto fail;
+    v->shared = page;
+    lo = READ_ONCE(v->shared->left_order);
+    ro = READ_ONCE(v->shared->right_order);
+    /* Both rings in one in-page slot, or grants past the page: a broken server. */
+    if (lo == ro && lo <= LARGE_ORDER) {
+        rc = -EIO;
+        goto fail;
+    }
+    {
+        unsigned int nl = lo >= 12 && lo <= MAX_ORDER ? 1u << (lo - 12) : 0;
+        unsigned int nr = ro >= 12 && ro <= MAX_ORDER ? 1u << (ro - 12) : 0;
+
+        if (sizeof(struct vchan_interface) + (nl + nr) * sizeof(uint32_t) > 1024) {
+            rc = -EIO;
+            goto fail;
+        }
+        rc = client_ring(v, &v->write, lo, v->shared->grants);
+        rc = rc ? rc : client_ring(v, &v->read, ro, v->shared->grants + nl);
+    }
+    rc = rc ? rc : evtchn_bind_interdomain(peer, (evtchn_port_t)port, NULL, NULL, &v->port);
+    if (rc)
+        goto fail;
+    v->write.shr = &v->shared->left;
+    v->read.shr = &v->shared->right;
+    WRITE_ONCE(v->shared->cli_live, 1);
+    __atomic_or_fetch(&v->shared->srv_notify, VCHAN_NOTIFY_WRITE, __ATOMIC_SEQ_CST);
+    evtchn_notify(v->port);
+    return v;
+fail:
+    if (v)
+        vchan_close(v);
+    errno = -rc;
+    return NULL;
+}
+
+void vchan_close(struct vchan *v)
+{
+    bool busy = false;
+
+    if (v->shared) {
+        WRITE_ONCE(*(v->is_server ? &v->shared->srv_live : &v->shared->cli_live), 0);
+        if (v->port)
+            evtchn_notify(v->port);
+    }
+    if (v->is_server && v->shared_ref) {
+        uint64_t deadline = time_monotonic_ns() + 5 * NSEC_PER_SEC;
+
+        /* The client unmaps everything when it sees us gone: give it a moment. */
+        while ((busy = gnttab_end_access(v->shared_ref) == -EBUSY) &&
+               time_monotonic_ns() < deadline)
+            sleep_ns(10 * NSEC_PER_MSEC);
+    }
+    if (v->port)
+        evtchn_close(v->port);
+    release_ring(v, &v->read);
+    release_ring(v, &v->write);
+    if (v->is_server) {
+        if (v->path)
+            xs_rm(XS_NO_TX, v->path);
+        /* A page a peer still maps is never given back (see gnttab.md). */
+        if (v->shared && !busy)
+            page_free(v->shared);
+    } else if (v->shared) {
+        gnttab_unmap(v->shared, v->shared_handle);
+    }
+    free(v->path);
+    free(v);
+}
