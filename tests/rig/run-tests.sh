@@ -71,7 +71,7 @@ for c in "$@"; do
     [ -f "$file" ] || { echo "rig: no test case $c" >&2; exit 2; }
     name=$(basename "$file" .test)
     (
-        APP= CMDLINE= MEMORY= XL= TIMEOUT=60 DOM0= PEERS=
+        APP= CMDLINE= MEMORY= XL= TIMEOUT=60 DOM0= PEERS= STAGE=
         for i in 2 3 4; do eval "GUEST${i}_APP= GUEST${i}_CMDLINE= GUEST${i}_MEMORY="; done
         . "$file"
         d=$stage/tests/$name
@@ -84,6 +84,10 @@ for c in "$@"; do
             [ -n "$a" ] || continue
             make_guest "$d" "$name-$i" "$a" "$m" "$c" || exit 1
             echo "$name-$i" >> "$d/guests"
+        done
+        # Images the dom0 script starts itself: /tests/NAME/stage-APP.{elf,cfg}.
+        for a in $STAGE; do
+            make_guest "$d" "stage-$a" "$a" "" "" || exit 1
         done
         if [ -n "$DOM0" ]; then
             printf '#!/bin/sh\n%s\n' "$DOM0" > "$d/dom0.sh"

@@ -5,6 +5,9 @@
  *
  *   vchantest server [RING_BYTES]   we offer the vchan, dom0 connects
  *   vchantest client PATH           dom0 offers it at PATH, we connect
+ *   vchantest garbage               we offer it; a hostile dom0 client writes
+ *                                   impossible indices: reads must fail with
+ *                                   -EIO, and closing must leak nothing
  */
 #include <errno.h>
 #include <stdio.h>
@@ -64,6 +67,23 @@ int main(int argc, char **argv)
     char path[128];
     int rc = 0;
 
+    if (argc > 1 && strcmp(argv[1], "garbage") == 0) {
+        snprintf(path, sizeof(path), "%s/data/vchan", xs_home());
+        v = vchan_server_init(0, path, 0, 0);
+        printf("vchantest: serving at %s\n", v ? path : strerror(errno));
+        fflush(stdout);
+        for (int i = 0; v && i < 600 && vchan_is_open(v) == 2; i++)
+            sleep_ns(100 * NSEC_PER_MSEC);
+        if (!v)
+            return 1;
+        rc = vchan_read(v, buf, sizeof(buf));
+        printf("vchantest: read from a hostile peer: %d\n", rc);
+        vchan_close(v);
+        printf("vchantest: grant refs in use %u before, %u after\n", refs0, gnttab_refs_in_use());
+        rc = rc == -EIO && gnttab_refs_in_use() == refs0;
+        printf("vchantest: %s\n", rc ? "ok" : "FAIL");
+        return rc ? 0 : 1;
+    }
     if (argc > 1 && strcmp(argv[1], "client") == 0 && argc > 2) {
         v = vchan_client_init(0, argv[2], 60 * NSEC_PER_SEC);
         printf("vchantest: client of %s: %s\n", argv[2], v ? "connected" : strerror(errno));
