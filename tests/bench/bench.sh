@@ -34,7 +34,8 @@ cp "$top/tests/cases/event-ping.test" "$out/event-ping.test"
 
 "$top/tests/rig/run-tests.sh" --quiet "$out/hello-mem1.test" "$out/hello-mem2.test" \
     "$out/hello-mem3.test" "$top/tests/cases/hello.test" "$out/bench.test" \
-    "$out/event-ping.test" "$top/tests/cases/shmem.test" > "$out/rig.out" 2>&1
+    "$out/event-ping.test" "$top/tests/cases/shmem.test" \
+    "$top/tests/cases/vchan-client.test" > "$out/rig.out" 2>&1
 serial=$build/rig/last-run.log
 
 echo "== memory =="
@@ -63,6 +64,9 @@ sed -n 's/^dom0: evtchn_peer: //p' "$build/rig/results/event-ping.log"
 echo "== grant tables (shmem pair: 64 MiB through a 64 KiB window) =="
 sed -n 's/^\(\[shmem-2\] \)\{0,1\}shmem: ok \(bench: .*\|64 MiB sent.*\|[0-9]* rounds received.*\)/\2/p' \
     "$build/rig/results/shmem.log"
+
+echo "== vchan with dom0's libxenvchan (1 MiB echo, 64 KiB rings) =="
+sed -n 's/^vchantest: \(1048576 bytes echoed.*\)/\1/p' "$build/rig/results/vchan-client.log"
 
 echo "== host: cooperative switch (arch/x86/switch.S) =="
 gcc -O2 -o "$out/switch_host" "$top/tests/bench/switch_host.c" "$top/arch/x86/switch.S" &&
