@@ -270,25 +270,48 @@ uint64_t evtchn_count(evtchn_port_t port)
     return s ? s->count : 0;
 }
 
-int evtchn_wait(evtchn_port_t port, uint64_t deadline)
+static bool fired(const struct port_slot *s, uint64_t unused)
 {
-    struct port_slot *s = slot_of(port);
-    unsigned long flags;
+    (void)unused;
+    return s->fired;
+}
+
+static bool count_moved(const struct port_slot *s, uint64_t seen)
+{
+    return s->count != seen;
+}
+
+/*
+ * Sleep until done(s, arg), the port is closed, or the deadline. Interrupts
+ * stay off from the check to the sleep, so an event in between is not lost.
+ * Returns with interrupts off; the caller restores `*flags`.
+ */
+static int port_wait(struct port_slot *s, bool (*done)(const struct port_slot *, uint64_t),
+                     uint64_t arg, uint64_t deadline, unsigned long *flags)
+{
     int rc = 0;
 
-    if (!s || !s->bound)
-        return -EINVAL;
-    flags = arch_irq_save();
-    while (!s->fired && s->bound && rc == 0) {
+    *flags = arch_irq_save();
+    while (!done(s, arg) && s->bound && rc == 0) {
         if (deadline)
             rc = waitq_wait_until(&s->waiters, "event channel", deadline);
         else
             waitq_wait(&s->waiters, "event channel");
     }
     if (!s->bound)
-        rc = -EPIPE;
-    else if (s->fired)
-        rc = 0;
+        return -EPIPE;
+    return done(s, arg) ? 0 : rc;
+}
+
+int evtchn_wait(evtchn_port_t port, uint64_t deadline)
+{
+    struct port_slot *s = slot_of(port);
+    unsigned long flags;
+    int rc;
+
+    if (!s || !s->bound)
+        return -EINVAL;
+    rc = port_wait(s, fired, 0, deadline, &flags);
     s->fired = false;
     arch_irq_restore(flags);
     return rc;
@@ -298,21 +321,11 @@ int evtchn_wait_since(evtchn_port_t port, uint64_t seen, uint64_t deadline)
 {
     struct port_slot *s = slot_of(port);
     unsigned long flags;
-    int rc = 0;
+    int rc;
 
     if (!s || !s->bound)
         return -EINVAL;
-    flags = arch_irq_save();
-    while (s->count == seen && s->bound && rc == 0) {
-        if (deadline)
-            rc = waitq_wait_until(&s->waiters, "event channel", deadline);
-        else
-            waitq_wait(&s->waiters, "event channel");
-    }
-    if (!s->bound)
-        rc = -EPIPE;
-    else if (s->count != seen)
-        rc = 0;
+    rc = port_wait(s, count_moved, seen, deadline, &flags);
     arch_irq_restore(flags);
     return rc;
 }

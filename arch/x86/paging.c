@@ -127,19 +127,24 @@ static uint64_t pte_flags(unsigned int flags)
     return f;
 }
 
-int arch_map_page(uintptr_t va, uint64_t pa, unsigned int flags)
+/* Set the 4 KiB entry for `va` (creating tables, splitting a 2 MiB page). */
+static int set_pte(uintptr_t va, uint64_t value)
 {
     int err;
-    uint64_t *pte;
+    uint64_t *pte = pte_walk(va, 0, true, &err);
 
-    if ((va | pa) & (PAGE_SIZE - 1))
-        return -EINVAL;
-    pte = pte_walk(va, 0, true, &err);
     if (!pte)
         return err;
-    *pte = pa | pte_flags(flags);
+    *pte = value;
     invlpg(va);
     return 0;
+}
+
+int arch_map_page(uintptr_t va, uint64_t pa, unsigned int flags)
+{
+    if ((va | pa) & (PAGE_SIZE - 1))
+        return -EINVAL;
+    return set_pte(va, pa | pte_flags(flags));
 }
 
 int arch_map_range(uintptr_t va, uint64_t pa, uint64_t size, unsigned int flags)
@@ -174,17 +179,9 @@ int arch_map_range(uintptr_t va, uint64_t pa, uint64_t size, unsigned int flags)
 
 int arch_unmap_page(uintptr_t va)
 {
-    int err;
-    uint64_t *pte;
-
     if (va & (PAGE_SIZE - 1))
         return -EINVAL;
-    pte = pte_walk(va, 0, true, &err);
-    if (!pte)
-        return err;
-    *pte = 0;
-    invlpg(va);
-    return 0;
+    return set_pte(va, 0);
 }
 
 int64_t arch_virt_to_phys(uintptr_t va)
