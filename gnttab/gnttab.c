@@ -106,28 +106,40 @@ static grant_entry_v1_t *entry(grant_ref_t ref)
     return &frames[ref / ENTRIES_PER_FRAME][ref % ENTRIES_PER_FRAME];
 }
 
-int gnttab_grant_access(domid_t domid, const void *page, bool readonly, grant_ref_t *ref)
+static void fill_entry(grant_ref_t r, domid_t domid, const void *page, bool readonly)
 {
-    uint32_t r = gref_alloc(&pool);
-    grant_entry_v1_t *e;
+    grant_entry_v1_t *e = entry(r);
 
-    if ((uintptr_t)page & (PAGE_SIZE - 1))
-        return -EINVAL;
-    while (r == GREF_NONE) {
-        int rc = grow();
-
-        if (rc)
-            return rc == -ENOMEM ? rc : -ENOSPC;
-        r = gref_alloc(&pool);
-    }
-    e = entry(r);
     e->domid = domid;
     e->frame = (uint32_t)((uintptr_t)page >> PAGE_SHIFT);
     /* Frame and domain must be visible before the flags that validate them. */
     smp_wmb();
     WRITE_ONCE(e->flags, (uint16_t)(GTF_permit_access | (readonly ? GTF_readonly : 0)));
-    *ref = r;
+}
+
+int gnttab_grant_access_batch(domid_t domid, void *const *pages, unsigned int n, bool readonly,
+                              grant_ref_t *refs)
+{
+    for (unsigned int i = 0; i < n; i++)
+        if ((uintptr_t)pages[i] & (PAGE_SIZE - 1))
+            return -EINVAL;
+    /* Grow until the whole batch fits, or the table is at its limit. */
+    while (gref_alloc_batch(&pool, n, refs) == -ENOSPC) {
+        int rc = grow();
+
+        if (rc)
+            return rc == -ENOMEM ? rc : -ENOSPC;
+    }
+    for (unsigned int i = 0; i < n; i++)
+        fill_entry(refs[i], domid, pages[i], readonly);
     return 0;
+}
+
+int gnttab_grant_access(domid_t domid, const void *page, bool readonly, grant_ref_t *ref)
+{
+    void *p = (void *)page;
+
+    return gnttab_grant_access_batch(domid, &p, 1, readonly, ref);
 }
 
 int gnttab_end_access(grant_ref_t ref)

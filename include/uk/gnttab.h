@@ -18,6 +18,9 @@
 
 /* Grant `domid` access to the page at `page` (page aligned, ours). */
 int gnttab_grant_access(domid_t domid, const void *page, bool readonly, grant_ref_t *ref);
+/* Grant `n` pages at once, all or none (one batch from the allocator). */
+int gnttab_grant_access_batch(domid_t domid, void *const *pages, unsigned int n, bool readonly,
+                              grant_ref_t *refs);
 /*
  * Take the access back and free the reference. -EBUSY while the peer has it
  * mapped (the page must not be reused then); try again after the peer
