@@ -16,6 +16,9 @@
 #include <uk/events.h>
 #include <uk/time.h>
 
+#define TEST_NAME "evtself"
+#include "../expect.h"
+
 static int calls;
 static void *seen_ctx;
 
@@ -26,20 +29,11 @@ static void handler(evtchn_port_t port, void *ctx)
     seen_ctx = ctx;
 }
 
-#define EXPECT(cond, what)                                                                 \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            printf("evtself: FAIL %s (line %d)\n", what, __LINE__);                       \
-            failures++;                                                                    \
-        } else {                                                                           \
-            printf("evtself: ok %s\n", what);                                              \
-        }                                                                                  \
-    } while (0)
 
 int main(void)
 {
     evtchn_port_t a, b, bogus;
-    int failures = 0, rc, marker = 0;
+    int rc, marker = 0;
 
     rc = evtchn_alloc_unbound(DOMID_SELF, NULL, NULL, &a);
     EXPECT(rc == 0, "alloc_unbound for self");

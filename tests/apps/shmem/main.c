@@ -21,6 +21,9 @@
 #include <uk/time.h>
 #include <uk/xenstore.h>
 
+#define TEST_NAME "shmem"
+#include "../expect.h"
+
 #define DATA_PAGES 16
 #define WINDOW     (DATA_PAGES * PAGE_SIZE)
 
@@ -30,17 +33,6 @@ struct control {
     uint64_t sum;    /* checksum of this round's window */
 };
 
-static int failures;
-
-#define EXPECT(cond, ...)                                                                  \
-    do {                                                                                   \
-        bool ok_ = (cond);                                                                 \
-        printf("shmem: %s ", ok_ ? "ok" : "FAIL");                                         \
-        printf(__VA_ARGS__);                                                               \
-        printf("\n");                                                                      \
-        if (!ok_)                                                                          \
-            failures++;                                                                    \
-    } while (0)
 
 static uint64_t checksum(const uint64_t *w, size_t n)
 {

@@ -21,18 +21,9 @@
 #include <uk/time.h>
 #include <uk/xenstore.h>
 
-static int failures;
+#define TEST_NAME "xstest"
+#include "../expect.h"
 
-/* Evaluates `cond` once: it often has side effects. */
-#define EXPECT(cond, ...)                                                                  \
-    do {                                                                                   \
-        bool ok_ = (cond);                                                                 \
-        printf("xstest: %s ", ok_ ? "ok" : "FAIL");                                        \
-        printf(__VA_ARGS__);                                                               \
-        printf("\n");                                                                      \
-        if (!ok_)                                                                          \
-            failures++;                                                                    \
-    } while (0)
 
 static uint64_t deadline_in(uint64_t s)
 {
