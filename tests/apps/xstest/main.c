@@ -170,6 +170,36 @@ static int basic(void)
         EXPECT(xs_read(XS_NO_TX, "data/ghost", &v, NULL) == -ENOENT, "aborted write is gone");
     }
     EXPECT(xs_rm(XS_NO_TX, "data/dir") == 0, "rm a whole subtree");
+
+    /* GET_DOMAIN_PATH, and the xenbus helpers over a pretend device. */
+    {
+        char *dp, *backend, bpath[96];
+        enum xenbus_state st;
+
+        rc = xs_get_domain_path((unsigned int)xs_domid(), &dp);
+        EXPECT(rc == 0 && strcmp(dp, xs_home()) == 0, "get_domain_path is %s",
+               rc ? "?" : dp);
+        if (!rc)
+            free(dp);
+        snprintf(bpath, sizeof(bpath), "%s/data/backend-dev", xs_home());
+        rc = xs_write(XS_NO_TX, "data/dev/backend", bpath);
+        rc = rc ? rc : xenbus_backend_path("data/dev", &backend);
+        EXPECT(rc == 0 && strcmp(backend, bpath) == 0, "xenbus_backend_path");
+        if (!rc)
+            free(backend);
+        rc = xenbus_switch_state(bpath, XenbusStateInitialised);
+        rc = rc ? rc : xenbus_read_state(bpath, &st);
+        EXPECT(rc == 0 && st == XenbusStateInitialised, "xenbus state switched and read back");
+        EXPECT(xenbus_wait_state(bpath, XenbusStateInitialised, deadline_in(5)) == 0,
+               "waiting for a state already reached returns at once");
+        EXPECT(xenbus_wait_state(bpath, XenbusStateConnected,
+                                 time_monotonic_ns() + 200 * NSEC_PER_MSEC) == -ETIMEDOUT,
+               "waiting for a state never reached times out");
+        EXPECT(xs_write(XS_NO_TX, "data/backend-dev/state", "banana") == 0 &&
+                   xenbus_read_state(bpath, &st) == -EINVAL,
+               "a garbage state is an error");
+    }
+    EXPECT(xs_reset_watches() == 0, "reset_watches");
     EXPECT(xs_protocol_errors() == 0, "no protocol errors");
     printf("xstest: %s\n", failures ? "FAIL" : "all ok");
     return failures ? 1 : 0;
