@@ -21,16 +21,16 @@
 
 #include "events_private.h"
 
-#define NR_PORTS      EVTCHN_2L_NR_CHANNELS
-#define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
-#define NR_WORDS      (NR_PORTS / BITS_PER_WORD)
+#define NR_PORTS        EVTCHN_2L_NR_CHANNELS
+#define BITS_PER_WORD   (sizeof(xen_ulong_t) * 8)
+#define NR_WORDS        (NR_PORTS / BITS_PER_WORD)
 #define SLOTS_PER_CHUNK 64
 
 struct port_slot {
     evtchn_handler_t handler;
     void *ctx;
     bool bound;
-    bool fired;      /* since the last evtchn_wait */
+    bool fired; /* since the last evtchn_wait */
     uint64_t count;
     struct waitq waiters;
 };
@@ -190,8 +190,7 @@ static int close_port(evtchn_port_t port)
 }
 
 /* Attach, and close the fresh port again if that fails: nothing leaks. */
-static int attach_new(evtchn_port_t port, evtchn_handler_t handler, void *ctx,
-                      evtchn_port_t *out)
+static int attach_new(evtchn_port_t port, evtchn_handler_t handler, void *ctx, evtchn_port_t *out)
 {
     int rc = attach(port, handler, ctx);
 
@@ -218,8 +217,7 @@ int evtchn_bind_virq(uint32_t virq, evtchn_handler_t handler, void *ctx, evtchn_
     return attach_new(op.port, handler, ctx, port);
 }
 
-int evtchn_alloc_unbound(domid_t remote, evtchn_handler_t handler, void *ctx,
-                         evtchn_port_t *port)
+int evtchn_alloc_unbound(domid_t remote, evtchn_handler_t handler, void *ctx, evtchn_port_t *port)
 {
     struct evtchn_alloc_unbound op = {.dom = DOMID_SELF, .remote_dom = remote};
     long rc = hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &op);

@@ -257,8 +257,7 @@ int gnttab_map_range(domid_t domid, const grant_ref_t *refs, unsigned int n, boo
     return 0;
 }
 
-int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly, void **addr,
-               grant_handle_t *handle)
+int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly, void **addr, grant_handle_t *handle)
 {
     return gnttab_map_range(domid, &ref, 1, readonly, addr, handle);
 }
@@ -268,7 +267,8 @@ int gnttab_unmap_range(void *addr, const grant_handle_t *handles, unsigned int n
     uint64_t gpa = (uintptr_t)addr;
     int rc = 0;
 
-    if (gpa < FOREIGN_BASE || gpa + (uint64_t)n * PAGE_SIZE > FOREIGN_BASE + FOREIGN_SLOTS * PAGE_SIZE ||
+    if (gpa < FOREIGN_BASE ||
+        gpa + (uint64_t)n * PAGE_SIZE > FOREIGN_BASE + FOREIGN_SLOTS * PAGE_SIZE ||
         (gpa & (PAGE_SIZE - 1)))
         return -EINVAL;
     for (unsigned int i = 0; i < n; i++) {

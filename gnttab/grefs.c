@@ -17,7 +17,7 @@ static void set_used(struct gref_pool *p, uint32_t ref, bool on)
     if (on)
         p->used[ref / 8] |= (uint8_t)(1u << (ref % 8));
     else
-        p->used[ref / 8] &= (uint8_t)~(1u << (ref % 8));
+        p->used[ref / 8] &= (uint8_t) ~(1u << (ref % 8));
 }
 
 void gref_pool_init(struct gref_pool *p, uint32_t first)

@@ -44,7 +44,7 @@ struct vchan {
     bool is_server;
     domid_t peer;
     struct vchan_interface *shared;
-    grant_ref_t shared_ref;      /* server */
+    grant_ref_t shared_ref;       /* server */
     grant_handle_t shared_handle; /* client */
     evtchn_port_t port;
     struct vchan_ring read, write;
@@ -200,8 +200,8 @@ static int server_ring(struct vchan *v, struct vchan_ring *r, unsigned int order
         return -ENOMEM;
     r->buffer = r->pages;
     for (unsigned int i = 0; i < r->npages; i++) {
-        int rc = gnttab_grant_access(v->peer, (uint8_t *)r->pages + i * PAGE_SIZE, false,
-                                     &r->refs[i]);
+        int rc =
+            gnttab_grant_access(v->peer, (uint8_t *)r->pages + i * PAGE_SIZE, false, &r->refs[i]);
 
         if (rc) {
             r->npages = i;
@@ -241,8 +241,7 @@ static int write_node(const char *path, const char *leaf, unsigned int value, do
     return rc ? rc : xs_set_perms(XS_NO_TX, key, perms, 2);
 }
 
-struct vchan *vchan_server_init(domid_t peer, const char *path, size_t left_min,
-                                size_t right_min)
+struct vchan *vchan_server_init(domid_t peer, const char *path, size_t left_min, size_t right_min)
 {
     struct vchan *v = calloc(1, sizeof(*v));
     unsigned int lo = order_for(left_min, SMALL_ORDER), ro = order_for(right_min, LARGE_ORDER);
@@ -286,8 +285,7 @@ fail:
     return NULL;
 }
 
-static int read_node(const char *path, const char *leaf, unsigned long *value,
-                     uint64_t deadline)
+static int read_node(const char *path, const char *leaf, unsigned long *value, uint64_t deadline)
 {
     char key[256];
     int rc;

@@ -36,12 +36,9 @@ static uint64_t main_cycles;
 static const char *memmap_type(uint32_t type)
 {
     static const char *const names[] = {
-        [XEN_HVM_MEMMAP_TYPE_RAM] = "RAM",
-        [XEN_HVM_MEMMAP_TYPE_RESERVED] = "reserved",
-        [XEN_HVM_MEMMAP_TYPE_ACPI] = "ACPI",
-        [XEN_HVM_MEMMAP_TYPE_NVS] = "ACPI NVS",
-        [XEN_HVM_MEMMAP_TYPE_UNUSABLE] = "unusable",
-        [XEN_HVM_MEMMAP_TYPE_DISABLED] = "disabled",
+        [XEN_HVM_MEMMAP_TYPE_RAM] = "RAM",           [XEN_HVM_MEMMAP_TYPE_RESERVED] = "reserved",
+        [XEN_HVM_MEMMAP_TYPE_ACPI] = "ACPI",         [XEN_HVM_MEMMAP_TYPE_NVS] = "ACPI NVS",
+        [XEN_HVM_MEMMAP_TYPE_UNUSABLE] = "unusable", [XEN_HVM_MEMMAP_TYPE_DISABLED] = "disabled",
         [XEN_HVM_MEMMAP_TYPE_PMEM] = "persistent",
     };
 

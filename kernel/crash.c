@@ -45,8 +45,7 @@ static void print_frame(uintptr_t pc, void *ctx)
     const char *name = ksym_lookup(pc, &off);
 
     if (name)
-        emitf("  #%-2d %016lx %s+0x%lx\n", st->n, (unsigned long)pc, name,
-              (unsigned long)off);
+        emitf("  #%-2d %016lx %s+0x%lx\n", st->n, (unsigned long)pc, name, (unsigned long)off);
     else
         emitf("  #%-2d %016lx ?\n", st->n, (unsigned long)pc);
     st->n++;
@@ -92,14 +91,14 @@ void kernel_fault(const struct fault_info *fi)
     if (!guard && fi->has_addr)
         guard = sched_guard_owner((uintptr_t)fi->addr);
     if (guard)
-        emitf("\n*** FATAL: stack overflow of %s (%s at %016lx in its guard page)\n",
-              guard, fi->mnemonic, (unsigned long)fi->addr);
+        emitf("\n*** FATAL: stack overflow of %s (%s at %016lx in its guard page)\n", guard,
+              fi->mnemonic, (unsigned long)fi->addr);
     else
-        emitf("\n*** FATAL: %s (%s) in %s+0x%lx\n", fi->name, fi->mnemonic,
-              fn ? fn : "?", (unsigned long)off);
+        emitf("\n*** FATAL: %s (%s) in %s+0x%lx\n", fi->name, fi->mnemonic, fn ? fn : "?",
+              (unsigned long)off);
     if (fi->has_addr)
-        emitf("  address %016lx%s%s\n", (unsigned long)fi->addr,
-              fi->detail ? ": " : "", fi->detail ? fi->detail : "");
+        emitf("  address %016lx%s%s\n", (unsigned long)fi->addr, fi->detail ? ": " : "",
+              fi->detail ? fi->detail : "");
     emitf("  thread: %s\n", kernel_thread_name());
     emit(fi->regs);
     backtrace_from(fi->pc, fi->sp, fi->fp);

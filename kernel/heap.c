@@ -15,7 +15,7 @@
 #define HEAP_BASE 0x0000100000000000ull
 #define HEAP_MAX  0x0000010000000000ull /* 1 TiB of address space */
 
-static uintptr_t brk = HEAP_BASE;   /* the current break */
+static uintptr_t brk = HEAP_BASE;    /* the current break */
 static uintptr_t mapped = HEAP_BASE; /* end of the mapped pages */
 
 uintptr_t heap_start(void)
@@ -44,8 +44,7 @@ void *heap_sbrk(intptr_t incr)
 {
     uintptr_t old = brk, want = brk + incr;
 
-    if (incr < 0 ? want < HEAP_BASE || want > brk
-                 : want > HEAP_BASE + HEAP_MAX || want < brk) {
+    if (incr < 0 ? want < HEAP_BASE || want > brk : want > HEAP_BASE + HEAP_MAX || want < brk) {
         errno = ENOMEM;
         return (void *)-1;
     }

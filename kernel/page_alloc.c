@@ -87,8 +87,7 @@ int page_alloc_init(const struct mem_range *ranges, unsigned n)
     span_pages = 0;
 
     for (unsigned int i = 0; i < n; i++) {
-        if ((ranges[i].start | ranges[i].end) & (PAGE_SIZE - 1) ||
-            ranges[i].start >= ranges[i].end)
+        if ((ranges[i].start | ranges[i].end) & (PAGE_SIZE - 1) || ranges[i].start >= ranges[i].end)
             return -EINVAL;
         if (ranges[i].start < lo)
             lo = ranges[i].start;

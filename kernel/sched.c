@@ -151,8 +151,7 @@ static void thread_start(void *arg)
     thread_exit();
 }
 
-struct thread *thread_create(const char *name, void (*fn)(void *), void *arg,
-                             size_t stack_size)
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, size_t stack_size)
 {
     struct thread *t = calloc(1, sizeof(*t));
     uint64_t pages;

@@ -27,5 +27,12 @@ $(CHECK_BIN)/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c tests/uni
 endef
 $(foreach t,$(CHECK_TESTS),$(eval $(call check_rule,$(t))))
 
-check: $(CHECK_BINS)
+check: $(CHECK_BINS) format-check
 	$(Q)ASAN_OPTIONS=detect_leaks=0 tests/unit/run.sh $(CHECK_BINS)
+
+# The project's style is what clang-format makes of it (.clang-format).
+format-check:
+	$(Q)bad=$$(for f in $$(git ls-files '*.c' '*.h' 2>/dev/null); do \
+		clang-format --dry-run "$$f" 2>&1 | grep -q warning && echo "$$f"; done); \
+	if [ -n "$$bad" ]; then echo "format-check: run 'make format' for:" $$bad; exit 1; fi
+.PHONY: format-check

@@ -13,8 +13,7 @@
 #include "xs_wire.h"
 
 /* A request whose payload is one NUL-terminated string. */
-static int request_path(uint32_t type, xs_tx_t tx, const char *path, char **reply,
-                        uint32_t *len)
+static int request_path(uint32_t type, xs_tx_t tx, const char *path, char **reply, uint32_t *len)
 {
     struct xs_part part = {path, strlen(path) + 1};
 

@@ -33,8 +33,7 @@ size_t xs_ring_copy_out(void *dst, const char *ring, XENSTORE_RING_IDX idx, size
     return n;
 }
 
-size_t xs_ring_copy_in(char *ring, XENSTORE_RING_IDX idx, const void *src, size_t len,
-                       size_t avail)
+size_t xs_ring_copy_in(char *ring, XENSTORE_RING_IDX idx, const void *src, size_t len, size_t avail)
 {
     size_t off = MASK_XENSTORE_IDX(idx), n = len < avail ? len : avail;
 
@@ -81,8 +80,7 @@ int xs_parse_strings(const char *payload, uint32_t len, const char **out, int ma
     return n;
 }
 
-int xs_parse_watch_event(const char *payload, uint32_t len, const char **path,
-                         const char **token)
+int xs_parse_watch_event(const char *payload, uint32_t len, const char **path, const char **token)
 {
     const char *s[2];
 

@@ -40,8 +40,7 @@ int xs_parse_error(const char *payload, uint32_t len);
 int xs_parse_strings(const char *payload, uint32_t len, const char **out, int max);
 
 /* A watch event: path and token. 0 or -EIO. */
-int xs_parse_watch_event(const char *payload, uint32_t len, const char **path,
-                         const char **token);
+int xs_parse_watch_event(const char *payload, uint32_t len, const char **path, const char **token);
 
 /*
  * An XS_DIRECTORY_PART reply: "<generation>\0" then children, each

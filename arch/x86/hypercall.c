@@ -21,8 +21,8 @@ extern char hypercall_page[];
 uint32_t xen_version;
 static uint32_t xen_cpuid_base;
 
-static long hypercall(unsigned int nr, unsigned long a1, unsigned long a2,
-                      unsigned long a3, unsigned long a4, unsigned long a5)
+static long hypercall(unsigned int nr, unsigned long a1, unsigned long a2, unsigned long a3,
+                      unsigned long a4, unsigned long a5)
 {
     register unsigned long r10 __asm__("r10") = a4;
     register unsigned long r8 __asm__("r8") = a5;
@@ -30,8 +30,7 @@ static long hypercall(unsigned int nr, unsigned long a1, unsigned long a2,
 
     /* Arguments are in/out: Xen may clobber them (debug builds do). */
     __asm__ volatile("call *%[stub]"
-                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10),
-                       "+r"(r8)
+                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
                      : [stub] "r"(hypercall_page + nr * 32)
                      : "memory", "rcx", "r9", "r11");
     return ret;
@@ -54,8 +53,7 @@ long hypercall_hvm_op(unsigned int cmd, void *arg)
 
 long hypercall_event_channel_op(int cmd, void *arg)
 {
-    return hypercall(__HYPERVISOR_event_channel_op, cmd, (unsigned long)arg, 0,
-                     0, 0);
+    return hypercall(__HYPERVISOR_event_channel_op, cmd, (unsigned long)arg, 0, 0, 0);
 }
 
 long hypercall_vcpu_op(int cmd, unsigned int vcpu, void *arg)
@@ -65,8 +63,7 @@ long hypercall_vcpu_op(int cmd, unsigned int vcpu, void *arg)
 
 long hypercall_grant_table_op(unsigned int cmd, void *uop, unsigned int count)
 {
-    return hypercall(__HYPERVISOR_grant_table_op, cmd, (unsigned long)uop,
-                     count, 0, 0);
+    return hypercall(__HYPERVISOR_grant_table_op, cmd, (unsigned long)uop, count, 0, 0);
 }
 
 long hypercall_xen_version(int cmd, void *arg)
@@ -102,19 +99,15 @@ void xen_shutdown(unsigned int reason)
     struct sched_shutdown s = {.reason = reason};
     long rc = hypercall_sched_op(SCHEDOP_shutdown, &s);
     char msg[80];
-    int n = snprintf(msg, sizeof(msg),
-                     "\nxen_shutdown(%u) failed: %ld; halting\n", reason, rc);
+    int n = snprintf(msg, sizeof(msg), "\nxen_shutdown(%u) failed: %ld; halting\n", reason, rc);
 
     arch_debug_write(msg, (size_t)n);
     arch_halt_forever();
 }
 
-static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c,
-                  uint32_t *d)
+static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
-    __asm__ volatile("cpuid"
-                     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
-                     : "a"(leaf), "c"(0));
+    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
 }
 
 int hypercall_init(void)
@@ -158,6 +151,8 @@ uint64_t arch_tsc_khz(void)
     cpuid(xen_cpuid_base, &a, &b, &c, &d);
     if (a < xen_cpuid_base + 3)
         return 0;
-    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(xen_cpuid_base + 3), "c"(0));
+    __asm__ volatile("cpuid"
+                     : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+                     : "a"(xen_cpuid_base + 3), "c"(0));
     return c;
 }

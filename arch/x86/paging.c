@@ -13,10 +13,10 @@
 
 #include "x86_private.h"
 
-#define PT_ENTRIES   512
-#define ADDR_MASK    0x000ffffffffff000ull
-#define LARGE_SIZE   0x200000ull
-#define LAPIC_BASE   0xfee00000ull
+#define PT_ENTRIES 512
+#define ADDR_MASK  0x000ffffffffff000ull
+#define LARGE_SIZE 0x200000ull
+#define LAPIC_BASE 0xfee00000ull
 
 /*
  * Page-table pages before the page allocator exists: splitting the low 2 MiB

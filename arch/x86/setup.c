@@ -22,7 +22,8 @@ static struct boot_info boot_info;
 
 void arch_debug_write(const char *buf, size_t len)
 {
-    /* outsb moves the whole buffer in one instruction: one exit per byte still, but no loop here. */
+    /* outsb moves the whole buffer in one instruction: one exit per byte still, but no loop here.
+     */
     __asm__ volatile("rep outsb" : "+S"(buf), "+c"(len) : "d"(0xe9) : "memory");
 }
 

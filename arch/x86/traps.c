@@ -99,9 +99,8 @@ void traps_init(void)
     tss.iomap_base = sizeof(tss);
 
     /* 64-bit available TSS descriptor, two GDT slots. */
-    boot_gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-                            (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
-                            (((base >> 24) & 0xff) << 56);
+    boot_gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+                            (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
     boot_gdt[GDT_TSS / 8 + 1] = base >> 32;
     __asm__ volatile("ltr %w0" ::"r"(GDT_TSS));
 
@@ -170,10 +169,9 @@ void trap_handler(struct cpu_regs *r)
              "  r10=%016lx r11=%016lx r12=%016lx r13=%016lx\n"
              "  r14=%016lx r15=%016lx cs=%04lx ss=%04lx\n"
              "  cr2=%016lx cr3=%016lx vector=%lu error=%#lx\n",
-             r->rip, r->rsp, r->rbp, r->rflags, r->rax, r->rbx, r->rcx, r->rdx,
-             r->rsi, r->rdi, r->r8, r->r9, r->r10, r->r11, r->r12, r->r13,
-             r->r14, r->r15, r->cs, r->ss, read_cr2(), read_cr3(), r->vector,
-             r->error_code);
+             r->rip, r->rsp, r->rbp, r->rflags, r->rax, r->rbx, r->rcx, r->rdx, r->rsi, r->rdi,
+             r->r8, r->r9, r->r10, r->r11, r->r12, r->r13, r->r14, r->r15, r->cs, r->ss, read_cr2(),
+             read_cr3(), r->vector, r->error_code);
     fi.regs = regs;
     kernel_fault(&fi);
 }

@@ -110,12 +110,12 @@ struct fault_info {
     const char *mnemonic; /* "#PF" */
     unsigned int vector;
     uint64_t error_code;
-    bool has_addr;        /* addr is the faulting data address */
+    bool has_addr; /* addr is the faulting data address */
     uint64_t addr;
-    const char *guard;    /* addr lies in this guard page, or NULL */
+    const char *guard; /* addr lies in this guard page, or NULL */
     uintptr_t pc, sp, fp;
-    const char *detail;   /* e.g. "write to a not-present page" */
-    const char *regs;     /* register dump: lines of text */
+    const char *detail; /* e.g. "write to a not-present page" */
+    const char *regs;   /* register dump: lines of text */
 };
 
 /* The kernel's side of the contract: arch/ calls these. */

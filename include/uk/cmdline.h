@@ -25,7 +25,7 @@ struct cmdline_args {
  * dropped at a word boundary or cut inside the last word, and `truncated`
  * is set; nothing is written past `buf` or `argv`.
  */
-struct cmdline_args cmdline_parse(const char *line, char *buf, size_t bufsize,
-                                  char **argv, int max_argv, int first);
+struct cmdline_args cmdline_parse(const char *line, char *buf, size_t bufsize, char **argv,
+                                  int max_argv, int first);
 
 #endif

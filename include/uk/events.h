@@ -28,8 +28,7 @@ struct shared_info *events_shared_info(void);
  * is unmasked when this returns.
  */
 int evtchn_bind_virq(uint32_t virq, evtchn_handler_t handler, void *ctx, evtchn_port_t *port);
-int evtchn_alloc_unbound(domid_t remote, evtchn_handler_t handler, void *ctx,
-                         evtchn_port_t *port);
+int evtchn_alloc_unbound(domid_t remote, evtchn_handler_t handler, void *ctx, evtchn_port_t *port);
 int evtchn_bind_interdomain(domid_t remote, evtchn_port_t remote_port, evtchn_handler_t handler,
                             void *ctx, evtchn_port_t *port);
 /* Attach a handler to a port Xen gave us already (console, XenStore). */

@@ -37,8 +37,7 @@ unsigned int gnttab_max_frames(void);
  * Map a page another domain granted us, in the region kept unpopulated for
  * foreign mappings. *addr is where it appears; *handle is for the unmap.
  */
-int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly, void **addr,
-               grant_handle_t *handle);
+int gnttab_map(domid_t domid, grant_ref_t ref, bool readonly, void **addr, grant_handle_t *handle);
 int gnttab_unmap(void *addr, grant_handle_t handle);
 /* n grants mapped at contiguous addresses (a multi-page ring), all or none. */
 int gnttab_map_range(domid_t domid, const grant_ref_t *refs, unsigned int n, bool readonly,

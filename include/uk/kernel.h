@@ -17,9 +17,8 @@
  * LINK_FORCE in mk/app.mk) uses it.
  */
 typedef int (*initcall_t)(void);
-#define INITCALL(fn, level)                                                                \
-    static const initcall_t initcall_##fn                                                  \
-        __attribute__((used, section(".initcall." #level))) = fn
+#define INITCALL(fn, level)                                                                        \
+    static const initcall_t initcall_##fn __attribute__((used, section(".initcall." #level))) = fn
 
 /* Print `exit status N`, flush the console, and power off (0) or crash. */
 __attribute__((noreturn)) void kernel_exit(int status);

@@ -35,8 +35,8 @@ struct hvm_memmap_table_entry;
  * or -E2BIG if more were needed (the first `max_out` are still valid).
  */
 int memmap_usable(const struct hvm_memmap_table_entry *map, unsigned nr_map,
-                  const struct mem_range *reserved, unsigned nr_reserved,
-                  struct mem_range *out, unsigned max_out);
+                  const struct mem_range *reserved, unsigned nr_reserved, struct mem_range *out,
+                  unsigned max_out);
 
 /* Total bytes in `n` ranges. */
 uint64_t memmap_total(const struct mem_range *r, unsigned n);

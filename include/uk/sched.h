@@ -26,8 +26,7 @@ void sched_init(void);
  * NULL with errno ENOMEM when memory is short. Returning from fn exits the
  * thread.
  */
-struct thread *thread_create(const char *name, void (*fn)(void *), void *arg,
-                             size_t stack_size);
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, size_t stack_size);
 __attribute__((noreturn)) void thread_exit(void);
 /* Wait for `t` to exit and free it. 0, or -EINVAL (self, detached, or joined). */
 int thread_join(struct thread *t);
@@ -51,8 +50,8 @@ struct waitq {
 struct waiter {
     struct list_node link;
     struct thread *thread;
-    bool queued;  /* still on its wait queue */
-    bool woken;   /* woken by waitq_wake_* (not a timeout or a cancel) */
+    bool queued; /* still on its wait queue */
+    bool woken;  /* woken by waitq_wake_* (not a timeout or a cancel) */
 };
 
 void waitq_init(struct waitq *wq);

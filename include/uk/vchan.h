@@ -22,8 +22,7 @@ struct vchan;
  * (client to server) and right_min (server to client) bytes; 0 picks the
  * in-page rings (1 KiB and 2 KiB). NULL with errno on failure.
  */
-struct vchan *vchan_server_init(domid_t peer, const char *path, size_t left_min,
-                                size_t right_min);
+struct vchan *vchan_server_init(domid_t peer, const char *path, size_t left_min, size_t right_min);
 /* Connect to the server `peer` offers at `path` (waits up to `timeout_ns` for it). */
 struct vchan *vchan_client_init(domid_t peer, const char *path, uint64_t timeout_ns);
 

@@ -12,14 +12,14 @@
 static int failures;
 
 /* Evaluates `cond` once: it often has side effects. */
-#define EXPECT(cond, ...)                                                                  \
-    do {                                                                                   \
-        bool ok_ = (cond);                                                                 \
-        printf(TEST_NAME ": %s ", ok_ ? "ok" : "FAIL");                                    \
-        printf(__VA_ARGS__);                                                               \
-        printf("\n");                                                                      \
-        if (!ok_)                                                                          \
-            failures++;                                                                    \
+#define EXPECT(cond, ...)                                                                          \
+    do {                                                                                           \
+        bool ok_ = (cond);                                                                         \
+        printf(TEST_NAME ": %s ", ok_ ? "ok" : "FAIL");                                            \
+        printf(__VA_ARGS__);                                                                       \
+        printf("\n");                                                                              \
+        if (!ok_)                                                                                  \
+            failures++;                                                                            \
     } while (0)
 
 #endif

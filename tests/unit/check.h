@@ -20,30 +20,30 @@ struct test_case {
 extern struct test_case test_cases[MAX_TESTS];
 extern int nr_test_cases, check_failures;
 
-#define TEST(name)                                                                         \
-    static void name(void);                                                                \
-    __attribute__((constructor)) static void register_##name(void)                       \
-    {                                                                                      \
-        test_cases[nr_test_cases++] = (struct test_case){#name, name};                    \
-    }                                                                                      \
+#define TEST(name)                                                                                 \
+    static void name(void);                                                                        \
+    __attribute__((constructor)) static void register_##name(void)                                 \
+    {                                                                                              \
+        test_cases[nr_test_cases++] = (struct test_case){#name, name};                             \
+    }                                                                                              \
     static void name(void)
 
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            check_failures++;                                                              \
-            printf("  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);              \
-        }                                                                                  \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            check_failures++;                                                                      \
+            printf("  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);                      \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_EQ(a, b)                                                                     \
-    do {                                                                                   \
-        long long va_ = (long long)(a), vb_ = (long long)(b);                              \
-        if (va_ != vb_) {                                                                  \
-            check_failures++;                                                              \
-            printf("  %s:%d: CHECK_EQ(%s, %s): %lld != %lld\n", __FILE__, __LINE__, #a, #b, \
-                   va_, vb_);                                                              \
-        }                                                                                  \
+#define CHECK_EQ(a, b)                                                                             \
+    do {                                                                                           \
+        long long va_ = (long long)(a), vb_ = (long long)(b);                                      \
+        if (va_ != vb_) {                                                                          \
+            check_failures++;                                                                      \
+            printf("  %s:%d: CHECK_EQ(%s, %s): %lld != %lld\n", __FILE__, __LINE__, #a, #b, va_,   \
+                   vb_);                                                                           \
+        }                                                                                          \
     } while (0)
 
 #endif

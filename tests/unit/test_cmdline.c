@@ -77,7 +77,7 @@ TEST(small_buffer_cuts_inside_word_without_overflow)
     CHECK_EQ(a.argc, 3);
     CHECK(strcmp(argv[1], "abc") == 0);
     CHECK(strcmp(argv[2], "def") == 0); /* 4 + 4 bytes fill the buffer */
-    CHECK(buf[8] == 'X');              /* nothing written past it */
+    CHECK(buf[8] == 'X');               /* nothing written past it */
 }
 
 TEST(buffer_full_at_word_boundary)

@@ -109,10 +109,10 @@ TEST(misuse_is_refused_and_counted)
     setup(0, ARENA_PAGES);
     a = page_alloc_order(2);
     before = page_free_count();
-    page_free_order(a, 1);                     /* wrong order */
-    page_free_order((uint8_t *)a + 8, 2);      /* not page aligned */
+    page_free_order(a, 1);                        /* wrong order */
+    page_free_order((uint8_t *)a + 8, 2);         /* not page aligned */
     page_free_order((uint8_t *)a + PAGE_SIZE, 0); /* inside a block */
-    page_free((void *)(uintptr_t)0x1000);      /* not ours */
+    page_free((void *)(uintptr_t)0x1000);         /* not ours */
     CHECK_EQ(page_alloc_errors(), 4);
     CHECK_EQ(page_free_count(), before);
     page_free_order(a, 2);
@@ -134,7 +134,8 @@ TEST(order_for_counts)
 TEST(ranges_with_holes_and_odd_alignment)
 {
     struct mem_range r[3];
-    uint64_t base = (uintptr_t)(arena ? arena : (arena = aligned_alloc(4 << 20, ARENA_PAGES * PAGE_SIZE)));
+    uint64_t base =
+        (uintptr_t)(arena ? arena : (arena = aligned_alloc(4 << 20, ARENA_PAGES * PAGE_SIZE)));
     void *p;
     int n = 0;
 

@@ -26,18 +26,63 @@ void arch_idle(void)
     printf("  deadlock: nothing runnable\n");
     abort();
 }
-unsigned long arch_irq_save(void) { return 0; }
-void arch_irq_restore(unsigned long f) { (void)f; }
-void arch_irq_enable(void) {}
-void arch_irq_disable(void) {}
-int arch_map_page(uintptr_t va, uint64_t pa, unsigned int flags) { (void)va; (void)pa; (void)flags; return 0; }
-int arch_unmap_page(uintptr_t va) { (void)va; return 0; }
-void kprintf(const char *fmt, ...) { va_list ap; va_start(ap, fmt); vprintf(fmt, ap); va_end(ap); }
-void panic(const char *fmt, ...) { va_list ap; va_start(ap, fmt); vprintf(fmt, ap); va_end(ap); abort(); }
+unsigned long arch_irq_save(void)
+{
+    return 0;
+}
+void arch_irq_restore(unsigned long f)
+{
+    (void)f;
+}
+void arch_irq_enable(void)
+{
+}
+void arch_irq_disable(void)
+{
+}
+int arch_map_page(uintptr_t va, uint64_t pa, unsigned int flags)
+{
+    (void)va;
+    (void)pa;
+    (void)flags;
+    return 0;
+}
+int arch_unmap_page(uintptr_t va)
+{
+    (void)va;
+    return 0;
+}
+void kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+}
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    abort();
+}
 static int libc_states;
-void *libc_thread_state_new(void) { libc_states++; return malloc(16); }
-void libc_thread_state_free(void *s) { if (s) libc_states--; free(s); }
-void libc_thread_state_switch(void *s) { (void)s; }
+void *libc_thread_state_new(void)
+{
+    libc_states++;
+    return malloc(16);
+}
+void libc_thread_state_free(void *s)
+{
+    if (s)
+        libc_states--;
+    free(s);
+}
+void libc_thread_state_switch(void *s)
+{
+    (void)s;
+}
 
 static uint8_t *arena;
 

@@ -50,7 +50,7 @@ TEST(errors_map_to_errno)
     CHECK_EQ(xs_parse_error("EACCES", 7), -EACCES);
     CHECK_EQ(xs_parse_error("EAGAIN", 7), -EAGAIN);
     CHECK_EQ(xs_parse_error("E2BIG", 6), -E2BIG);
-    CHECK_EQ(xs_parse_error("ENOENT", 6), -EIO);   /* no terminating NUL */
+    CHECK_EQ(xs_parse_error("ENOENT", 6), -EIO); /* no terminating NUL */
     CHECK_EQ(xs_parse_error("EWHATEVER", 10), -EIO);
     CHECK_EQ(xs_parse_error("", 0), -EIO);
 }

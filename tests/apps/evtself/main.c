@@ -29,7 +29,6 @@ static void handler(evtchn_port_t port, void *ctx)
     seen_ctx = ctx;
 }
 
-
 int main(void)
 {
     evtchn_port_t a, b, bogus;

@@ -11,7 +11,7 @@
 #include <uk/kernel.h>
 #include <uk/mm.h>
 
-#define CHUNK (1024 * 1024)
+#define CHUNK      (1024 * 1024)
 #define MAX_CHUNKS 1024
 
 static unsigned char *chunks[MAX_CHUNKS];
@@ -48,8 +48,7 @@ int main(int argc, char **argv)
     (void)argc;
     (void)argv;
     kernel_print_memmap();
-    printf("memory: %llu KiB managed, %llu KiB free before\n",
-           (unsigned long long)(total >> 10),
+    printf("memory: %llu KiB managed, %llu KiB free before\n", (unsigned long long)(total >> 10),
            (unsigned long long)(page_free_count() * PAGE_SIZE >> 10));
 
     n1 = fill(1);

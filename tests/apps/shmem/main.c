@@ -28,11 +28,10 @@
 #define WINDOW     (DATA_PAGES * PAGE_SIZE)
 
 struct control {
-    uint32_t round;  /* written by the producer */
-    uint32_t last;   /* the final round */
-    uint64_t sum;    /* checksum of this round's window */
+    uint32_t round; /* written by the producer */
+    uint32_t last;  /* the final round */
+    uint64_t sum;   /* checksum of this round's window */
 };
-
 
 static uint64_t checksum(const uint64_t *w, size_t n)
 {
@@ -212,9 +211,8 @@ static int consumer(void)
                 break;
         }
         ns = time_monotonic_ns() - t0;
-        EXPECT(rc == 0 && bad == 0, "%u rounds received, %d bad, checksum %016llx, %.1f MB/s",
-               seen, bad, (unsigned long long)total,
-               (double)seen * WINDOW / ((double)ns / 1e9) / 1e6);
+        EXPECT(rc == 0 && bad == 0, "%u rounds received, %d bad, checksum %016llx, %.1f MB/s", seen,
+               bad, (unsigned long long)total, (double)seen * WINDOW / ((double)ns / 1e9) / 1e6);
     }
     /* Bad input must be an error, not a crash. */
     {
@@ -245,8 +243,7 @@ static int consumer(void)
             rc = rc ? rc : gnttab_unmap(a, h);
         }
         t = time_monotonic_ns() - t;
-        EXPECT(rc == 0, "bench: map+unmap %.1f us per page",
-               (double)t / reps / NSEC_PER_USEC);
+        EXPECT(rc == 0, "bench: map+unmap %.1f us per page", (double)t / reps / NSEC_PER_USEC);
         t = time_monotonic_ns();
         for (int c = 0; c < copies && !rc && local; c++) {
             for (int i = 0; i < DATA_PAGES; i++)

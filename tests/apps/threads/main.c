@@ -169,7 +169,8 @@ static int test_sync(void)
     mutex_unlock(&lock);
     thread_join(w);
     ok = ok && shared_counter == 1400 && mutex_unlock(&lock) == -EPERM;
-    printf("threads: mutex/semaphore/condvar: counter %d: %s\n", shared_counter, ok ? "ok" : "FAIL");
+    printf("threads: mutex/semaphore/condvar: counter %d: %s\n", shared_counter,
+           ok ? "ok" : "FAIL");
     return ok;
 }
 

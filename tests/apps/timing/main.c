@@ -21,14 +21,15 @@
 
 static int check_sleep(uint64_t ns)
 {
-    struct timespec ts = {.tv_sec = (time_t)(ns / NSEC_PER_SEC), .tv_nsec = (long)(ns % NSEC_PER_SEC)};
+    struct timespec ts = {.tv_sec = (time_t)(ns / NSEC_PER_SEC),
+                          .tv_nsec = (long)(ns % NSEC_PER_SEC)};
     uint64_t irqs = time_timer_interrupts();
     uint64_t t0 = time_monotonic_ns(), took;
 
     nanosleep(&ts, NULL);
     took = time_monotonic_ns() - t0;
-    int ok = took >= ns && took <= ns + 20 * NSEC_PER_MSEC + ns / 10 &&
-             time_timer_interrupts() > irqs;
+    int ok =
+        took >= ns && took <= ns + 20 * NSEC_PER_MSEC + ns / 10 && time_timer_interrupts() > irqs;
     printf("timing: sleep %llu ms took %llu us: %s\n", (unsigned long long)(ns / NSEC_PER_MSEC),
            (unsigned long long)(took / NSEC_PER_USEC), ok ? "ok" : "FAIL");
     return ok;

@@ -24,7 +24,6 @@
 #define TEST_NAME "xstest"
 #include "../expect.h"
 
-
 static uint64_t deadline_in(uint64_t s)
 {
     return time_monotonic_ns() + s * NSEC_PER_SEC;
@@ -105,8 +104,7 @@ static int basic(void)
 
             snprintf(owner, sizeof(owner), "n%d", xs_domid());
             perms[0] = owner;
-            EXPECT(xs_set_perms(XS_NO_TX, "data/private", perms, 2) == 0, "set_perms %s r0",
-                   owner);
+            EXPECT(xs_set_perms(XS_NO_TX, "data/private", perms, 2) == 0, "set_perms %s r0", owner);
         }
     }
 
@@ -177,8 +175,7 @@ static int basic(void)
         enum xenbus_state st;
 
         rc = xs_get_domain_path((unsigned int)xs_domid(), &dp);
-        EXPECT(rc == 0 && strcmp(dp, xs_home()) == 0, "get_domain_path is %s",
-               rc ? "?" : dp);
+        EXPECT(rc == 0 && strcmp(dp, xs_home()) == 0, "get_domain_path is %s", rc ? "?" : dp);
         if (!rc)
             free(dp);
         snprintf(bpath, sizeof(bpath), "%s/data/backend-dev", xs_home());

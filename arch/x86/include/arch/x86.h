@@ -17,9 +17,9 @@
 #define CR4_OSFXSR     (1 << 9)
 #define CR4_OSXMMEXCPT (1 << 10)
 
-#define MSR_EFER  0xc0000080
-#define EFER_LME  (1 << 8)
-#define EFER_NXE  (1 << 11)
+#define MSR_EFER      0xc0000080
+#define EFER_LME      (1 << 8)
+#define EFER_NXE      (1 << 11)
 #define MSR_APIC_BASE 0x1b
 
 /* GDT layout, fixed by boot.S. */
