@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uk/time.h>
 #include <uk/xenstore.h>
 
 #include "xs_private.h"
@@ -246,4 +247,28 @@ int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx)
             return rc;
     }
     return -EAGAIN;
+}
+
+int xs_wait_exists(const char *path, uint64_t deadline)
+{
+    struct xs_watch *w = xs_watch(path, NULL, NULL);
+    int rc = -ETIMEDOUT;
+
+    if (!w)
+        return -errno;
+    /* Read after every event (the first comes from setting the watch). */
+    while (time_monotonic_ns() < deadline) {
+        char *v, *changed;
+
+        if (xs_read(XS_NO_TX, path, &v, NULL) == 0) {
+            free(v);
+            rc = 0;
+            break;
+        }
+        if (xs_watch_wait(w, &changed, deadline))
+            break;
+        free(changed);
+    }
+    xs_unwatch(w);
+    return rc;
 }

@@ -78,6 +78,11 @@ struct xs_watch *xs_watch(const char *path, xs_watch_fn fn, void *ctx);
 /* The next event's path, malloc'd; -ETIMEDOUT at `deadline` (monotonic ns, 0: none). */
 int xs_watch_wait(struct xs_watch *w, char **path, uint64_t deadline);
 int xs_unwatch(struct xs_watch *w);
+/*
+ * Wait until `path` exists (another domain creates it): 0, or -ETIMEDOUT
+ * at `deadline`. A node we may not read yet counts as not there.
+ */
+int xs_wait_exists(const char *path, uint64_t deadline);
 
 /* Protocol faults seen so far (bad replies dropped, unknown ids, ...), for tests. */
 uint64_t xs_protocol_errors(void);

@@ -54,25 +54,13 @@ static void fill(uint64_t *w, size_t n, uint32_t round)
     }
 }
 
+/* Wait (60 s at most) for another domain to create `path`, then read it. */
 static int wait_key(const char *path, char *buf, size_t size)
 {
-    struct xs_watch *w = xs_watch(path, NULL, NULL);
-    uint64_t deadline = time_monotonic_ns() + 60 * NSEC_PER_SEC;
-    int rc = -ETIMEDOUT;
-    char *changed;
+    int rc = xs_wait_exists(path, time_monotonic_ns() + 60 * NSEC_PER_SEC);
 
-    if (!w)
-        return -errno;
-    while (time_monotonic_ns() < deadline) {
-        rc = xs_read_buf(XS_NO_TX, path, buf, size);
-        if (rc > 0)
-            break;
-        if (xs_watch_wait(w, &changed, deadline))
-            break;
-        free(changed);
-    }
-    xs_unwatch(w);
-    return rc > 0 ? 0 : -ETIMEDOUT;
+    rc = rc ? rc : xs_read_buf(XS_NO_TX, path, buf, size);
+    return rc < 0 ? rc : 0;
 }
 
 static int producer(unsigned int mib)

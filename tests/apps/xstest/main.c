@@ -215,31 +215,9 @@ static int increment(xs_tx_t tx, void *ctx)
     return xs_write(tx, "/test/counter", buf);
 }
 
-static int wait_for_key(const char *path, uint64_t deadline)
-{
-    struct xs_watch *w = xs_watch(path, NULL, NULL);
-    char *v, *changed;
-    int rc = -ETIMEDOUT;
-
-    if (!w)
-        return -errno;
-    while (time_monotonic_ns() < deadline) {
-        if (xs_read(XS_NO_TX, path, &v, NULL) == 0) {
-            free(v);
-            rc = 0;
-            break;
-        }
-        if (xs_watch_wait(w, &changed, deadline))
-            break;
-        free(changed);
-    }
-    xs_unwatch(w);
-    return rc;
-}
-
 static int counter(void)
 {
-    int rc = wait_for_key("/test/go", deadline_in(60)), done = 0;
+    int rc = xs_wait_exists("/test/go", deadline_in(60)), done = 0;
 
     EXPECT(rc == 0, "saw /test/go");
     for (int i = 0; i < 1000 && !rc; i++) {
@@ -275,7 +253,7 @@ static int ping(bool initiator)
         unsigned long peer = 0;
 
         /* The peer announces its domid; we allocate a port for it and publish it. */
-        rc = wait_for_key("/test/peer", deadline_in(60));
+        rc = xs_wait_exists("/test/peer", deadline_in(60));
         rc = rc ? rc : xs_read_ulong(XS_NO_TX, "/test/peer", &peer);
         EXPECT(rc == 0, "peer is domain %lu", peer);
         rc = rc ? rc : evtchn_alloc_unbound((domid_t)peer, on_event, NULL, &port);
@@ -286,11 +264,11 @@ static int ping(bool initiator)
         unsigned int dom = 0, rport = 0;
 
         /* dom0 makes /test writable for us once both guests exist. */
-        rc = wait_for_key("/test", deadline_in(60));
+        rc = xs_wait_exists("/test", deadline_in(60));
         snprintf(buf, sizeof(buf), "%d", xs_domid());
         rc = rc ? rc : xs_write(XS_NO_TX, "/test/peer", buf);
         EXPECT(rc == 0, "announced myself in /test/peer");
-        rc = rc ? rc : wait_for_key("/test/chan", deadline_in(60));
+        rc = rc ? rc : xs_wait_exists("/test/chan", deadline_in(60));
         rc = rc ? rc : xs_read_buf(XS_NO_TX, "/test/chan", buf, sizeof(buf));
         if (rc > 0)
             rc = sscanf(buf, "%u %u", &dom, &rport) == 2 ? 0 : -EINVAL;
