@@ -7,6 +7,8 @@
  *   vchan_peer garbage DOMID PATH               a hostile client: maps the
  *       guest's vchan page with libxengnttab, writes impossible ring
  *       indices, notifies, and leaves after 2 s
+ *   vchan_peer vanish DOMID PATH                a client that connects, then
+ *       unmaps and exits without saying it closed
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +20,7 @@
 #include <xengnttab.h>
 #include <xenstore.h>
 
-static int garbage(int domid, const char *path)
+static int hostile(int domid, const char *path, int vanish)
 {
     struct xs_handle *xs = xs_open(0);
     xengnttab_handle *gt = xengnttab_open(NULL, 0);
@@ -41,9 +43,16 @@ static int garbage(int domid, const char *path)
     local = xenevtchn_bind_interdomain(ev, domid, atoi(port));
     if (!shared || local < 0)
         return 1;
+    shared->cli_live = 1;
+    if (vanish) {
+        __sync_synchronize();
+        xenevtchn_notify(ev, local);
+        xengnttab_unmap(gt, shared, 1);
+        printf("vchan_peer: connected, then vanished\n");
+        return 0;
+    }
     /* Far more unread data than any ring holds. */
     shared->left.prod = shared->left.cons + 12345678;
-    shared->cli_live = 1;
     __sync_synchronize();
     xenevtchn_notify(ev, local);
     printf("vchan_peer: wrote garbage indices\n");
@@ -66,8 +75,8 @@ int main(int argc, char **argv)
         return 2;
     }
     domid = atoi(argv[2]);
-    if (strcmp(argv[1], "garbage") == 0)
-        return garbage(domid, argv[3]);
+    if (strcmp(argv[1], "garbage") == 0 || strcmp(argv[1], "vanish") == 0)
+        return hostile(domid, argv[3], strcmp(argv[1], "vanish") == 0);
     if (strcmp(argv[1], "server") == 0) {
         size_t ring = argc > 4 ? strtoul(argv[4], NULL, 10) : 0;
 

@@ -8,6 +8,8 @@
  *   vchantest garbage               we offer it; a hostile dom0 client writes
  *                                   impossible indices: reads must fail with
  *                                   -EIO, and closing must leak nothing
+ *   vchantest vanish                the client connects and disappears without
+ *                                   closing: reads end in -ETIMEDOUT, no leak
  */
 #include <errno.h>
 #include <stdio.h>
@@ -67,7 +69,9 @@ int main(int argc, char **argv)
     char path[128];
     int rc = 0;
 
-    if (argc > 1 && strcmp(argv[1], "garbage") == 0) {
+    if (argc > 1 && (strcmp(argv[1], "garbage") == 0 || strcmp(argv[1], "vanish") == 0)) {
+        int want = strcmp(argv[1], "garbage") == 0 ? -EIO : -ETIMEDOUT;
+
         snprintf(path, sizeof(path), "%s/data/vchan", xs_home());
         v = vchan_server_init(0, path, 0, 0);
         printf("vchantest: serving at %s\n", v ? path : strerror(errno));
@@ -80,7 +84,7 @@ int main(int argc, char **argv)
         printf("vchantest: read from a hostile peer: %d\n", rc);
         vchan_close(v);
         printf("vchantest: grant refs in use %u before, %u after\n", refs0, gnttab_refs_in_use());
-        rc = rc == -EIO && gnttab_refs_in_use() == refs0;
+        rc = rc == want && gnttab_refs_in_use() == refs0;
         printf("vchantest: %s\n", rc ? "ok" : "FAIL");
         return rc ? 0 : 1;
     }
