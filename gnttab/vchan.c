@@ -241,6 +241,15 @@ static int write_node(const char *path, const char *leaf, unsigned int value, do
     return rc ? rc : xs_set_perms(XS_NO_TX, key, perms, 2);
 }
 
+/* A failed init: release what was set up, report through errno. */
+static struct vchan *give_up(struct vchan *v, int rc)
+{
+    if (v)
+        vchan_close(v);
+    errno = -rc;
+    return NULL;
+}
+
 struct vchan *vchan_server_init(domid_t peer, const char *path, size_t left_min, size_t right_min)
 {
     struct vchan *v = calloc(1, sizeof(*v));
@@ -279,10 +288,7 @@ struct vchan *vchan_server_init(domid_t peer, const char *path, size_t left_min,
         goto fail;
     return v;
 fail:
-    if (v)
-        vchan_close(v);
-    errno = -rc;
-    return NULL;
+    return give_up(v, rc);
 }
 
 static int read_node(const char *path, const char *leaf, unsigned long *value, uint64_t deadline)
@@ -373,10 +379,7 @@ struct vchan *vchan_client_init(domid_t peer, const char *path, uint64_t timeout
     evtchn_notify(v->port);
     return v;
 fail:
-    if (v)
-        vchan_close(v);
-    errno = -rc;
-    return NULL;
+    return give_up(v, rc);
 }
 
 void vchan_close(struct vchan *v)

@@ -3,20 +3,29 @@
 # Xen's toolstack (xl, xenstored, xenconsoled, xenstore-*), all taken from the
 # installed Debian packages. Output in $1 (default build/rig): xen (the
 # hypervisor as a 32-bit ELF for QEMU's multiboot loader), vmlinuz,
-# dom0.cpio.gz. Rebuilt only when this script or the init script changes.
+# dom0.cpio.gz. Rebuilt only when this script, the init script or the
+# kernel version changes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../build/rig}
 mkdir -p "$out"
+
+kernels=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V) || true
+[ -n "$kernels" ] || { echo "rig: no /boot/vmlinuz-* (make deps installs linux-image-amd64)" >&2; exit 1; }
+kver=$(basename "$(echo "$kernels" | tail -n 1)" | sed 's/^vmlinuz-//')
+[ -f /boot/xen-4.17-amd64.gz ] || { echo "rig: no /boot/xen-4.17-amd64.gz (make deps)" >&2; exit 1; }
+
 stamp=$out/dom0.stamp
-want=$(cat "$0" "$here/dom0-init" | sha256sum | cut -c1-16)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/dom0.cpio.gz" ]; then
+want=$( (cat "$0" "$here/dom0-init"; echo "$kver") | sha256sum | cut -c1-16)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/dom0.cpio.gz" ] &&
+    [ -f "$out/xen" ] && [ -f "$out/vmlinuz" ]; then
     exit 0
 fi
 
-kver=$(basename "$(ls /boot/vmlinuz-* | sort -V | tail -n 1)" | sed 's/^vmlinuz-//')
-zcat /boot/xen-4.17-amd64.gz > "$out/xen"
-cp "/boot/vmlinuz-$kver" "$out/vmlinuz"
+# Written under temporary names and renamed: a run in progress elsewhere
+# never sees half a file.
+zcat /boot/xen-4.17-amd64.gz > "$out/xen.tmp" && mv "$out/xen.tmp" "$out/xen"
+cp "/boot/vmlinuz-$kver" "$out/vmlinuz.tmp" && mv "$out/vmlinuz.tmp" "$out/vmlinuz"
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -27,24 +36,34 @@ for app in $("$root/bin/busybox" --list); do
     [ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
 done
 
+# The toolstack, and a few small tools for looking into a guest by hand
+# (xenctx: a stuck guest's registers; lsevtchn: event channels; readnotes:
+# an image's ELF notes; xenconsole: `xl console`; vchan-socket-proxy brings
+# libxenvchan along for dynamically linked peers).
 xenbin=/usr/lib/xen-4.17/bin
 progs="$xenbin/xl $xenbin/xenstored $xenbin/xenconsoled $xenbin/xen-init-dom0 \
-       /usr/bin/xenstore $xenbin/xenstore-control"
+       /usr/bin/xenstore $xenbin/xenstore-control $xenbin/xenconsole $xenbin/xenctx \
+       $xenbin/lsevtchn $xenbin/readnotes $xenbin/vchan-socket-proxy"
 for p in $progs; do cp "$p" "$root/bin/"; done
+# One binary, named by argv[0].
 for t in read write rm ls list exists chmod watch; do
     ln -sf xenstore "$root/bin/xenstore-$t"
 done
+# libxl looks for xenconsole here (`xl console`).
+mkdir -p "$root$xenbin" && ln -sf /bin/xenconsole "$root$xenbin/xenconsole"
 
 # Shared libraries the programs need, and libgcc_s (xl aborts without it:
 # pthread_cancel loads it at run time).
 libs=$(for p in $progs; do ldd "$p" | awk '/=>/ { print $3 } /ld-linux/ { print $1 }'; done | sort -u)
 libgcc=$(ldconfig -p | awk '/libgcc_s.so.1 / && /x86-64/ { print $NF; exit }')
+[ -n "$libgcc" ] || { echo "rig: libgcc_s.so.1 not found" >&2; exit 1; }
 for l in $libs $libgcc; do
     mkdir -p "$root$(dirname "$l")"
     cp -L "$l" "$root$l"
 done
 mkdir -p "$root/lib64"
 [ -e "$root/lib64/ld-linux-x86-64.so.2" ] || cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+# Extra libraries of Xen's own that a dom0 peer may link dynamically.
 mkdir -p "$root/usr/lib/xen-4.17" && cp -a /usr/lib/xen-4.17/lib "$root/usr/lib/xen-4.17/" 2>/dev/null || true
 
 cp -a /etc/xen "$root/etc/"
@@ -52,23 +71,27 @@ cp -a /etc/xen "$root/etc/"
 printf 'autoballoon="off"\n' > "$root/etc/xen/xl.conf"
 echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
 
-# Xen's dom0 kernel modules, with what they depend on.
+# Xen's dom0 kernel modules, with what they depend on (modules.dep).
 moddir=/lib/modules/$kver
 for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs; do
-    dep=$(grep -E "/$m\.ko(\.[a-z]+)?:" "$moddir/modules.dep")
+    dep=$(grep -E "(^|/)$m\.ko(\.[a-z]+)?:" "$moddir/modules.dep") ||
+        { echo "rig: module $m not in $moddir/modules.dep" >&2; exit 1; }
     for f in $(echo "$dep" | tr -d ':'); do
         mkdir -p "$root/lib/modules/$kver/$(dirname "$f")"
         cp "$moddir/$f" "$root/lib/modules/$kver/$f"
     done
 done
-# Load order: dependencies first.
+# Load order: each module's dependencies (modules.dep lists them after it,
+# the deepest last) before the module itself; busybox insmod does not
+# resolve them.
 for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc; do
-    find "$root/lib/modules/$kver" -name "$m.ko*" | sed "s|^$root||"
-done > "$root/etc/modules.order"
+    grep -E "(^|/)$m\.ko(\.[a-z]+)?:" "$moddir/modules.dep" | tr -d ':' | tr ' ' '\n' | tac
+done | awk '!seen[$0]++ { print "/lib/modules/'"$kver"'/" $0 }' > "$root/etc/modules.order"
 
 cp "$here/dom0-init" "$root/init"
 chmod +x "$root/init"
 
-(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -6 > "$out/dom0.cpio.gz"
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -6 > "$out/dom0.cpio.gz.tmp"
+mv "$out/dom0.cpio.gz.tmp" "$out/dom0.cpio.gz"
 echo "$want" > "$stamp"
 echo "  RIG     dom0 initramfs: $(du -k "$out/dom0.cpio.gz" | cut -f1) KiB (kernel $kver)"

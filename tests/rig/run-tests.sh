@@ -3,25 +3,50 @@
 #
 #   tests/rig/run-tests.sh [--show] [--quiet] CASE...
 #
-# A CASE is a name from tests/cases/ (NAME.test) or a path to a .test file.
-# All cases run one after another in one dom0. Prints `ok NAME` or
-# `FAIL NAME: why` (with the guest's console), then `N passed, N failed`;
-# exits non-zero if any failed. --show prints every guest's console.
-# Logs: build/rig/last-run.log (whole serial console), build/rig/results/.
+# A CASE is a name from tests/cases/ (NAME.test) or a path to a .test file
+# (docs/testing.md describes the format). All cases run one after another
+# in one dom0. Prints `ok NAME` or `FAIL NAME: why` (with the guest's
+# console), then one line `N passed, N failed`; exits non-zero if any
+# failed or if dom0 did not finish. --show prints every case's console and
+# shutdown reason; --quiet only the verdicts.
+# Logs: $RIG_DIR (default build/rig)/last-run.log, the whole serial console;
+# $RIG_DIR/results/NAME.log, each case's console lines.
+# Environment: BUILD (default build), RIG_DIR, RIG_LOCK (a file: runs that
+# share it wait for each other; QEMU here is software emulation and two at
+# once slow each other down), RIG_TIME_LIMIT (seconds for the whole QEMU
+# run; default the sum of the cases' timeouts, 15 s more each, plus 120 s),
+# RIG_CPU (QEMU's -cpu).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
-rig=$build/rig
+rig=${RIG_DIR:-$build/rig}
 show=0 quiet=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --show) show=1 ;;
         --quiet) quiet=1 ;;
+        -*) echo "usage: $0 [--show] [--quiet] CASE..." >&2; exit 2 ;;
         *) break ;;
     esac
     shift
 done
 [ $# -gt 0 ] || { echo "usage: $0 [--show] [--quiet] CASE..." >&2; exit 2; }
+say() { [ $quiet = 1 ] || echo "  RIG     $*"; }
+
+case_file() {
+    if [ -f "$1" ]; then echo "$1"; else echo "$top/tests/cases/$1.test"; fi
+}
+for c in "$@"; do
+    [ -f "$(case_file "$c")" ] || { echo "rig: no test case $c (tests/cases/$c.test)" >&2; exit 2; }
+done
+
+# One QEMU at a time on this machine.
+mkdir -p "$rig"
+exec 9> "${RIG_LOCK:-/tmp/libunikernel-rig.lock}"
+if ! flock -n 9; then
+    say "waiting for another rig run to finish"
+    flock 9
+fi
 
 "$top/tests/rig/mkdom0.sh" "$rig" || { echo "rig: cannot build dom0" >&2; exit 1; }
 
@@ -43,10 +68,10 @@ make_guest() {
     cfg=$(find_cfg "$app")
     elf=$build/apps/$app/$app.elf
     [ -n "$app" ] && [ -n "$cfg" ] && [ -f "$elf" ] ||
-        { echo "rig: $g: no image or config for app '$app'" >&2; return 1; }
+        { echo "rig: $g: no image ($elf) or config (apps/$app/$app.cfg) for app '$app'" >&2; return 1; }
     cp "$elf" "$d/$g.elf"
     # The base config without the keys the rig or the test sets.
-    keys="name|kernel|on_poweroff|on_crash|on_reboot"
+    keys="name|kernel|on_poweroff|on_crash|on_reboot|on_watchdog|on_soft_reset"
     [ -n "$mem" ] && keys="$keys|memory"
     [ -n "$cmd" ] && keys="$keys|cmdline|extra"
     for k in $(printf '%s\n' "$XL" | sed -n 's/^[[:space:]]*\([a-z_]*\)[[:space:]]*=.*/\1/p'); do
@@ -56,49 +81,68 @@ make_guest() {
         grep -Ev "^[[:space:]]*($keys)[[:space:]]*=" "$cfg"
         echo "name = \"$g\""
         echo "kernel = \"/tests/$(basename "$d")/$g.elf\""
+        # Keep a domain that has stopped, so that dom0 can read why.
         echo 'on_poweroff = "preserve"'
         echo 'on_crash = "preserve"'
         echo 'on_reboot = "preserve"'
+        echo 'on_watchdog = "preserve"'
+        echo 'on_soft_reset = "preserve"'
         [ -n "$mem" ] && echo "memory = $mem"
         [ -n "$cmd" ] && echo "cmdline = \"$cmd\""
         if [ -n "$XL" ]; then printf '%s\n' "$XL"; fi
+        # Without it xl sizes the paging pool itself, and a small guest's
+        # create sometimes fails ("Failed to set paging mempool size").
+        grep -Eq "^[[:space:]]*shadow_memory[[:space:]]*=" "$cfg" ||
+            printf '%s\n' "$XL" | grep -Eq "^[[:space:]]*shadow_memory[[:space:]]*=" ||
+            echo "shadow_memory = 2"
     } > "$d/$g.cfg"
 }
 
+# Pack one case into $stage/tests/NAME; prints its timeout.
+pack_case() {
+    local file=$1 name=$2 d i a m c p f
+    APP= CMDLINE= MEMORY= XL= TIMEOUT=60 DOM0= DOM0_SETUP= PEERS= STAGE= FILES=
+    for i in 2 3 4; do eval "GUEST${i}_APP= GUEST${i}_CMDLINE= GUEST${i}_MEMORY="; done
+    . "$file"
+    d=$stage/tests/$name
+    mkdir -p "$d"
+    echo "TIMEOUT=$TIMEOUT" > "$d/case"
+    make_guest "$d" "$name" "$APP" "$MEMORY" "$CMDLINE" || return 1
+    echo "$name" > "$d/guests"
+    for i in 2 3 4; do
+        eval "a=\$GUEST${i}_APP m=\$GUEST${i}_MEMORY c=\$GUEST${i}_CMDLINE"
+        [ -n "$a" ] || continue
+        make_guest "$d" "$name-$i" "$a" "$m" "$c" || return 1
+        echo "$name-$i" >> "$d/guests"
+    done
+    # Images the dom0 script starts itself: /tests/NAME/stage-APP.{elf,cfg}.
+    for a in $STAGE; do
+        make_guest "$d" "stage-$a" "$a" "" "" || return 1
+    done
+    if [ -n "$DOM0_SETUP" ]; then
+        printf '#!/bin/sh\n%s\n' "$DOM0_SETUP" > "$d/setup.sh"
+        chmod +x "$d/setup.sh"
+    fi
+    if [ -n "$DOM0" ]; then
+        printf '#!/bin/sh\n%s\n' "$DOM0" > "$d/dom0.sh"
+        chmod +x "$d/dom0.sh"
+    fi
+    for p in $PEERS; do
+        cp "$build/peers/$p" "$stage/peers/" || { echo "rig: $name: no peer $build/peers/$p" >&2; return 1; }
+    done
+    # Anything else the dom0 script needs, into /tests/NAME/.
+    for f in $FILES; do
+        case "$f" in /*) ;; *) f=$top/$f ;; esac
+        cp -r "$f" "$d/" || { echo "rig: $name: cannot pack $f" >&2; return 1; }
+    done
+    echo "$TIMEOUT"
+}
+
 for c in "$@"; do
-    file=$c
-    [ -f "$file" ] || file=$top/tests/cases/$c.test
-    [ -f "$file" ] || { echo "rig: no test case $c" >&2; exit 2; }
+    file=$(case_file "$c")
     name=$(basename "$file" .test)
-    (
-        APP= CMDLINE= MEMORY= XL= TIMEOUT=60 DOM0= PEERS= STAGE=
-        for i in 2 3 4; do eval "GUEST${i}_APP= GUEST${i}_CMDLINE= GUEST${i}_MEMORY="; done
-        . "$file"
-        d=$stage/tests/$name
-        mkdir -p "$d"
-        echo "TIMEOUT=$TIMEOUT" > "$d/case"
-        make_guest "$d" "$name" "$APP" "$MEMORY" "$CMDLINE" || exit 1
-        echo "$name" > "$d/guests"
-        for i in 2 3 4; do
-            eval "a=\$GUEST${i}_APP m=\$GUEST${i}_MEMORY c=\$GUEST${i}_CMDLINE"
-            [ -n "$a" ] || continue
-            make_guest "$d" "$name-$i" "$a" "$m" "$c" || exit 1
-            echo "$name-$i" >> "$d/guests"
-        done
-        # Images the dom0 script starts itself: /tests/NAME/stage-APP.{elf,cfg}.
-        for a in $STAGE; do
-            make_guest "$d" "stage-$a" "$a" "" "" || exit 1
-        done
-        if [ -n "$DOM0" ]; then
-            printf '#!/bin/sh\n%s\n' "$DOM0" > "$d/dom0.sh"
-            chmod +x "$d/dom0.sh"
-        fi
-        for p in $PEERS; do
-            cp "$build/peers/$p" "$stage/peers/" || { echo "rig: $name: no peer $p" >&2; exit 1; }
-        done
-        echo "$TIMEOUT"
-    ) > "$stage/timeout" || exit 1
-    total_timeout=$((total_timeout + $(cat "$stage/timeout") + 15))
+    t=$(pack_case "$file" "$name") || exit 1
+    total_timeout=$((total_timeout + t + 15))
     names+=("$name")
 done
 printf '%s\n' "${names[@]}" > "$stage/tests/order"
@@ -115,33 +159,34 @@ printf '%s\n' "${names[@]}" > "$stage/tests/order"
 
 serial=$rig/last-run.log
 rm -f "$serial"
-limit=$((total_timeout + 120))
-[ $quiet = 1 ] || echo "  RIG     booting Xen with ${#names[@]} test(s), at most ${limit}s"
-start=$(date +%s)
+limit=${RIG_TIME_LIMIT:-$((total_timeout + 120))}
+say "booting Xen with ${#names[@]} test(s), at most ${limit}s; serial log: $serial"
+start=$(date +%s.%N)
 timeout --kill-after=10 "$limit" qemu-system-x86_64 \
-    -machine q35 -cpu qemu64,+svm,+npt -m 1024 -smp 1 \
+    -machine q35 -cpu "${RIG_CPU:-qemu64,+svm,+npt,+rdrand}" -m 1024 -smp 1 \
     -display none -no-reboot -serial "file:$serial" -monitor none \
     -kernel "$rig/xen" \
     -append "dom0_mem=512M,max:512M console=com1 loglvl=all guest_loglvl=all noreboot" \
     -initrd "$rig/vmlinuz console=hvc0 quiet,$rig/initrd.img" < /dev/null
 qemu_rc=$?
-elapsed=$(( $(date +%s) - start ))
+elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 # dom0's tty and Xen's serial driver each add a carriage return.
 [ -f "$serial" ] && tr -d '\r' < "$serial" > "$serial.tmp" && mv "$serial.tmp" "$serial"
-[ $quiet = 1 ] || echo "  RIG     QEMU exited ($qemu_rc) after ${elapsed}s; serial log: $serial"
+touch "$serial"
+ready=$(sed -n 's/.*@@RIG dom0 ready \([0-9]*\).*/\1/p' "$serial" | head -n 1)
+finished=$(sed -n 's/.*@@RIG all done \([0-9]*\).*/\1/p' "$serial" | head -n 1)
+say "QEMU exited ($qemu_rc) after ${elapsed}s; dom0 ready at ${ready:-?} ms, tests done at ${finished:-?} ms (dom0 clock)"
 
-pass=0 fail=0
-# Per test: its console, its (dN) lines from Xen, and its dom0 script's output.
-for c in "$@"; do
-    file=$c
-    [ -f "$file" ] || file=$top/tests/cases/$c.test
-    name=$(basename "$file" .test)
-    SHUTDOWN=poweroff EXPECT= REJECT= DOM0=
+# Judge one case from the serial log: its console (PV ring), its (dN) lines
+# from Xen (port 0xE9) and its dom0 script's output. Returns 0 if it passed.
+judge() {
+    local file=$1 name=$2 out domid end why i a want got pat rc times
+    SHUTDOWN=poweroff EXPECT= REJECT= EXPECT_TEXT= REJECT_TEXT= DOM0= DOM0_SETUP=
     for i in 2 3 4; do eval "GUEST${i}_APP= GUEST${i}_SHUTDOWN="; done
     . "$file"
     out=$rig/results/$name.log
     domid=$(sed -n "s/.*@@RIG start $name domid=\([0-9a-z]*\).*/\1/p" "$serial" | tail -n 1)
-    end=$(sed -n "s/.*@@RIG end $name shutdown=\([a-z-]*\).*/\1/p" "$serial" | tail -n 1)
+    end=$(sed -n "s/.*@@RIG end $name shutdown=\([a-z_-]*\).*/\1/p" "$serial" | tail -n 1)
     {
         sed -n "s/^.*@@LOG $name: //p; s/^.*@@OUT $name: /xl: /p" "$serial"
         if [ -n "$domid" ] && [ "$domid" != none ]; then
@@ -152,7 +197,10 @@ for c in "$@"; do
         sed -n "s/^.*@@DOM0 $name: /dom0: /p" "$serial"
     } > "$out"
     why=""
-    if [ -z "$end" ]; then
+    rc=$(sed -n "s/.*@@RIG setuprc $name \([0-9a-z]*\).*/\1/p" "$serial" | tail -n 1)
+    if [ -n "$DOM0_SETUP" ] && [ -n "$end" ] && [ "$rc" != 0 ]; then
+        why="dom0 setup script exited with '${rc:-nothing}'"
+    elif [ -z "$end" ]; then
         why="did not finish (dom0 or QEMU stopped: see $serial)"
     elif [ "$end" != "$SHUTDOWN" ]; then
         why="shutdown was '$end', expected '$SHUTDOWN'"
@@ -160,7 +208,7 @@ for c in "$@"; do
     for i in 2 3 4; do
         eval "a=\$GUEST${i}_APP want=\${GUEST${i}_SHUTDOWN:-\$SHUTDOWN}"
         [ -n "$a" ] && [ -z "$why" ] || continue
-        got=$(sed -n "s/.*@@RIG gend $name $name-$i shutdown=\([a-z-]*\).*/\1/p" "$serial" | tail -n 1)
+        got=$(sed -n "s/.*@@RIG gend $name $name-$i shutdown=\([a-z_-]*\).*/\1/p" "$serial" | tail -n 1)
         [ "$got" = "$want" ] || why="guest $name-$i: shutdown was '${got:-none}', expected '$want'"
     done
     if [ -z "$why" ]; then
@@ -172,8 +220,20 @@ for c in "$@"; do
     if [ -z "$why" ]; then
         while IFS= read -r pat; do
             [ -n "$pat" ] || continue
+            grep -Fq -- "$pat" "$out" || { why="missing text: $pat"; break; }
+        done <<< "$EXPECT_TEXT"
+    fi
+    if [ -z "$why" ]; then
+        while IFS= read -r pat; do
+            [ -n "$pat" ] || continue
             if grep -Eq -- "$pat" "$out"; then why="unexpected: $(grep -Em1 -- "$pat" "$out")"; break; fi
         done <<< "$REJECT"
+    fi
+    if [ -z "$why" ]; then
+        while IFS= read -r pat; do
+            [ -n "$pat" ] || continue
+            if grep -Fq -- "$pat" "$out"; then why="unexpected: $(grep -Fm1 -- "$pat" "$out")"; break; fi
+        done <<< "$REJECT_TEXT"
     fi
     if [ -z "$why" ] && [ -n "$DOM0" ]; then
         rc=$(sed -n "s/.*@@RIG dom0rc $name \([0-9a-z]*\).*/\1/p" "$serial" | tail -n 1)
@@ -181,17 +241,34 @@ for c in "$@"; do
     fi
     times=$(sed -n "s/.*@@RIG times $name //p" "$serial" | tail -n 1)
     if [ -z "$why" ]; then
-        pass=$((pass + 1))
         echo "ok   $name ${times:+($times)}"
     else
-        fail=$((fail + 1))
         echo "FAIL $name: $why"
         tail -n 40 "$out" | sed 's/^/    | /'
     fi
     if [ $show = 1 ]; then
-        echo "---- console of $name (shutdown: ${end:-none}) ----"
+        echo "---- console of $name ----"
         cat "$out"
+        echo "---- $name: shutdown: ${end:-none} ----"
+    fi
+    [ -z "$why" ]
+}
+
+pass=0 fail=0
+for c in "$@"; do
+    file=$(case_file "$c")
+    if (judge "$file" "$(basename "$file" .test)"); then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
     fi
 done
+if [ -z "$finished" ]; then
+    if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+        echo "rig: dom0 did not finish: QEMU stopped by the ${limit}s timeout; see $serial"
+    else
+        echo "rig: dom0 did not finish (QEMU exit status $qemu_rc); see $serial"
+    fi
+fi
 echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+[ $fail = 0 ] && [ -n "$finished" ]
