@@ -1,41 +1,55 @@
 /*
  * Splitting the guest's command line into argv, shell-style for simple
- * input: blanks separate words, quotes group, backslash escapes.
+ * input: blanks separate words, quotes group, backslash escapes. The line
+ * comes from the domain's configuration, so every size is checked: nothing
+ * is written outside `buf` and argv[0 .. max_argv - 1].
  */
 #include <uk/cmdline.h>
 
-static int is_blank(char c)
+/* '\r' too: a configuration file written on another system may carry it. */
+static bool is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static const char *skip_blanks(const char *p)
+{
+    while (is_blank(*p))
+        p++;
+    return p;
 }
 
 struct cmdline_args cmdline_parse(const char *line, char *buf, size_t bufsize, char **argv,
                                   int max_argv, int first)
 {
-    struct cmdline_args a = {.argc = first, .truncated = false};
+    struct cmdline_args a = {.argc = 0, .truncated = false};
+    const char *p = skip_blanks(line ? line : "");
     size_t o = 0;
-    const char *p = line ? line : "";
 
-    if (max_argv < 1) {
-        a.truncated = *p != 0;
+    if (first < 0)
+        first = 0;
+    if (!buf)
+        bufsize = 0;
+    if (max_argv < 1 || !argv) {
+        /* Not even room for the terminating NULL. */
+        a.truncated = first > 0 || *p;
         return a;
     }
-    if (first >= max_argv)
-        a.argc = first = max_argv - 1;
-    for (;;) {
-        char quote = 0;
-        size_t start;
+    if (first > max_argv - 1) {
+        first = max_argv - 1;
+        a.truncated = true;
+    }
+    a.argc = first;
 
-        while (is_blank(*p))
-            p++;
-        if (!*p)
-            break;
-        /* Room for one more argument, its first byte and its NUL? */
-        if (a.argc >= max_argv - 1 || o + 2 > bufsize) {
+    for (; *p; p = skip_blanks(p)) {
+        size_t start = o;
+        bool cut = false;
+        char quote = 0;
+
+        if (a.argc == max_argv - 1 || o == bufsize) {
             a.truncated = true;
             break;
         }
-        start = o;
         while (*p && (quote || !is_blank(*p))) {
             char c = *p++;
 
@@ -49,18 +63,24 @@ struct cmdline_args cmdline_parse(const char *line, char *buf, size_t bufsize, c
             }
             if (c == '\\' && quote != '\'' && *p)
                 c = *p++;
-            if (o + 1 >= bufsize) {
-                /* Cut inside this word: keep what fits, drop the rest. */
-                a.truncated = true;
-                while (*p)
-                    p++;
+            if (bufsize - o < 2) {
+                cut = true; /* the NUL has the last byte */
                 break;
             }
             buf[o++] = c;
         }
+        if (cut) {
+            a.truncated = true;
+            /* A word cut down to nothing would be a different argument: drop it. */
+            if (o > start) {
+                buf[o++] = 0;
+                argv[a.argc++] = buf + start;
+            }
+            break;
+        }
         buf[o++] = 0;
         argv[a.argc++] = buf + start;
     }
-    argv[a.argc] = 0;
+    argv[a.argc] = NULL;
     return a;
 }

@@ -1,143 +1,155 @@
 /*
- * From Xen's memory map to usable RAM: RAM entries clipped to whole pages,
- * minus everything that is not RAM, minus the ranges the caller reserves
- * (the image), minus page 0. Written for odd maps: unsorted, overlapping,
- * unaligned, empty or wrapping entries.
+ * From Xen's memory map to usable RAM: RAM entries clipped inward to whole
+ * pages, minus every non-RAM entry and every reserved range (the image)
+ * rounded outward, minus page 0.
+ *
+ * The output is built in address order, one maximal range at a time,
+ * straight from the input: no working copy, so no hidden limit on how many
+ * entries or splits a map may have, and the only way to run short is
+ * `max_out`, which the caller chose and is told about. Maps have tens of
+ * entries, so the quadratic-per-range scans cost nothing at boot.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
-#include <string.h>
 
 #include <uk/mm.h>
 #include <xen/xen.h>
 #include <xen/arch-x86/hvm/start_info.h>
 
-/* Working space: RAM ranges, before merging and cutting. */
-#define WORK_MAX 128
+struct memmap_input {
+    const struct hvm_memmap_table_entry *map;
+    unsigned int nr_map;
+    const struct mem_range *reserved;
+    unsigned int nr_reserved;
+};
 
-/* [start, end) of an entry, clipped at 2^64 instead of wrapping. */
-static void entry_span(const struct hvm_memmap_table_entry *e, uint64_t *start, uint64_t *end)
+/*
+ * addr + size, saturated: an entry that wraps past 2^64 ends at UINT64_MAX,
+ * which is as good as 2^64 here since RAM, rounded inward, never reaches the
+ * last page.
+ */
+static uint64_t end_of(uint64_t addr, uint64_t size)
 {
-    *start = e->addr;
-    *end = e->addr + e->size < e->addr ? UINT64_MAX : e->addr + e->size;
+    return size > UINT64_MAX - addr ? UINT64_MAX : addr + size;
 }
 
-static void sort_ranges(struct mem_range *r, unsigned int n)
+/* Rounded outward; the saturated end keeps a hole in the top page whole. */
+static void round_out(uint64_t start, uint64_t end, uint64_t *s, uint64_t *e)
 {
-    /* Insertion sort: maps have tens of entries. */
-    for (unsigned int i = 1; i < n; i++) {
-        struct mem_range x = r[i];
-        unsigned int j = i;
+    *s = PAGE_ALIGN_DOWN(start);
+    *e = end > UINT64_MAX - (PAGE_SIZE - 1) ? UINT64_MAX : PAGE_ALIGN_UP(end);
+}
 
-        while (j > 0 && r[j - 1].start > x.start) {
-            r[j] = r[j - 1];
-            j--;
-        }
-        r[j] = x;
+/* Map entry i as whole pages of RAM, if it is RAM and holds one. */
+static bool ram_at(const struct memmap_input *in, unsigned int i, uint64_t *s, uint64_t *e)
+{
+    const struct hvm_memmap_table_entry *m = &in->map[i];
+
+    if (m->type != XEN_HVM_MEMMAP_TYPE_RAM || m->addr > UINT64_MAX - (PAGE_SIZE - 1))
+        return false;
+    *s = PAGE_ALIGN_UP(m->addr);
+    *e = PAGE_ALIGN_DOWN(end_of(m->addr, m->size));
+    return *s < *e;
+}
+
+/*
+ * Hole i: the map's non-RAM entries, then the reserved ranges, then page 0
+ * (left unmapped so that NULL dereferences fault). Empty ones cut nothing;
+ * in particular an empty range at an unaligned address must not cost the
+ * page around it.
+ */
+static bool hole_at(const struct memmap_input *in, unsigned int i, uint64_t *s, uint64_t *e)
+{
+    if (i < in->nr_map) {
+        const struct hvm_memmap_table_entry *m = &in->map[i];
+
+        if (m->type == XEN_HVM_MEMMAP_TYPE_RAM || !m->size)
+            return false;
+        round_out(m->addr, end_of(m->addr, m->size), s, e);
+        return true;
     }
+    i -= in->nr_map;
+    if (i < in->nr_reserved) {
+        const struct mem_range *r = &in->reserved[i];
+
+        if (r->start >= r->end)
+            return false;
+        round_out(r->start, r->end, s, e);
+        return true;
+    }
+    *s = 0;
+    *e = PAGE_SIZE;
+    return true;
 }
 
-/* Remove [cs, ce) from the sorted, disjoint ranges; may split one in two. */
-static unsigned int cut(struct mem_range *r, unsigned int n, unsigned int max, uint64_t cs,
-                        uint64_t ce, bool *overflow)
+/*
+ * The lowest maximal usable range at or above `from`. Each retry jumps past
+ * the end of a hole, so there are at most as many retries as holes.
+ */
+static bool next_usable(const struct memmap_input *in, uint64_t from, struct mem_range *out)
 {
-    for (unsigned int i = 0; i < n && cs < ce; i++) {
-        if (ce <= r[i].start || cs >= r[i].end)
-            continue;
-        if (cs > r[i].start && ce < r[i].end) {
-            /* A hole in the middle: split. */
-            if (n == max) {
-                *overflow = true;
-                r[i].end = cs; /* keep the lower part; lose the upper rather than overflow */
-                continue;
+    unsigned int nr_holes = in->nr_map + in->nr_reserved + 1;
+
+    for (;;) {
+        uint64_t start = UINT64_MAX, end, s, e, skip;
+        bool found = false, grew;
+
+        for (unsigned int i = 0; i < in->nr_map; i++)
+            if (ram_at(in, i, &s, &e) && e > from) {
+                if (s < from)
+                    s = from;
+                if (s < start)
+                    start = s;
+                found = true;
             }
-            memmove(&r[i + 2], &r[i + 1], (n - i - 1) * sizeof(*r));
-            r[i + 1].start = ce;
-            r[i + 1].end = r[i].end;
-            r[i].end = cs;
-            n++;
-            i++;
-        } else if (cs <= r[i].start && ce >= r[i].end) {
-            r[i].end = r[i].start; /* swallowed whole: dropped below */
-        } else if (cs <= r[i].start) {
-            r[i].start = ce;
-        } else {
-            r[i].end = cs;
+        if (!found)
+            return false;
+
+        skip = start;
+        for (unsigned int i = 0; i < nr_holes; i++)
+            if (hole_at(in, i, &s, &e) && s <= start && e > skip)
+                skip = e;
+        if (skip != start) {
+            from = skip;
+            continue;
         }
+
+        /* RAM entries that touch or overlap make one range. */
+        end = start;
+        do {
+            grew = false;
+            for (unsigned int i = 0; i < in->nr_map; i++)
+                if (ram_at(in, i, &s, &e) && s <= end && e > end) {
+                    end = e;
+                    grew = true;
+                }
+        } while (grew);
+        for (unsigned int i = 0; i < nr_holes; i++)
+            if (hole_at(in, i, &s, &e) && s > start && s < end)
+                end = s;
+
+        out->start = start;
+        out->end = end;
+        return true;
     }
-    return n;
 }
 
 int memmap_usable(const struct hvm_memmap_table_entry *map, unsigned nr_map,
                   const struct mem_range *reserved, unsigned nr_reserved, struct mem_range *out,
                   unsigned max_out)
 {
-    struct mem_range work[WORK_MAX];
-    unsigned int n = 0, k = 0;
-    bool overflow = false;
+    const struct memmap_input in = {map, map ? nr_map : 0, reserved, reserved ? nr_reserved : 0};
+    struct mem_range r;
+    uint64_t from = 0;
+    unsigned int k = 0;
 
-    for (unsigned int i = 0; i < nr_map; i++) {
-        uint64_t s, e;
-
-        if (map[i].type != XEN_HVM_MEMMAP_TYPE_RAM)
-            continue;
-        entry_span(&map[i], &s, &e);
-        /* Whole pages only: round the start up and the end down. */
-        if (s > UINT64_MAX - (PAGE_SIZE - 1))
-            continue;
-        s = PAGE_ALIGN_UP(s);
-        e = PAGE_ALIGN_DOWN(e);
-        if (s >= e)
-            continue;
-        if (n == WORK_MAX) {
-            overflow = true;
-            break;
-        }
-        work[n].start = s;
-        work[n].end = e;
-        n++;
-    }
-    sort_ranges(work, n);
-
-    /* Merge touching and overlapping ranges. */
-    for (unsigned int i = 0; i < n; i++) {
-        if (k && work[i].start <= work[k - 1].end) {
-            if (work[i].end > work[k - 1].end)
-                work[k - 1].end = work[i].end;
-        } else {
-            work[k++] = work[i];
-        }
-    }
-    n = k;
-
-    /* Anything Xen marks as not RAM wins over RAM, whole pages outward. */
-    for (unsigned int i = 0; i < nr_map; i++) {
-        uint64_t s, e;
-
-        if (map[i].type == XEN_HVM_MEMMAP_TYPE_RAM || !map[i].size)
-            continue;
-        entry_span(&map[i], &s, &e);
-        n = cut(work, n, WORK_MAX, PAGE_ALIGN_DOWN(s),
-                e > UINT64_MAX - (PAGE_SIZE - 1) ? UINT64_MAX : PAGE_ALIGN_UP(e), &overflow);
-    }
-    for (unsigned int i = 0; i < nr_reserved; i++) {
-        uint64_t e = reserved[i].end;
-
-        n = cut(work, n, WORK_MAX, PAGE_ALIGN_DOWN(reserved[i].start),
-                e > UINT64_MAX - (PAGE_SIZE - 1) ? UINT64_MAX : PAGE_ALIGN_UP(e), &overflow);
-    }
-    /* Page 0 stays unmapped so that NULL dereferences fault. */
-    n = cut(work, n, WORK_MAX, 0, PAGE_SIZE, &overflow);
-
-    k = 0;
-    for (unsigned int i = 0; i < n; i++) {
-        if (work[i].start >= work[i].end)
-            continue;
-        if (k == max_out)
+    while (next_usable(&in, from, &r)) {
+        if (k == max_out || k == INT_MAX) /* the count must fit the int */
             return -E2BIG;
-        out[k++] = work[i];
+        out[k++] = r;
+        from = r.end;
     }
-    (void)overflow; /* a map beyond WORK_MAX entries loses its tail, never memory safety */
     return (int)k;
 }
 
@@ -146,6 +158,7 @@ uint64_t memmap_total(const struct mem_range *r, unsigned n)
     uint64_t t = 0;
 
     for (unsigned int i = 0; i < n; i++)
-        t += r[i].end - r[i].start;
+        if (r[i].end > r[i].start)
+            t += r[i].end - r[i].start;
     return t;
 }

@@ -1,11 +1,12 @@
 /*
  * The physical page allocator: a binary buddy allocator. Free blocks of
  * 2^order pages sit on one list per order, linked through their own first
- * page; one metadata byte per page records whether it heads a free or an
- * allocated block, and of which order. Allocation and free take at most
- * PAGE_MAX_ORDER split or merge steps: bounded constant time. Misuse (double
- * free, wrong order, a page it does not manage) is refused and counted,
- * never allowed to corrupt the lists.
+ * page, so the only metadata is one byte per page of the span: whether the
+ * page is managed, and whether it heads a free or an allocated block of
+ * which order. Allocation and free take at most PAGE_MAX_ORDER split or
+ * merge steps: bounded constant time. A free that does not match an
+ * allocated block exactly (double free, wrong order, a page inside a block
+ * or outside the ranges) is refused and counted, never let near the lists.
  */
 #include <errno.h>
 #include <string.h>
@@ -14,16 +15,18 @@
 
 #define META_FREE    0x80 /* heads a free block */
 #define META_ALLOC   0x40 /* heads an allocated block */
-#define META_MANAGED 0x20 /* inside a usable range */
+#define META_MANAGED 0x20 /* inside a usable range, outside the metadata */
 #define META_ORDER   0x1f
+
+_Static_assert(PAGE_MAX_ORDER <= META_ORDER, "the order must fit its metadata bits");
 
 struct free_block {
     struct free_block *next, *prev;
 };
 
-static uint8_t *meta;
+static uint8_t *meta; /* NULL until an init succeeds */
 static uint64_t base_pfn, span_pages;
-static struct free_block free_lists[PAGE_MAX_ORDER + 1]; /* list heads */
+static struct free_block free_lists[PAGE_MAX_ORDER + 1]; /* circular, heads only */
 static uint64_t nr_free, nr_total, nr_errors;
 
 static uint64_t pfn_of(const void *p)
@@ -54,7 +57,7 @@ static void list_push(unsigned int order, uint64_t pfn)
     b->prev = head;
     head->next->prev = b;
     head->next = b;
-    *meta_of(pfn) = (uint8_t)((*meta_of(pfn) & META_MANAGED) | META_FREE | order);
+    *meta_of(pfn) = (uint8_t)(META_MANAGED | META_FREE | order);
 }
 
 static void list_unlink(uint64_t pfn)
@@ -63,7 +66,22 @@ static void list_unlink(uint64_t pfn)
 
     b->prev->next = b->next;
     b->next->prev = b->prev;
-    *meta_of(pfn) &= META_MANAGED;
+    *meta_of(pfn) = META_MANAGED;
+}
+
+/* Put a block on its list, merged with its buddy for as long as that is free. */
+static void free_block(uint64_t pfn, unsigned int order)
+{
+    while (order < PAGE_MAX_ORDER) {
+        uint64_t buddy = pfn ^ ((uint64_t)1 << order);
+
+        if (!in_span(buddy) || *meta_of(buddy) != (META_MANAGED | META_FREE | order))
+            break;
+        list_unlink(buddy);
+        pfn &= ~((uint64_t)1 << order);
+        order++;
+    }
+    list_push(order, pfn);
 }
 
 unsigned page_order_for(uint64_t npages)
@@ -75,58 +93,82 @@ unsigned page_order_for(uint64_t npages)
     return order;
 }
 
+/* Aligned and disjoint: a page listed twice would be handed out twice. */
+static int check_ranges(const struct mem_range *r, unsigned int n, uint64_t *lo, uint64_t *hi)
+{
+    bool any = false;
+
+    *lo = UINT64_MAX;
+    *hi = 0;
+    for (unsigned int i = 0; i < n; i++) {
+        if ((r[i].start | r[i].end) & (PAGE_SIZE - 1) || r[i].start > r[i].end)
+            return -EINVAL;
+        if (r[i].start == r[i].end)
+            continue;
+        for (unsigned int j = 0; j < i; j++)
+            if (r[j].start < r[j].end && r[j].start < r[i].end && r[i].start < r[j].end)
+                return -EINVAL;
+        if (r[i].start < *lo)
+            *lo = r[i].start;
+        if (r[i].end > *hi)
+            *hi = r[i].end;
+        any = true;
+    }
+    return any ? 0 : -EINVAL;
+}
+
 int page_alloc_init(const struct mem_range *ranges, unsigned n)
 {
-    uint64_t lo = UINT64_MAX, hi = 0, meta_pages;
-    int meta_range = -1;
+    uint64_t lo, hi, meta_pages;
+    int meta_range = -1, rc;
 
     for (unsigned int o = 0; o <= PAGE_MAX_ORDER; o++)
         free_lists[o].next = free_lists[o].prev = &free_lists[o];
     meta = NULL;
     nr_free = nr_total = nr_errors = 0;
-    span_pages = 0;
+    base_pfn = span_pages = 0;
 
-    for (unsigned int i = 0; i < n; i++) {
-        if ((ranges[i].start | ranges[i].end) & (PAGE_SIZE - 1) || ranges[i].start >= ranges[i].end)
-            return -EINVAL;
-        if (ranges[i].start < lo)
-            lo = ranges[i].start;
-        if (ranges[i].end > hi)
-            hi = ranges[i].end;
-    }
-    if (!n)
-        return -EINVAL;
-    base_pfn = lo >> PAGE_SHIFT;
+    rc = ranges ? check_ranges(ranges, n, &lo, &hi) : -EINVAL;
+    if (rc)
+        return rc;
     span_pages = (hi - lo) >> PAGE_SHIFT;
     meta_pages = (span_pages + PAGE_SIZE - 1) / PAGE_SIZE;
+    /* Strictly bigger: a range that would be all metadata helps nobody. */
     for (unsigned int i = 0; i < n && meta_range < 0; i++)
         if ((ranges[i].end - ranges[i].start) >> PAGE_SHIFT > meta_pages)
             meta_range = (int)i;
-    if (meta_range < 0)
+    if (meta_range < 0) {
+        span_pages = 0;
         return -ENOMEM;
+    }
+    base_pfn = lo >> PAGE_SHIFT;
     meta = (uint8_t *)(uintptr_t)ranges[meta_range].start;
     memset(meta, 0, span_pages);
 
     for (unsigned int i = 0; i < n; i++) {
         uint64_t pfn = ranges[i].start >> PAGE_SHIFT, end = ranges[i].end >> PAGE_SHIFT;
 
+        if (pfn == end)
+            continue;
         if ((int)i == meta_range)
             pfn += meta_pages;
-        for (uint64_t p = pfn; p < end; p++)
-            *meta_of(p) = META_MANAGED;
+        memset(meta_of(pfn), META_MANAGED, end - pfn);
         nr_total += end - pfn;
-        /* The largest naturally aligned blocks that fit, left to right. */
+        nr_free += end - pfn;
+        /*
+         * The largest naturally aligned blocks that fit, left to right;
+         * free_block() merges them across ranges that touch.
+         */
         while (pfn < end) {
             unsigned int order = 0;
 
             while (order < PAGE_MAX_ORDER && !(pfn & ((uint64_t)1 << order)) &&
-                   pfn + ((uint64_t)2 << order) <= end)
+                   end - pfn >= ((uint64_t)2 << order))
                 order++;
-            list_push(order, pfn);
+            free_block(pfn, order);
             pfn += (uint64_t)1 << order;
         }
     }
-    nr_free = nr_total;
     return 0;
 }
 
@@ -157,25 +199,15 @@ void page_free_order(void *pages, unsigned order)
 {
     uint64_t pfn = pfn_of(pages);
 
-    if (!meta || ((uintptr_t)pages & (PAGE_SIZE - 1)) || !in_span(pfn) ||
-        *meta_of(pfn) != (META_MANAGED | META_ALLOC | order)) {
-        nr_errors++; /* double free, wrong order, or not ours: refuse */
+    /* The order is checked on its own: a large one would alias a valid byte. */
+    if (!meta || !pages || order > PAGE_MAX_ORDER || ((uintptr_t)pages & (PAGE_SIZE - 1)) ||
+        !in_span(pfn) || *meta_of(pfn) != (META_MANAGED | META_ALLOC | order)) {
+        nr_errors++;
         return;
     }
-    *meta_of(pfn) = META_MANAGED;
+    *meta_of(pfn) = META_MANAGED; /* the head may end up inside a merged block */
     nr_free += (uint64_t)1 << order;
-    /* Merge with the buddy while it is a free block of the same order. */
-    while (order < PAGE_MAX_ORDER) {
-        uint64_t buddy = pfn ^ ((uint64_t)1 << order);
-
-        if (!in_span(buddy) || *meta_of(buddy) != (META_MANAGED | META_FREE | order))
-            break;
-        list_unlink(buddy);
-        if (buddy < pfn)
-            pfn = buddy;
-        order++;
-    }
-    list_push(order, pfn);
+    free_block(pfn, order);
 }
 
 void *page_alloc(void)

@@ -24,8 +24,11 @@ define check_rule
 $(CHECK_BIN)/test_$(1): tests/unit/test_$(1).c tests/unit/check_main.c tests/unit/check.h $(CHECK_SRCS_$(1)) $(wildcard include/uk/*.h) | $(CHECK_BIN)/include/xen
 	$(Q)echo "  HOSTCC  $$@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CHECK_HOST_INC) -o $$@ tests/unit/test_$(1).c tests/unit/check_main.c $(CHECK_SRCS_$(1))
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(CHECK_HOST_INC) -MM -MP -MT $$@ tests/unit/test_$(1).c $(CHECK_SRCS_$(1)) >$$@.d
 endef
 $(foreach t,$(CHECK_TESTS),$(eval $(call check_rule,$(t))))
+# Private headers of the sources under test (xenstore/xs_wire.h, ...) count too.
+-include $(CHECK_BINS:=.d)
 
 check: $(CHECK_BINS) format-check
 	$(Q)ASAN_OPTIONS=detect_leaks=0 tests/unit/run.sh $(CHECK_BINS)

@@ -28,11 +28,16 @@ struct hvm_memmap_table_entry;
  * Turn the memory map Xen gave into usable RAM: RAM entries only, clipped
  * to whole pages, sorted, merged where they touch or overlap, with every
  * non-RAM entry and every range in `reserved` cut out, and page 0 never
- * usable (it stays unmapped so that NULL faults). Odd maps (overlaps,
- * unaligned or zero-sized entries, unsorted input) are handled.
+ * usable (it stays unmapped so that NULL faults). Non-RAM entries and
+ * reserved ranges are rounded outward to whole pages; empty ones cut
+ * nothing. Odd maps (overlaps, unaligned or zero-sized entries, unsorted
+ * input, entries wrapping past 2^64, which end at 2^64) are handled, and
+ * there is no limit on the number of entries. The top page below 2^64 is
+ * never usable: its end does not fit a mem_range.
  *
- * Writes at most `max_out` ranges to `out` and returns how many it wrote,
- * or -E2BIG if more were needed (the first `max_out` are still valid).
+ * The output is sorted, and no two ranges touch. Writes at most `max_out`
+ * ranges to `out` and returns how many it wrote, or -E2BIG if more were
+ * needed (the first `max_out`, the lowest, are still valid).
  */
 int memmap_usable(const struct hvm_memmap_table_entry *map, unsigned nr_map,
                   const struct mem_range *reserved, unsigned nr_reserved, struct mem_range *out,
@@ -47,9 +52,14 @@ uint64_t memmap_total(const struct mem_range *r, unsigned n);
  * runs of 2^order contiguous pages serve stacks and large buffers.
  *
  * page_alloc_init() keeps its metadata (one byte per page of the span the
- * ranges cover) in pages taken from the first range big enough; the ranges
- * must be mapped and writable. Calling it again starts afresh (the host
- * tests do). Returns 0, or -EINVAL (empty or unaligned ranges) / -ENOMEM.
+ * ranges cover, holes included) in pages taken from the start of the first
+ * range, in array order, with more pages than that; the ranges must be
+ * mapped and writable. They need not be sorted; empty ones are skipped;
+ * ranges that touch merge into larger blocks. Calling it again forgets
+ * everything (blocks handed out before, the error count) and starts
+ * afresh: the host tests do. Returns 0, or -EINVAL (no pages, a range
+ * unaligned or inverted, two ranges overlapping) or -ENOMEM (no range can
+ * hold the metadata); on error nothing is allocatable.
  */
 #define PAGE_MAX_ORDER 18 /* 2^18 pages = 1 GiB, the largest run */
 
@@ -59,7 +69,11 @@ int page_alloc_init(const struct mem_range *ranges, unsigned n);
 void *page_alloc(void);
 void page_free(void *page);
 
-/* 2^order contiguous, naturally aligned pages, or NULL. */
+/*
+ * 2^order contiguous, naturally aligned pages, or NULL (also for an order
+ * above PAGE_MAX_ORDER). A block is freed whole, with the order it was
+ * allocated with.
+ */
 void *page_alloc_order(unsigned order);
 void page_free_order(void *pages, unsigned order);
 
@@ -67,8 +81,10 @@ void page_free_order(void *pages, unsigned order);
 unsigned page_order_for(uint64_t npages);
 
 /*
- * Frees refused so far: a double free, a wrong order, an address the
- * allocator does not manage. The lists are never touched by such a call.
+ * Frees refused since page_alloc_init(): a double free, a wrong order, an
+ * address that is not the start of an allocated block (inside one, not
+ * page aligned, not managed, NULL). Such a call changes nothing else: it
+ * returns at once, so the kernel can check this count instead.
  */
 uint64_t page_alloc_errors(void);
 
