@@ -1,5 +1,18 @@
 # The nested Xen rig (tests/rig/): `make test`, `make run`, the dom0 peers.
 # docs/testing.md explains it.
+#
+#   make test                      every tests/cases/*.test, one Xen boot
+#   make test TESTS="hello threads"  a selection
+#   make run [APP=name] [ARGS=..]  boot one app, show its console
+#
+# Other fragments run cases with $(RIG) [--quiet] [--show] CASE... (a name
+# from tests/cases/ or a path to a .test file); each case's console lines
+# are then in $(RIG_DIR)/results/NAME.log, the serial log in
+# $(RIG_DIR)/last-run.log.
+RIG := $(TOP)/tests/rig/run-tests.sh
+RIG_DIR ?= $(BUILD)/rig
+export RIG_DIR
+
 PEERS_DIR := $(BUILD)/peers
 PEER_NAMES := $(basename $(notdir $(wildcard tests/peers/*.c)))
 PEER_BINS := $(addprefix $(PEERS_DIR)/,$(PEER_NAMES))
@@ -16,14 +29,28 @@ peers: $(PEER_BINS)
 TESTS ?= $(sort $(basename $(notdir $(wildcard tests/cases/*.test))))
 APP ?= hello
 
+# deps first (it installs what the rest needs), then the unit tests, then
+# the images: in this order even under -j.
 test: deps
 	$(Q)$(MAKE) --no-print-directory check
 	$(Q)$(MAKE) --no-print-directory apps peers
-	$(Q)tests/rig/run-tests.sh $(TESTS)
+	$(Q)BUILD=$(BUILD) $(RIG) $(TESTS)
 
+# `make run [APP=name] [ARGS="..."]`: the app's own test case
+# (tests/cases/APP.test) if it has one and no ARGS are given, else a case
+# made here (boot it with ARGS as its command line, expect a poweroff). Its
+# console is printed, then the shutdown reason. Only that app is built:
+# `APP=name` on make's command line would reach every app's own Makefile
+# (`make apps`) and override its APP.
 run: deps
-	$(Q)$(MAKE) --no-print-directory apps
-	$(Q)RUN_APP=$(APP) tests/rig/run-tests.sh --show $(if $(wildcard tests/cases/$(APP).test),$(APP),tests/rig/run.test)
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/apps/$(APP)/$(APP).elf peers
+	$(Q)if [ -z "$(ARGS)" ] && [ -f tests/cases/$(APP).test ]; then \
+		case=$(APP); \
+	else \
+		mkdir -p $(RIG_DIR)/run && case=$(RIG_DIR)/run/$(APP).test && \
+		printf '%s\n' 'APP=$(APP)' 'CMDLINE="$(ARGS)"' 'SHUTDOWN=poweroff' > $$case; \
+	fi; \
+	BUILD=$(BUILD) $(RIG) --show $$case
 
 .PHONY: peers
 

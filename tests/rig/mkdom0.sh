@@ -3,8 +3,8 @@
 # Xen's toolstack (xl, xenstored, xenconsoled, xenstore-*), all taken from the
 # installed Debian packages. Output in $1 (default build/rig): xen (the
 # hypervisor as a 32-bit ELF for QEMU's multiboot loader), vmlinuz,
-# dom0.cpio.gz. Rebuilt only when this script, the init script or the
-# kernel version changes.
+# dom0.cpio.gz. Rebuilt only when this script, the files it installs from
+# here (dom0-init, dom0-lib.sh, rig-wait) or the kernel version change.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../build/rig}
@@ -16,7 +16,7 @@ kver=$(basename "$(echo "$kernels" | tail -n 1)" | sed 's/^vmlinuz-//')
 [ -f /boot/xen-4.17-amd64.gz ] || { echo "rig: no /boot/xen-4.17-amd64.gz (make deps)" >&2; exit 1; }
 
 stamp=$out/dom0.stamp
-want=$( (cat "$0" "$here/dom0-init"; echo "$kver") | sha256sum | cut -c1-16)
+want=$( (cat "$0" "$here/dom0-init" "$here/dom0-lib.sh" "$here/rig-wait"; echo "$kver") | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/dom0.cpio.gz" ] &&
     [ -f "$out/xen" ] && [ -f "$out/vmlinuz" ]; then
     exit 0
@@ -24,8 +24,11 @@ fi
 
 # Written under temporary names and renamed: a run in progress elsewhere
 # never sees half a file.
-zcat /boot/xen-4.17-amd64.gz > "$out/xen.tmp" && mv "$out/xen.tmp" "$out/xen"
-cp "/boot/vmlinuz-$kver" "$out/vmlinuz.tmp" && mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+if ! [ "$out/xen" -nt /boot/xen-4.17-amd64.gz ]; then
+    zcat /boot/xen-4.17-amd64.gz > "$out/xen.tmp" && mv "$out/xen.tmp" "$out/xen"
+fi
+cmp -s "/boot/vmlinuz-$kver" "$out/vmlinuz" ||
+    { cp "/boot/vmlinuz-$kver" "$out/vmlinuz.tmp" && mv "$out/vmlinuz.tmp" "$out/vmlinuz"; }
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -55,7 +58,9 @@ mkdir -p "$root$xenbin" && ln -sf /bin/xenconsole "$root$xenbin/xenconsole"
 # Shared libraries the programs need, and libgcc_s (xl aborts without it:
 # pthread_cancel loads it at run time).
 libs=$(for p in $progs; do ldd "$p" | awk '/=>/ { print $3 } /ld-linux/ { print $1 }'; done | sort -u)
-libgcc=$(ldconfig -p | awk '/libgcc_s.so.1 / && /x86-64/ { print $NF; exit }')
+# (awk reads to the end: an early exit would kill ldconfig with SIGPIPE,
+# and pipefail would stop the script.)
+libgcc=$(ldconfig -p | awk '/libgcc_s.so.1 / && /x86-64/ && !l { l = $NF } END { print l }')
 [ -n "$libgcc" ] || { echo "rig: libgcc_s.so.1 not found" >&2; exit 1; }
 for l in $libs $libgcc; do
     mkdir -p "$root$(dirname "$l")"
@@ -89,7 +94,9 @@ for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc; do
 done | awk '!seen[$0]++ { print "/lib/modules/'"$kver"'/" $0 }' > "$root/etc/modules.order"
 
 cp "$here/dom0-init" "$root/init"
-chmod +x "$root/init"
+cp "$here/dom0-lib.sh" "$root/etc/rig-lib.sh"
+cp "$here/rig-wait" "$root/bin/rig-wait"
+chmod +x "$root/init" "$root/bin/rig-wait"
 
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -6 > "$out/dom0.cpio.gz.tmp"
 mv "$out/dom0.cpio.gz.tmp" "$out/dom0.cpio.gz"
