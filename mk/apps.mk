@@ -7,6 +7,10 @@ APP_ELFS := $(foreach a,$(APPS),$(BUILD)/apps/$(a)/$(a).elf)
 
 apps: $(APP_ELFS)
 
+# `make run APP=name ARGS=..` names the app to boot; it must not reach the
+# apps' own Makefiles, where APP is each app's name.
+MAKEOVERRIDES := $(filter-out APP=% ARGS=%,$(MAKEOVERRIDES))
+
 $(BUILD)/apps/%.elf: lib FORCE
 	$(Q)$(MAKE) --no-print-directory -f $(filter %/$(firstword $(subst /, ,$*))/Makefile,$(APP_MAKEFILES)) \
 		TOP=$(TOP) BUILD=$(BUILD) Q=$(Q) app

@@ -39,16 +39,17 @@ test: deps
 # `make run [APP=name] [ARGS="..."]`: the app's own test case
 # (tests/cases/APP.test) if it has one and no ARGS are given, else a case
 # made here (boot it with ARGS as its command line, expect a poweroff). Its
-# console is printed, then the shutdown reason. Only that app is built:
-# `APP=name` on make's command line would reach every app's own Makefile
-# (`make apps`) and override its APP.
+# console is printed, then the shutdown reason. Only that app is built.
+# ARGS reaches the shell through the environment, never pasted into the
+# recipe, so quotes in it stay the guest's.
+run: export ARGS := $(ARGS)
 run: deps
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/apps/$(APP)/$(APP).elf peers
-	$(Q)if [ -z "$(ARGS)" ] && [ -f tests/cases/$(APP).test ]; then \
+	$(Q)if [ -z "$$ARGS" ] && [ -f tests/cases/$(APP).test ]; then \
 		case=$(APP); \
 	else \
 		mkdir -p $(RIG_DIR)/run && case=$(RIG_DIR)/run/$(APP).test && \
-		printf '%s\n' 'APP=$(APP)' 'CMDLINE="$(ARGS)"' 'SHUTDOWN=poweroff' > $$case; \
+		printf '%s\n' 'APP=$(APP)' 'CMDLINE=$$ARGS' 'SHUTDOWN=poweroff' > $$case; \
 	fi; \
 	BUILD=$(BUILD) $(RIG) --show $$case
 

@@ -88,7 +88,9 @@ make_guest() {
         echo 'on_watchdog = "preserve"'
         echo 'on_soft_reset = "preserve"'
         [ -n "$mem" ] && echo "memory = $mem"
-        [ -n "$cmd" ] && echo "cmdline = \"$cmd\""
+        # xl's strings take backslash escapes: a quote or backslash in
+        # the command line is escaped, so the guest gets it as written.
+        [ -n "$cmd" ] && printf 'cmdline = "%s"\n' "$(printf '%s' "$cmd" | sed 's/[\\"]/\\&/g')"
         if [ -n "$XL" ]; then printf '%s\n' "$XL"; fi
         # Without it xl sizes the paging pool itself, and a small guest's
         # create sometimes fails ("Failed to set paging mempool size").
