@@ -31,6 +31,7 @@ static grant_entry_v1_t *frames[MAX_FRAMES];
 static unsigned int nr_frames, max_frames;
 static struct gref_pool pool;
 static uint8_t slot_used[FOREIGN_SLOTS / 8];
+static unsigned int slots_in_use;
 static unsigned int slot_hint;
 
 int gnttab_status_errno(int16_t st)
@@ -183,6 +184,7 @@ static int slots_alloc(unsigned int n)
             continue;
         for (k = 0; k < n; k++)
             slot_used[(s + k) / 8] |= (uint8_t)(1u << ((s + k) % 8));
+        slots_in_use += n;
         slot_hint = s + n;
         return (int)s;
     }
@@ -192,6 +194,12 @@ static int slots_alloc(unsigned int n)
 static void slot_free(unsigned int s)
 {
     slot_used[s / 8] &= (uint8_t) ~(1u << (s % 8));
+    slots_in_use--;
+}
+
+unsigned int gnttab_maps_in_use(void)
+{
+    return slots_in_use;
 }
 
 /* Map one grant at guest-physical `gpa` (a slot of the window). */

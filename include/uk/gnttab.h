@@ -43,6 +43,8 @@ int gnttab_unmap(void *addr, grant_handle_t handle);
 int gnttab_map_range(domid_t domid, const grant_ref_t *refs, unsigned int n, bool readonly,
                      void **addr, grant_handle_t *handles);
 int gnttab_unmap_range(void *addr, const grant_handle_t *handles, unsigned int n);
+/* Foreign pages mapped now (for leak checks). */
+unsigned int gnttab_maps_in_use(void);
 
 /* Batched GNTTABOP_copy; each op's own status is in ops[i].status. 0 if all succeeded. */
 int gnttab_copy(struct gnttab_copy *ops, unsigned int n);

@@ -7,8 +7,10 @@
  * control page and notifies; the consumer checks it and notifies back.
  * 64 MiB pass; then both detach cleanly (unmap, end access, close the
  * port, remove their XenStore nodes) and check that they leak nothing.
+ * With `vanish`, the consumer expects dom0 to destroy the producer during
+ * the transfer: its wait then times out, and it detaches just as cleanly.
  *
- *   shmem producer [MiB]      shmem consumer
+ *   shmem producer [MiB]      shmem consumer [vanish]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -130,7 +132,7 @@ static int producer(unsigned int mib)
     return failures ? 1 : 0;
 }
 
-static int consumer(void)
+static int consumer(bool vanish)
 {
     char buf[512], me[16];
     unsigned int dom, rport, refs[1 + DATA_PAGES];
@@ -139,6 +141,9 @@ static int consumer(void)
     evtchn_port_t port;
     uint64_t total = 0, t0, ns;
     uint32_t seen = 0, last = 0;
+    unsigned int maps_before = gnttab_maps_in_use();
+    /* A producer that vanishes is noticed by this wait timing out. */
+    uint64_t wait_ns = (vanish ? 3 : 30) * NSEC_PER_SEC;
     int rc, n = 0, off;
 
     rc = wait_key("/test/ready", buf, sizeof(buf)); /* dom0 made /test writable */
@@ -178,7 +183,7 @@ static int consumer(void)
             uint32_t r;
             uint64_t sum = 0;
 
-            rc = evtchn_wait(port, time_monotonic_ns() + 30 * NSEC_PER_SEC);
+            rc = evtchn_wait(port, time_monotonic_ns() + wait_ns);
             r = __atomic_load_n(&ctl->round, __ATOMIC_ACQUIRE);
             if (rc || r == seen)
                 continue;
@@ -199,6 +204,11 @@ static int consumer(void)
                 break;
         }
         ns = time_monotonic_ns() - t0;
+        if (vanish) {
+            EXPECT(rc == -ETIMEDOUT && bad == 0 && seen > 0,
+                   "producer vanished after %u rounds (%d bad): wait gave %d", seen, bad, rc);
+            goto detach;
+        }
         EXPECT(rc == 0 && bad == 0, "%u rounds received, %d bad, checksum %016llx, %.1f MB/s", seen,
                bad, (unsigned long long)total, (double)seen * WINDOW / ((double)ns / 1e9) / 1e6);
     }
@@ -252,11 +262,25 @@ static int consumer(void)
         if (local)
             page_free_order(local, 4);
     }
+detach:
+    rc = 0;
     for (int i = 0; i <= DATA_PAGES; i++)
         rc = gnttab_unmap(map[i], handles[i]) || rc;
     EXPECT(rc == 0, "unmapped every page");
+    EXPECT(gnttab_maps_in_use() == maps_before, "foreign pages mapped: %u before, %u after",
+           maps_before, gnttab_maps_in_use());
     EXPECT(evtchn_close(port) == 0, "port closed");
     EXPECT(xs_rm(XS_NO_TX, "/test/consumer") == 0, "XenStore node removed");
+    if (vanish) {
+        /*
+         * dom0 checks that the dead producer is released now, while we
+         * still run: our end would release whatever we forgot to unmap.
+         */
+        printf("shmem: detached, waiting for dom0's check\n");
+        rc = xs_wait_exists("/test/checked", time_monotonic_ns() + 30 * NSEC_PER_SEC);
+        EXPECT(rc == 0, "dom0 checked");
+        xs_rm(XS_NO_TX, "/test/checked");
+    }
     printf("shmem: consumer %s\n", failures ? "FAIL" : "done");
     return failures ? 1 : 0;
 }
@@ -264,6 +288,6 @@ static int consumer(void)
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "consumer") == 0)
-        return consumer();
+        return consumer(argc > 2 && strcmp(argv[2], "vanish") == 0);
     return producer(argc > 2 ? (unsigned int)atoi(argv[2]) : 64);
 }
