@@ -17,7 +17,8 @@ PEERS_DIR := $(BUILD)/peers
 PEER_NAMES := $(basename $(notdir $(wildcard tests/peers/*.c)))
 PEER_BINS := $(addprefix $(PEERS_DIR)/,$(PEER_NAMES))
 # Peers run in the rig's dom0: static, so they need nothing from its libraries.
-PEER_LIBS := -lxenvchan -lxenstore -lxengnttab -lxenevtchn -lxentoollog -lxentoolcore -lpthread
+PEER_LIBS := -lxenvchan -lxenstore -lxenctrl -lxenforeignmemory -lxendevicemodel -lxencall -lxengnttab \
+	-lxenevtchn -lxentoollog -lxentoolcore -lpthread
 
 $(PEERS_DIR)/%: tests/peers/%.c
 	$(Q)mkdir -p $(dir $@)

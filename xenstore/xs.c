@@ -3,9 +3,11 @@
  * HVM_PARAM_STORE_PFN, one reader thread that takes every message off the
  * response ring and routes it (a reply to the thread waiting for that
  * request id, a watch event to its watch), and writers that serialise on a
- * mutex to put whole requests on the request ring. Anything impossible from
- * the daemon (an oversized length, indices past the ring) closes the
- * connection: every waiter gets -EIO, nobody hangs.
+ * mutex to put whole requests on the request ring. Well-framed junk (a
+ * reply nobody asked for, an event for no watch) is logged once per kind and
+ * dropped. Anything that loses the framing (an oversized length, indices
+ * past the ring) closes the connection: every waiter, watch waiters
+ * included, gets -EIO, nobody hangs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -92,7 +94,7 @@ const char *xs_home(void)
 /* Log a protocol fault; each distinct kind once, so a hostile peer cannot flood the console. */
 static void fault(const char *what)
 {
-    static const char *logged[8];
+    static const char *logged[16];
 
     protocol_errors++;
     for (unsigned int i = 0; i < ARRAY_SIZE(logged); i++) {
@@ -106,16 +108,26 @@ static void fault(const char *what)
     }
 }
 
-/* The daemon broke the protocol: fail everything now and from now on. */
+void xs_bad_reply(const char *what)
+{
+    fault(what);
+}
+
+/*
+ * The daemon broke the protocol: fail everything now and from now on. Every
+ * thread that waits on the connection is woken to see `broken`: requests
+ * in flight, writers waiting for space, the reader, and threads in
+ * xs_watch_wait (whose events can no longer come).
+ */
 static void connection_broken(const char *what)
 {
     struct list_node *n;
 
-    fault(what);
+    protocol_errors++;
     if (broken)
         return;
     broken = true;
-    kprintf("xenstore: connection closed: every request now fails with -EIO\n");
+    kprintf("xenstore: %s: connection closed, every request now fails with -EIO\n", what);
     list_for_each(n, &requests)
     {
         struct xs_request *r = list_entry(n, struct xs_request, link);
@@ -124,7 +136,14 @@ static void connection_broken(const char *what)
         r->done = true;
         waitq_wake_all(&r->wq);
     }
+    list_for_each(n, &watches)
+    {
+        struct xs_watch *w = list_entry(n, struct xs_watch, link);
+
+        waitq_wake_all(&w->wq);
+    }
     waitq_wake_all(&req_wq);
+    waitq_wake_all(&rsp_wq);
 }
 
 static void ring_event(evtchn_port_t p, void *ctx)
@@ -302,8 +321,14 @@ static void reader_thread(void *arg)
         if (ring_read(&hdr, sizeof(hdr)))
             break;
         if (xs_check_header(&hdr)) {
-            /* The stream cannot be resynchronised after a bogus length. */
-            connection_broken("message longer than XENSTORE_PAYLOAD_MAX or of no known type");
+            /*
+             * The stream cannot be resynchronised after a bogus length: where
+             * the next message starts is unknown. Nor after a type we cannot
+             * tell a reply from an event by.
+             */
+            connection_broken(hdr.len > XENSTORE_PAYLOAD_MAX
+                                  ? "reply longer than XENSTORE_PAYLOAD_MAX"
+                                  : "message of an unknown type");
             break;
         }
         payload = malloc(hdr.len + 1);
@@ -394,10 +419,15 @@ int xs_request(uint32_t type, xs_tx_t tx, const struct xs_part *parts, unsigned 
 
     if (!rc)
         rc = req.err;
-    if (!rc && req.type == XS_ERROR)
+    if (!rc && req.type == XS_ERROR) {
         rc = xs_parse_error(req.reply, req.reply_len);
-    else if (!rc && req.type != type)
+        /* reply[reply_len] is a NUL of ours: strcmp stays inside. */
+        if (rc == -EIO && strcmp(req.reply, "EIO") != 0)
+            fault("error reply without its NUL or naming no known error");
+    } else if (!rc && req.type != type) {
+        fault("reply of the wrong type");
         rc = -EIO;
+    }
     if (rc || !reply) {
         free(req.reply);
         return rc;

@@ -87,8 +87,10 @@ static int string_array(const char *payload, uint32_t len, char ***out, unsigned
     int n = xs_parse_strings(payload, len, NULL, 0);
     char **arr;
 
-    if (n < 0)
+    if (n < 0) {
+        xs_bad_reply("reply without its terminating NUL");
         return n;
+    }
     arr = malloc((size_t)n * sizeof(char *) + len + 1);
     if (!arr)
         return -ENOMEM;
@@ -124,6 +126,8 @@ static int directory_parts(xs_tx_t tx, const char *path, char ***names, unsigned
             if (rc)
                 break;
             rc = xs_parse_directory_part(reply, len, &g, &children, &clen, &last);
+            if (rc)
+                xs_bad_reply("malformed directory part");
             if (!rc && !gen[0])
                 strcpy(gen, g);
             else if (!rc && strcmp(gen, g) != 0)
@@ -214,6 +218,8 @@ int xs_transaction_start(xs_tx_t *tx)
     if (rc)
         return rc;
     rc = xs_parse_uint(reply, len, &id) || id == 0 ? -EIO : 0;
+    if (rc)
+        xs_bad_reply("malformed transaction id");
     free(reply);
     if (!rc)
         *tx = (xs_tx_t)id;
@@ -256,18 +262,26 @@ int xs_wait_exists(const char *path, uint64_t deadline)
 
     if (!w)
         return -errno;
-    /* Read after every event (the first comes from setting the watch). */
+    /*
+     * Read after every event (the first comes from setting the watch). Not
+     * there (or not readable yet) means wait on; a closed connection (-EIO)
+     * ends the wait at once.
+     */
     while (time_monotonic_ns() < deadline) {
         char *v, *changed;
 
-        if (xs_read(XS_NO_TX, path, &v, NULL) == 0) {
+        rc = xs_read(XS_NO_TX, path, &v, NULL);
+        if (rc == 0) {
             free(v);
-            rc = 0;
             break;
         }
-        if (xs_watch_wait(w, &changed, deadline))
+        if (rc == -EIO)
+            break;
+        rc = xs_watch_wait(w, &changed, deadline);
+        if (rc)
             break;
         free(changed);
+        rc = -ETIMEDOUT;
     }
     xs_unwatch(w);
     return rc;

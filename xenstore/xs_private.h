@@ -23,4 +23,10 @@ struct xs_part {
 int xs_request(uint32_t type, xs_tx_t tx, const struct xs_part *parts, unsigned int nparts,
                char **reply, uint32_t *reply_len);
 
+/*
+ * A reply the daemon got wrong (a list without its final NUL, ...): the
+ * call fails with -EIO; this logs it once per kind and counts it.
+ */
+void xs_bad_reply(const char *what);
+
 #endif

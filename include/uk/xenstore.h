@@ -75,12 +75,16 @@ struct xs_watch;
 typedef void (*xs_watch_fn)(struct xs_watch *w, const char *path, void *ctx);
 /* NULL with errno set on failure. */
 struct xs_watch *xs_watch(const char *path, xs_watch_fn fn, void *ctx);
-/* The next event's path, malloc'd; -ETIMEDOUT at `deadline` (monotonic ns, 0: none). */
+/*
+ * The next event's path, malloc'd; -ETIMEDOUT at `deadline` (monotonic ns,
+ * 0: none), -EIO as soon as the connection is closed.
+ */
 int xs_watch_wait(struct xs_watch *w, char **path, uint64_t deadline);
 int xs_unwatch(struct xs_watch *w);
 /*
  * Wait until `path` exists (another domain creates it): 0, or -ETIMEDOUT
- * at `deadline`. A node we may not read yet counts as not there.
+ * at `deadline`, -EIO on a closed connection. A node we may not read yet
+ * counts as not there.
  */
 int xs_wait_exists(const char *path, uint64_t deadline);
 
