@@ -15,7 +15,8 @@
 # share it wait for each other; QEMU here is software emulation and two at
 # once slow each other down), RIG_TIME_LIMIT (seconds for the whole QEMU
 # run; default the sum of the cases' timeouts, 15 s more each, plus 120 s),
-# RIG_CPU (QEMU's -cpu).
+# RIG_CPU (QEMU's -cpu), RIG_MEM (QEMU's -m in MiB; default 6144, for the
+# 4200 MiB guest of memory-high).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
@@ -165,10 +166,10 @@ limit=${RIG_TIME_LIMIT:-$((total_timeout + 120))}
 say "booting Xen with ${#names[@]} test(s), at most ${limit}s; serial log: $serial"
 start=$(date +%s.%N)
 timeout --kill-after=10 "$limit" qemu-system-x86_64 \
-    -machine q35 -cpu "${RIG_CPU:-qemu64,+svm,+npt,+rdrand}" -m 1024 -smp 1 \
+    -machine q35 -cpu "${RIG_CPU:-qemu64,+svm,+npt,+rdrand}" -m "${RIG_MEM:-6144}" -smp 1 \
     -display none -no-reboot -serial "file:$serial" -monitor none \
     -kernel "$rig/xen" \
-    -append "dom0_mem=512M,max:512M console=com1 loglvl=all guest_loglvl=all noreboot" \
+    -append "dom0_mem=512M,max:512M console=com1 loglvl=all guest_loglvl=all noreboot bootscrub=0" \
     -initrd "$rig/vmlinuz console=hvc0 quiet,$rig/initrd.img" < /dev/null
 qemu_rc=$?
 elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
