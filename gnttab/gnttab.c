@@ -23,9 +23,15 @@
 #define ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(grant_entry_v1_t))
 #define MAX_FRAMES        256
 
-/* 64 GiB up: far above any RAM a guest of ours has, below Xen's p2m limit. */
-#define FOREIGN_BASE  0x0000001000000000ull
-#define FOREIGN_SLOTS 16384 /* 64 MiB of mappings at once */
+/*
+ * Foreign mappings go to a window that holds no RAM: at 64 GiB (well below
+ * Xen's p2m limit), or above the memory map, 1 GiB aligned, for a guest
+ * whose map reaches that far. Set once at init.
+ */
+#define FOREIGN_MIN_BASE 0x0000001000000000ull
+#define FOREIGN_SLOTS    16384 /* 64 MiB of mappings at once */
+static uint64_t foreign_base = FOREIGN_MIN_BASE;
+#define FOREIGN_BASE foreign_base
 
 static grant_entry_v1_t *frames[MAX_FRAMES];
 static unsigned int nr_frames, max_frames;
@@ -314,6 +320,15 @@ static int gnttab_init(void)
     if (rc)
         return (int)rc;
     max_frames = q.max_nr_frames < MAX_FRAMES ? q.max_nr_frames : MAX_FRAMES;
+    if (memmap_top() > FOREIGN_MIN_BASE) {
+        /* Identity-mapped, so it must stay in the lower canonical half. */
+        if (memmap_top() > (1ull << 47) - (2ull << 30)) {
+            kprintf("gnttab: memory map ends at %llx: no room for foreign mappings\n",
+                    (unsigned long long)memmap_top());
+            return -ERANGE;
+        }
+        foreign_base = (memmap_top() + (1ull << 30) - 1) & ~((1ull << 30) - 1);
+    }
     gref_pool_init(&pool, GNTTAB_NR_RESERVED_ENTRIES);
     /* The first frame now; more as references run out. */
     return grow();

@@ -68,6 +68,22 @@ const struct boot_info *kernel_boot_info(void)
     return boot;
 }
 
+uint64_t memmap_top(void)
+{
+    uint64_t top = 0;
+
+    for (unsigned int i = 0; i < boot->nr_memmap; i++) {
+        uint64_t end = boot->memmap[i].addr + boot->memmap[i].size;
+
+        /* An entry that wraps past 2^64 covers everything. */
+        if (end < boot->memmap[i].addr)
+            return UINT64_MAX;
+        if (end > top)
+            top = end;
+    }
+    return top;
+}
+
 /*
  * RAM above 4 GiB is not in boot.S's identity map. Map it with 2 MiB pages,
  * taking the page-table pages from the end of the first low range big
@@ -81,8 +97,12 @@ static void map_high_ram(void)
         if (ranges[i].end > (1ull << 32)) {
             uint64_t start = ranges[i].start < (1ull << 32) ? (1ull << 32) : ranges[i].start;
 
-            /* One PD per GiB and one PDPT per 512 GiB, plus 4 KiB tables at the unaligned ends. */
-            tables += ((ranges[i].end - start) >> 30) + 2 + 2 + ((ranges[i].end - start) >> 39) + 1;
+            /*
+             * One PD per GiB and one PDPT per 512 GiB, each plus two for a
+             * range that starts and ends inside one, and a 4 KiB table at
+             * each unaligned end.
+             */
+            tables += ((ranges[i].end - start) >> 30) + 2 + ((ranges[i].end - start) >> 39) + 2 + 2;
         }
     if (!tables)
         return;

@@ -67,7 +67,8 @@ uint64_t arch_boot_cycles(void);
 uint64_t arch_tsc_khz(void);
 
 /*
- * Mapping. Addresses below 4 GiB are identity-mapped at boot; these map and
+ * Mapping. Addresses below 4 GiB are identity-mapped by boot.S, RAM above
+ * it by the kernel from the memory map (arch_map_range); these map and
  * unmap single 4 KiB pages anywhere else (or re-map inside the identity
  * range, splitting a 2 MiB mapping). Page-table pages come from the page
  * allocator. Return 0 or a negative errno.

@@ -1,6 +1,7 @@
 /*
  * Physical memory: the usable memory map, the page allocator and the
- * kernel heap. Memory is identity-mapped below 4 GiB, so a physical address
+ * kernel heap. All RAM is identity-mapped (below 4 GiB from the first
+ * instruction, above it from the memory map at boot), so a physical address
  * of RAM is also a pointer to it.
  */
 #ifndef UK_MM_H
@@ -45,6 +46,13 @@ int memmap_usable(const struct hvm_memmap_table_entry *map, unsigned nr_map,
 
 /* Total bytes in `n` ranges. */
 uint64_t memmap_total(const struct mem_range *r, unsigned n);
+
+/*
+ * The end of the highest entry of Xen's memory map for this guest, whatever
+ * its type: guest-physical space above it holds nothing of ours (foreign
+ * mappings go there).
+ */
+uint64_t memmap_top(void);
 
 /*
  * The page allocator: a buddy allocator over the usable ranges. Single-page
