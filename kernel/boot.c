@@ -33,6 +33,101 @@ static char argbuf[BOOT_CMDLINE_MAX];
 static char *argv[ARGV_MAX];
 static uint64_t main_cycles;
 
+#define MAX_PHASES 48
+static struct boot_phase phases[MAX_PHASES];
+static unsigned int nr_phases;
+static bool in_main;
+/* Where the phase now running began; its pages count from last_pages. */
+static struct boot_mark last;
+static uint64_t last_pages;
+
+static uint64_t pages_used(void)
+{
+    return page_total_count() - page_free_count();
+}
+
+static struct boot_mark mark_now(const char *name)
+{
+    struct boot_mark m = {name, arch_cycles(), arch_hypercall_count(), 0, 0};
+
+    xen_cpu_times(&m.stolen_ns, &m.blocked_ns);
+    return m;
+}
+
+static struct boot_phase phase_since_last(const struct boot_mark *m, uint64_t pages)
+{
+    return (struct boot_phase){
+        m->name,
+        m->cycles - last.cycles,
+        m->hypercalls - last.hypercalls,
+        pages - last_pages,
+        m->stolen_ns - last.stolen_ns,
+        m->blocked_ns - last.blocked_ns,
+    };
+}
+
+/* End the running phase at `m` (named after it). */
+static void phase_end(const struct boot_mark *m, uint64_t pages)
+{
+    /* The last slot is main's: a boot with more phases folds the extra ones into main's. */
+    if (nr_phases >= MAX_PHASES - 1)
+        return;
+    phases[nr_phases++] = phase_since_last(m, pages);
+    last = *m;
+    last_pages = pages;
+}
+
+void kernel_boot_mark(const char *name)
+{
+    struct boot_mark m;
+
+    if (in_main)
+        return;
+    m = mark_now(name);
+    phase_end(&m, pages_used());
+}
+
+unsigned int kernel_boot_phases(const struct boot_phase **out)
+{
+    struct boot_mark m = mark_now("main");
+
+    /* main's figures are whatever it has spent up to now. */
+    phases[nr_phases] = phase_since_last(&m, pages_used());
+    if (!in_main)
+        phases[nr_phases] = (struct boot_phase){"main", 0, 0, 0, 0, 0};
+    *out = phases;
+    return nr_phases + 1;
+}
+
+static void report_line(const char *name, const struct boot_phase *p, uint64_t khz)
+{
+    kprintf("boot: %-34s %12llu %8llu %8llu %8llu %10llu %6llu\n", name,
+            (unsigned long long)p->cycles, (unsigned long long)(khz ? p->cycles * 1000 / khz : 0),
+            (unsigned long long)(p->stolen_ns / 1000), (unsigned long long)(p->blocked_ns / 1000),
+            (unsigned long long)p->hypercalls, (unsigned long long)p->pages);
+}
+
+void kernel_boot_report(void)
+{
+    const struct boot_phase *p;
+    unsigned int n = kernel_boot_phases(&p);
+    uint64_t khz = arch_tsc_khz();
+    struct boot_phase total = {"total to main", main_cycles, 0, 0, 0, 0};
+
+    kprintf("boot: %-34s %12s %8s %8s %8s %10s %6s\n", "phase", "cycles", "us", "stolen", "blocked",
+            "hypercalls", "pages");
+    for (unsigned int i = 0; i < n; i++) {
+        report_line(p[i].name, &p[i], khz);
+        if (i + 1 < n) {
+            total.hypercalls += p[i].hypercalls;
+            total.pages += p[i].pages;
+            total.stolen_ns += p[i].stolen_ns;
+            total.blocked_ns += p[i].blocked_ns;
+        }
+    }
+    report_line(total.name, &total, khz);
+}
+
 static const char *memmap_type(uint32_t type)
 {
     static const char *const names[] = {
@@ -145,9 +240,13 @@ static void memory_init(const struct boot_info *bi)
         panic("no usable RAM in the memory map (%d)", n);
     nr_ranges = (unsigned int)n;
     map_high_ram();
+    kernel_boot_mark("memory map, RAM above 4 GiB");
     n = page_alloc_init(ranges, nr_ranges);
     if (n)
         panic("page allocator: %d", n);
+    /* From here on pages are counted: the allocator's metadata is not. */
+    last_pages = pages_used();
+    kernel_boot_mark("page allocator");
 }
 
 static int build_argv(const struct boot_info *bi)
@@ -172,13 +271,15 @@ static void run_initcalls(void)
 {
     for (const initcall_t *c = __initcall_start; c < __initcall_end; c++) {
         int rc = (*c)();
+        uintptr_t off;
+        const char *name = ksym_lookup((uintptr_t)*c, &off);
 
-        if (rc) {
-            uintptr_t off;
-            const char *name = ksym_lookup((uintptr_t)*c, &off);
-
-            panic("boot: %s failed: %d", name ? name : "an init call", rc);
-        }
+        if (!name)
+            name = "an init call";
+        if (rc)
+            panic("boot: %s failed: %d", name, rc);
+        /* The phase is named after the init call (its symbol). */
+        kernel_boot_mark(name);
     }
 }
 
@@ -187,17 +288,25 @@ void kernel_start(const struct boot_info *bi)
     int rc, argc;
 
     boot = bi;
+    /* Phases start at the first instruction; arch/ marked its own. */
+    last = bi->start;
+    for (unsigned int i = 0; i < bi->nr_marks; i++)
+        phase_end(&bi->marks[i], 0);
     rc = console_init();
     if (rc) {
         static const char msg[] = "warning: no PV console; output goes to port 0xE9 only\n";
 
         arch_debug_write(msg, sizeof(msg) - 1);
     }
+    kernel_boot_mark("console");
     memory_init(bi);
     sched_init();
+    kernel_boot_mark("scheduler");
     run_initcalls();
     argc = build_argv(bi);
-    main_cycles = arch_cycles() - arch_boot_cycles();
+    kernel_boot_mark("argv");
+    main_cycles = last.cycles - arch_boot_cycles();
+    in_main = true;
     exit(main(argc, argv));
 }
 

@@ -81,13 +81,32 @@ uint64_t xs_protocol_errors(void)
     return protocol_errors;
 }
 
+/*
+ * Read on first use, not at boot: it is a round trip with dom0's xenstored
+ * (milliseconds under emulation, while dom0 is still busy creating us), and
+ * the daemon resolves relative paths itself, so most guests never need it.
+ */
 int xs_domid(void)
 {
+    unsigned long id;
+    int rc;
+
+    if (domid >= 0 || !ring)
+        return domid;
+    rc = xs_read_ulong(XS_NO_TX, "domid", &id);
+    if (rc) {
+        kprintf("xenstore: cannot read our domid (%d)\n", rc);
+        return -1;
+    }
+    /* Another thread may have read it meanwhile: the same value. */
+    domid = (int)id;
+    snprintf(home, sizeof(home), "/local/domain/%d", domid);
     return domid;
 }
 
 const char *xs_home(void)
 {
+    (void)xs_domid();
     return home;
 }
 
@@ -511,7 +530,6 @@ int xs_unwatch(struct xs_watch *w)
 static int xs_init(void)
 {
     uint64_t pfn, evtchn;
-    unsigned long id;
     int rc;
 
     waitq_init(&rsp_wq);
@@ -533,14 +551,7 @@ static int xs_init(void)
     if (!thread_create("xenstore", reader_thread, NULL, 0) ||
         !thread_create("xs-watch", callback_thread, NULL, 0))
         return -ENOMEM;
-    /* Relative paths name our home: "domid" there says who we are. */
-    rc = xs_read_ulong(XS_NO_TX, "domid", &id);
-    if (rc) {
-        kprintf("xenstore: cannot read our domid (%d)\n", rc);
-        return 0;
-    }
-    domid = (int)id;
-    snprintf(home, sizeof(home), "/local/domain/%d", domid);
+    /* No request here: the domid is read when first asked for (xs_domid). */
     return 0;
 }
 INITCALL(xs_init, 2);

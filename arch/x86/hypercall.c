@@ -11,6 +11,7 @@
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 #include <xen/sched.h>
+#include <xen/vcpu.h>
 #include <xen/version.h>
 
 #include "x86_private.h"
@@ -20,6 +21,13 @@ extern char hypercall_page[];
 
 uint32_t xen_version;
 static uint32_t xen_cpuid_base;
+/* One increment per call: cheap next to the VM exit itself. */
+static uint64_t nr_hypercalls;
+
+uint64_t arch_hypercall_count(void)
+{
+    return nr_hypercalls;
+}
 
 static long hypercall(unsigned int nr, unsigned long a1, unsigned long a2, unsigned long a3,
                       unsigned long a4, unsigned long a5)
@@ -28,6 +36,7 @@ static long hypercall(unsigned int nr, unsigned long a1, unsigned long a2, unsig
     register unsigned long r8 __asm__("r8") = a5;
     long ret;
 
+    nr_hypercalls++;
     /* Arguments are in/out: Xen may clobber them (debug builds do). */
     __asm__ volatile("call *%[stub]"
                      : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
@@ -86,6 +95,40 @@ int hvm_set_param(uint32_t index, uint64_t value)
     struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index, .value = value};
 
     return (int)hypercall_hvm_op(HVMOP_set_param, &p);
+}
+
+/* Xen rewrites it whenever it schedules this vCPU in or out. */
+static struct vcpu_runstate_info runstate;
+static bool runstate_ok;
+
+int xen_runstate_init(void)
+{
+    struct vcpu_register_runstate_memory_area a = {.addr.v = &runstate};
+    long rc = hypercall_vcpu_op(VCPUOP_register_runstate_memory_area, 0, &a);
+
+    runstate_ok = rc == 0;
+    return (int)rc;
+}
+
+void xen_cpu_times(uint64_t *stolen_ns, uint64_t *blocked_ns)
+{
+    volatile struct vcpu_runstate_info *r = &runstate;
+    uint64_t entry;
+
+    *stolen_ns = *blocked_ns = 0;
+    if (!runstate_ok)
+        return;
+    /*
+     * Xen updates the area while this vCPU is not running, so a copy is
+     * torn only if it was descheduled in between: the entry time moved then.
+     */
+    do {
+        entry = r->state_entry_time;
+        __asm__ volatile("" ::: "memory");
+        *stolen_ns = r->time[RUNSTATE_runnable] + r->time[RUNSTATE_offline];
+        *blocked_ns = r->time[RUNSTATE_blocked];
+        __asm__ volatile("" ::: "memory");
+    } while (entry != r->state_entry_time || (entry & XEN_RUNSTATE_UPDATE));
 }
 
 void xen_yield(void)

@@ -184,6 +184,21 @@ static void copy_cmdline(const struct hvm_start_info *si)
     boot_info.cmdline = cmdline;
 }
 
+static struct boot_mark now(const char *name)
+{
+    struct boot_mark m = {name, arch_cycles(), arch_hypercall_count(), 0, 0};
+
+    xen_cpu_times(&m.stolen_ns, &m.blocked_ns);
+    return m;
+}
+
+/* End of an arch phase, for the kernel's boot report (kernel_boot_report). */
+static void mark(const char *name)
+{
+    if (boot_info.nr_marks < BOOT_ARCH_MARKS)
+        boot_info.marks[boot_info.nr_marks++] = now(name);
+}
+
 void arch_start(uint32_t start_info_paddr)
 {
     const struct hvm_start_info *si = (void *)(uintptr_t)start_info_paddr;
@@ -198,12 +213,26 @@ void arch_start(uint32_t start_info_paddr)
         early_print("\nFATAL: bad hvm_start_info magic: not booted as PVH?\n");
         xen_shutdown(SHUTDOWN_crash);
     }
+    /*
+     * The runstate's times are totals since the vCPU was created: the
+     * first phase starts from what they are now (close enough to the first
+     * instruction; a failure only leaves those columns at 0).
+     */
+    (void)xen_runstate_init();
+    boot_info.start = now("entry");
+    boot_info.start.cycles = boot_tsc;
+    boot_info.start.hypercalls = 0;
+    /* From the first instruction: boot.S's long-mode switch included. */
+    mark("arch: long mode, hypercall page");
     copy_memmap(si);
     copy_cmdline(si);
     boot_info.image_start = (uintptr_t)_image_start;
     boot_info.image_end = PAGE_ALIGN_UP((uintptr_t)_image_end);
+    mark("arch: start info");
 
     traps_init();
+    mark("arch: IDT, TSS");
     paging_init();
+    mark("arch: paging");
     kernel_start(&boot_info);
 }

@@ -16,13 +16,29 @@
 
 struct hvm_memmap_table_entry;
 
+/*
+ * The end of one boot phase: the TSC, arch_hypercall_count() and
+ * xen_cpu_times() then. arch/ records its own phases before kernel_start,
+ * which cannot be called yet.
+ */
+struct boot_mark {
+    const char *name;
+    uint64_t cycles;
+    uint64_t hypercalls;
+    uint64_t stolen_ns, blocked_ns;
+};
+#define BOOT_ARCH_MARKS 4
+
 struct boot_info {
     const struct hvm_memmap_table_entry *memmap;
     unsigned int nr_memmap;
     bool memmap_truncated;
     const char *cmdline;
     bool cmdline_truncated;
-    uint64_t image_start, image_end; /* physical, page aligned */
+    uint64_t image_start, image_end;         /* physical, page aligned */
+    struct boot_mark start;                  /* the first instruction */
+    struct boot_mark marks[BOOT_ARCH_MARKS]; /* arch_start's phases, in order */
+    unsigned int nr_marks;
 };
 
 /* Raw bytes to the debug port (0xE9): works before anything is set up. */
@@ -65,6 +81,11 @@ uint64_t arch_cycles(void);
 uint64_t arch_boot_cycles(void);
 /* TSC frequency in kHz as Xen reports it, or 0 if unknown. */
 uint64_t arch_tsc_khz(void);
+/*
+ * Hypercalls issued so far (every wrapper of <uk/hypercall.h>): a boot
+ * figure that, unlike emulated time, does not vary from run to run.
+ */
+uint64_t arch_hypercall_count(void);
 
 /*
  * Mapping. Addresses below 4 GiB are identity-mapped by boot.S, RAM above

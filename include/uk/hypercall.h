@@ -31,6 +31,16 @@ void xen_yield(void);
  */
 __attribute__((noreturn)) void xen_shutdown(unsigned int reason);
 
+/*
+ * Where this vCPU's time went besides running, from Xen's runstate area
+ * (registered by xen_runstate_init; reading it costs no hypercall): ns spent
+ * runnable or offline (stolen: another domain had the physical CPU) and
+ * blocked (waiting for an event), summed since the vCPU was created. Both 0
+ * when Xen refused the area.
+ */
+int xen_runstate_init(void);
+void xen_cpu_times(uint64_t *stolen_ns, uint64_t *blocked_ns);
+
 /* Xen's version as major << 16 | minor, filled in at boot. */
 extern uint32_t xen_version;
 

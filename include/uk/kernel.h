@@ -39,6 +39,36 @@ void kernel_print_memmap(void);
 /* TSC cycles from the first instruction to main(). */
 uint64_t kernel_main_cycles(void);
 
+/*
+ * Where boot time goes. Boot is cut into phases, each ended by a mark: arch
+ * setup (from the first instruction), the console, the memory map, the page
+ * allocator, the scheduler, each init call by name, argv; the last phase is
+ * "main", which starts as main() is called and never ends. An init call may
+ * split its own phase with kernel_boot_mark("what was just done"); marks
+ * after main() are ignored. For each phase: TSC cycles, of which Xen's
+ * runstate says how much was stolen (another domain ran) or blocked (the
+ * guest waited for an event), hypercalls (a count that emulation does not
+ * make noisy) and pages taken from the page allocator (page-table pools
+ * and the image excluded).
+ */
+struct boot_phase {
+    const char *name;
+    uint64_t cycles;     /* spent in this phase (main: none yet) */
+    uint64_t hypercalls; /* issued in this phase */
+    uint64_t pages;      /* allocated in this phase, net of frees */
+    uint64_t stolen_ns;  /* of it, Xen ran another domain (dom0) */
+    uint64_t blocked_ns; /* of it, the guest waited for an event */
+};
+void kernel_boot_mark(const char *name);
+/* The phases in boot order, "main" last; returns how many. */
+unsigned int kernel_boot_phases(const struct boot_phase **phases);
+/*
+ * Print the table `boot: phase cycles us stolen blocked hypercalls pages`
+ * (stolen and blocked in us), one line per phase (main's figures: so far,
+ * up to this call), then the total to main.
+ */
+void kernel_boot_report(void);
+
 /* Name of the running thread, for crash reports. */
 const char *kernel_thread_name(void);
 

@@ -23,7 +23,11 @@
 typedef uint32_t xs_tx_t;
 #define XS_NO_TX ((xs_tx_t)0)
 
-/* This guest's domid and home path. */
+/*
+ * This guest's domid and home path: read from XenStore ("domid") on first
+ * use, a round trip, so call from a thread; -1 and "" if that fails (the
+ * next call tries again).
+ */
 int xs_domid(void);
 const char *xs_home(void);
 

@@ -55,6 +55,9 @@ echo "== guest (bench app) =="
 sed -n 's/^bench: \([a-z_0-9]*\) \([0-9.]*\) \(.*\)/\1 \2 \3/p' "$build/rig/results/bench.log" |
     while read -r k v u; do printf '%-34s %10s %s\n' "$k" "$v" "$u"; done
 
+echo "== boot breakdown (bench app: guest TSC; hypercalls and pages do not vary with emulation) =="
+sed -n 's/^boot: //p' "$build/rig/results/bench.log"
+
 echo "== XenStore: guest client vs dom0 libxenstore (500 ops each) =="
 sed -n 's/^dom0: xs_peer: //p' "$build/rig/results/bench.log"
 

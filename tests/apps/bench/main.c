@@ -1,10 +1,15 @@
 /*
  * bench: in-guest figures for `make bench`. Prints one `bench: KEY VALUE
- * UNIT` line per figure; the rig collects them. Under nested emulation the
- * absolute times only indicate; cycles and ratios travel better.
+ * UNIT` line per figure and the kernel's boot breakdown (`boot: ...`); the
+ * rig collects them. Under nested emulation the absolute times only
+ * indicate; cycles, hypercall counts and ratios travel better.
+ *
+ * `bench report` prints only the breakdown and checks that it makes sense
+ * (case boot-report): no timing thresholds, since emulated times vary.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <uk/arch.h>
 #include <uk/kernel.h>
@@ -113,15 +118,76 @@ static void bench_xenstore(int n)
     printf("bench: xs_reads_per_s %.0f ops/s\n", n / ((double)tr / NSEC_PER_SEC));
 }
 
-int main(void)
+/* Index of the first phase whose name starts with `prefix`, or -1. */
+static int phase_index(const struct boot_phase *p, unsigned int n, const char *prefix)
+{
+    for (unsigned int i = 0; i < n; i++)
+        if (strncmp(p[i].name, prefix, strlen(prefix)) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* The breakdown's structure: what boots in which order, what costs hypercalls. */
+static int check_report(void)
+{
+    const struct boot_phase *p;
+    unsigned int n = kernel_boot_phases(&p);
+    static const char *const order[] = {
+        "arch: long mode", "arch: paging", "console",     "memory map", "page allocator",
+        "scheduler",       "events: time", "events_init", "xs_init",    "argv",
+    };
+    uint64_t sum = 0, hc = 0;
+    int last = -1;
+
+    for (unsigned int i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        int k = phase_index(p, n, order[i]);
+
+        if (k <= last) {
+            printf("boot-report: FAIL phase '%s' at %d, after index %d\n", order[i], k, last);
+            return 1;
+        }
+        last = k;
+    }
+    if (strcmp(p[n - 1].name, "main") != 0) {
+        printf("boot-report: FAIL last phase is '%s', not main\n", p[n - 1].name);
+        return 1;
+    }
+    for (unsigned int i = 0; i + 1 < n; i++) {
+        sum += p[i].cycles;
+        hc += p[i].hypercalls;
+    }
+    /* The phases tile first instruction -> main exactly. */
+    if (sum != kernel_main_cycles() || sum == 0) {
+        printf("boot-report: FAIL phases add up to %llu cycles, entry to main is %llu\n",
+               (unsigned long long)sum, (unsigned long long)kernel_main_cycles());
+        return 1;
+    }
+    /* Binding the timer VIRQ and XenStore's event channel are hypercalls. */
+    if (p[phase_index(p, n, "events: time")].hypercalls == 0 ||
+        p[phase_index(p, n, "xs_init")].hypercalls == 0 || hc == 0) {
+        printf("boot-report: FAIL no hypercalls counted where there must be some\n");
+        return 1;
+    }
+    printf("boot-report: ok %u phases, %llu hypercalls before main\n", n, (unsigned long long)hc);
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     uint64_t khz = arch_tsc_khz();
+
+    if (argc > 1 && strcmp(argv[1], "report") == 0) {
+        kernel_boot_report();
+        return check_report();
+    }
 
     printf("bench: tsc_khz %llu kHz\n", (unsigned long long)khz);
     printf("bench: entry_to_main_cycles %llu cycles\n", (unsigned long long)kernel_main_cycles());
     if (khz)
         printf("bench: entry_to_main_us %llu us\n",
                (unsigned long long)(kernel_main_cycles() * 1000 / khz));
+    fflush(stdout);
+    kernel_boot_report();
     bench_switch();
     bench_timers(10);
     bench_timers(10000);
