@@ -46,14 +46,6 @@ static uint64_t pages_used(void)
     return page_total_count() - page_free_count();
 }
 
-static struct boot_mark mark_now(const char *name)
-{
-    struct boot_mark m = {name, arch_cycles(), arch_hypercall_count(), 0, 0};
-
-    xen_cpu_times(&m.stolen_ns, &m.blocked_ns);
-    return m;
-}
-
 static struct boot_phase phase_since_last(const struct boot_mark *m, uint64_t pages)
 {
     return (struct boot_phase){
@@ -83,13 +75,13 @@ void kernel_boot_mark(const char *name)
 
     if (in_main)
         return;
-    m = mark_now(name);
+    m = arch_boot_mark_now(name);
     phase_end(&m, pages_used());
 }
 
 unsigned int kernel_boot_phases(const struct boot_phase **out)
 {
-    struct boot_mark m = mark_now("main");
+    struct boot_mark m = arch_boot_mark_now("main");
 
     /* main's figures are whatever it has spent up to now. */
     phases[nr_phases] = phase_since_last(&m, pages_used());

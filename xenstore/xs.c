@@ -111,7 +111,7 @@ const char *xs_home(void)
 }
 
 /* Log a protocol fault; each distinct kind once, so a hostile peer cannot flood the console. */
-static void fault(const char *what)
+void xs_bad_reply(const char *what)
 {
     static const char *logged[16];
 
@@ -125,11 +125,6 @@ static void fault(const char *what)
             return;
         }
     }
-}
-
-void xs_bad_reply(const char *what)
-{
-    fault(what);
 }
 
 /*
@@ -284,17 +279,17 @@ static void deliver_watch_event(const char *payload, uint32_t len)
     struct watch_event *ev;
 
     if (xs_parse_watch_event(payload, len, &path, &token)) {
-        fault("malformed watch event");
+        xs_bad_reply("malformed watch event");
         return;
     }
     w = watch_by_token(token);
     if (!w || w->removed) {
-        fault("watch event for an unknown token");
+        xs_bad_reply("watch event for an unknown token");
         return;
     }
     ev = malloc(sizeof(*ev) + strlen(path) + 1);
     if (!ev) {
-        fault("out of memory for a watch event");
+        xs_bad_reply("out of memory for a watch event");
         return;
     }
     strcpy(ev->path, path);
@@ -326,7 +321,7 @@ static void deliver_reply(const struct xsd_sockmsg *hdr, char *payload)
         waitq_wake_all(&r->wq);
         return;
     }
-    fault("reply to an unknown request id");
+    xs_bad_reply("reply to an unknown request id");
     free(payload);
 }
 
@@ -442,9 +437,9 @@ int xs_request(uint32_t type, xs_tx_t tx, const struct xs_part *parts, unsigned 
         rc = xs_parse_error(req.reply, req.reply_len);
         /* reply[reply_len] is a NUL of ours: strcmp stays inside. */
         if (rc == -EIO && strcmp(req.reply, "EIO") != 0)
-            fault("error reply without its NUL or naming no known error");
+            xs_bad_reply("error reply without its NUL or naming no known error");
     } else if (!rc && req.type != type) {
-        fault("reply of the wrong type");
+        xs_bad_reply("reply of the wrong type");
         rc = -EIO;
     }
     if (rc || !reply) {

@@ -184,7 +184,7 @@ static void copy_cmdline(const struct hvm_start_info *si)
     boot_info.cmdline = cmdline;
 }
 
-static struct boot_mark now(const char *name)
+struct boot_mark arch_boot_mark_now(const char *name)
 {
     struct boot_mark m = {name, arch_cycles(), arch_hypercall_count(), 0, 0};
 
@@ -196,7 +196,7 @@ static struct boot_mark now(const char *name)
 static void mark(const char *name)
 {
     if (boot_info.nr_marks < BOOT_ARCH_MARKS)
-        boot_info.marks[boot_info.nr_marks++] = now(name);
+        boot_info.marks[boot_info.nr_marks++] = arch_boot_mark_now(name);
 }
 
 void arch_start(uint32_t start_info_paddr)
@@ -219,7 +219,7 @@ void arch_start(uint32_t start_info_paddr)
      * instruction; a failure only leaves those columns at 0).
      */
     (void)xen_runstate_init();
-    boot_info.start = now("entry");
+    boot_info.start = arch_boot_mark_now("entry");
     boot_info.start.cycles = boot_tsc;
     boot_info.start.hypercalls = 0;
     /* From the first instruction: boot.S's long-mode switch included. */

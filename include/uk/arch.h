@@ -28,6 +28,8 @@ struct boot_mark {
     uint64_t stolen_ns, blocked_ns;
 };
 #define BOOT_ARCH_MARKS 4
+/* A mark for now: the kernel ends its own phases with these too. */
+struct boot_mark arch_boot_mark_now(const char *name);
 
 struct boot_info {
     const struct hvm_memmap_table_entry *memmap;
