@@ -10,7 +10,7 @@
 TOP := $(abspath .)
 include mk/config.mk
 
-.PHONY: all deps lib apps check test run bench fuzz clean distclean format
+.PHONY: all deps lib apps check test run bench fuzz fuzz-smoke clean distclean format
 .DEFAULT_GOAL := all
 
 all: lib apps
@@ -22,6 +22,10 @@ include mk/apps.mk
 include mk/check.mk
 include mk/rig.mk
 include mk/fuzz.mk
+
+# Every fragment has added its fuzz targets by now.
+$(fuzz-rules)
+-include $(FUZZ_BINS:=.d)
 
 clean:
 	rm -rf $(BUILD)/lib $(BUILD)/apps $(BUILD)/check $(BUILD)/obj

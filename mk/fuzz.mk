@@ -1,14 +1,43 @@
-# `make fuzz`: libFuzzer (clang) over the parsers of what peers write, for a
-# bounded time (FUZZ_SECONDS, default 60). Findings land in build/fuzz/.
+# Fuzzing: libFuzzer (clang) over everything a peer domain writes. Each
+# target is tests/fuzz/fuzz_NAME.c plus the runtime sources it drives; add
+# one with two lines:
+#   FUZZ_TARGETS += NAME
+#   FUZZ_SRCS_NAME := xenstore/foo.c
+# and seed inputs in tests/fuzz/corpus/NAME/ (committed). Each target asserts
+# its own invariants (abort() on a broken one), so a finding is a crash.
+#
+#   make fuzz        every target for FUZZ_SECONDS (default 60) each
+#   make fuzz-smoke  every target for FUZZ_SMOKE_SECONDS (default 5) each,
+#                    from its committed corpus; `make test` runs this
 FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := $(BUILD)/fuzz
 
-$(FUZZ_DIR)/fuzz_xs_wire: tests/fuzz/fuzz_xs_wire.c xenstore/xs_wire.c xenstore/xs_wire.h | $(CHECK_BIN)/include/xen
-	$(Q)mkdir -p $(FUZZ_DIR)/corpus-xs_wire
-	$(Q)echo "  FUZZCC  $@"
-	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -I$(TOP)/include $(CHECK_HOST_INC) \
-		-D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) -o $@ $(filter %.c,$^)
+FUZZ_TARGETS += xs_wire
+FUZZ_SRCS_xs_wire := xenstore/xs_wire.c
 
-fuzz: deps $(FUZZ_DIR)/fuzz_xs_wire
-	$(Q)cd $(FUZZ_DIR) && ./fuzz_xs_wire -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-		corpus-xs_wire 2>&1 | tail -n 12
+FUZZ_BINS = $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fuzz_$(t))
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-I$(TOP)/include -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) -D_DEFAULT_SOURCE
+
+define fuzz_rule
+$(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(FUZZ_SRCS_$(1)) $(wildcard include/uk/*.h) | $(CHECK_BIN)/include/xen
+	$(Q)mkdir -p $$(dir $$@)
+	$(Q)echo "  FUZZCC  $$@"
+	$(Q)clang $(FUZZ_CFLAGS) $(CHECK_HOST_INC) -o $$@ tests/fuzz/fuzz_$(1).c $(FUZZ_SRCS_$(1))
+	$(Q)clang $(FUZZ_CFLAGS) $(CHECK_HOST_INC) -MM -MP -MT $$@ tests/fuzz/fuzz_$(1).c $(FUZZ_SRCS_$(1)) >$$@.d
+endef
+
+# Evaluated at the end of the Makefile, after every fragment added its targets.
+fuzz-rules = $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+
+# One run of each target: a new corpus under build/fuzz/ that starts from the
+# committed seeds (which are never written to), findings beside it.
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke:
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+.PHONY: fuzz fuzz-smoke

@@ -34,6 +34,7 @@ APP ?= hello
 # the images: in this order even under -j.
 test: deps
 	$(Q)$(MAKE) --no-print-directory check
+	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory apps peers
 	$(Q)BUILD=$(BUILD) $(RIG) $(TESTS)
 
