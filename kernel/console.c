@@ -3,6 +3,8 @@
  * in HVM_PARAM_CONSOLE_PFN, notified through HVM_PARAM_CONSOLE_EVTCHN. When
  * the ring is full a thread sleeps on the event channel (events/ installs
  * the waiter); before that, or in an event handler, the writer polls.
+ * A backend that takes nothing for long is not waited for again: output is
+ * dropped, counted, and resumes (with a note) once its index moves.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -18,14 +20,29 @@
 #include <xen/hvm/params.h>
 #include <xen/io/console.h>
 
-/* How many polls, or waits, without progress before the backend counts as gone. */
-#define STALL_POLLS 200000
-#define STALL_WAITS 3
+#include "console_ring.h"
+
+/*
+ * How long a writer keeps trying without progress before the backend counts
+ * as stuck: sleeping waits (threads), polls at boot and for crash reports
+ * (nothing else to do), and polls in an event handler, which holds up the
+ * whole guest with interrupts off and so gives up soon.
+ */
+#define STALL_WAITS   3
+#define STALL_POLLS   200000
+#define HANDLER_POLLS 2000
 
 static struct xencons_interface *ring;
 static evtchn_port_t port;
-static bool stalled;
 static int (*waiter)(void);
+/*
+ * Stuck: output is dropped (and counted) without waiting until
+ * xenconsoled's index moves from stall_cons, then a note says how much
+ * was lost and output goes on.
+ */
+static bool stalled;
+static XENCONS_RING_IDX stall_cons;
+static size_t dropped;
 
 int console_init(void)
 {
@@ -63,71 +80,116 @@ static void notify(void)
     (void)hypercall_event_channel_op(EVTCHNOP_send, &send);
 }
 
-static void report_stall(const char *why)
+static void debug_note(const char *what, const char *why)
 {
-    static const char msg[] = "\n[console] output dropped: ";
-
-    stalled = true;
-    arch_debug_write(msg, sizeof(msg) - 1);
+    arch_debug_write(what, __builtin_strlen(what));
     arch_debug_write(why, __builtin_strlen(why));
     arch_debug_write("\n", 1);
 }
 
+static void stall(XENCONS_RING_IDX cons, const char *why)
+{
+    stalled = true;
+    stall_cons = cons;
+    debug_note("\n[console] output dropped until xenconsoled moves: ", why);
+}
+
+enum wait_result { WAIT_AGAIN, WAIT_STUCK, WAIT_GIVE_UP };
+
 /*
- * Wait for xenconsoled to take some output. Returns false once it has made
- * no progress for too long: the caller then drops output.
+ * Wait for xenconsoled to take some output. WAIT_STUCK once it has made no
+ * progress for too long; WAIT_GIVE_UP when an event handler stops trying
+ * (only this message suffers: the backend may just be slow).
  */
-static bool wait_for_backend(unsigned int *idle)
+static enum wait_result wait_for_backend(unsigned int *idle)
 {
     notify();
     if (waiter && arch_irq_enabled()) {
         if (waiter() == 0)
-            return true;
-        return ++*idle < STALL_WAITS;
+            return WAIT_AGAIN;
+        return ++*idle < STALL_WAITS ? WAIT_AGAIN : WAIT_STUCK;
     }
     xen_yield();
-    return ++*idle < STALL_POLLS;
+    if (!waiter)
+        return ++*idle < STALL_POLLS ? WAIT_AGAIN : WAIT_STUCK;
+    return ++*idle < HANDLER_POLLS ? WAIT_AGAIN : WAIT_GIVE_UP;
 }
 
-size_t console_write(const char *buf, size_t len)
+/* Copy into the ring, waiting while it is full; the bytes it took. */
+static size_t ring_write(const char *buf, size_t len)
 {
     size_t done = 0;
     unsigned int idle = 0;
 
-    if (!ring) {
-        arch_debug_write(buf, len);
-        return len;
-    }
     while (done < len && !stalled) {
         /* Event handlers print too (thread dumps): one writer at a time. */
         unsigned long flags = arch_irq_save();
         XENCONS_RING_IDX cons = READ_ONCE(ring->out_cons);
         XENCONS_RING_IDX prod = ring->out_prod;
-        size_t space;
+        long n;
 
+        /* The index before the bytes it covers (xenconsoled wrote in that order). */
         smp_rmb();
-        space = sizeof(ring->out) - (prod - cons);
-        if (space > sizeof(ring->out)) {
-            arch_irq_restore(flags);
-            report_stall("xenconsoled's ring indices are impossible");
-            break;
+        n = console_ring_put(ring->out, sizeof(ring->out), cons, &prod, buf + done, len - done);
+        if (n > 0) {
+            /* The bytes must be visible before the index that publishes them. */
+            smp_wmb();
+            WRITE_ONCE(ring->out_prod, prod);
         }
-        if (space == 0) {
-            arch_irq_restore(flags);
-            if (!wait_for_backend(&idle))
-                report_stall("xenconsoled takes nothing");
-            continue;
-        }
-        idle = 0;
-        while (space-- && done < len)
-            ring->out[MASK_XENCONS_IDX(prod++, ring->out)] = buf[done++];
-        /* The bytes must be visible before the index that publishes them. */
-        smp_wmb();
-        WRITE_ONCE(ring->out_prod, prod);
         arch_irq_restore(flags);
-        notify();
+        if (n < 0) {
+            stall(cons, "its ring indices are impossible");
+        } else if (n > 0) {
+            done += (size_t)n;
+            idle = 0;
+            notify();
+        } else {
+            enum wait_result w = wait_for_backend(&idle);
+
+            if (w == WAIT_STUCK)
+                stall(cons, "it takes nothing");
+            else if (w == WAIT_GIVE_UP)
+                break;
+        }
     }
     return done;
+}
+
+/* After a stall: whether xenconsoled has moved, and if so say what was lost. */
+static bool backend_back(void)
+{
+    char note[96];
+    int n;
+
+    if (stalled && READ_ONCE(ring->out_cons) == stall_cons)
+        return false;
+    if (stalled)
+        debug_note("\n[console] ", "xenconsoled moves again: output resumes");
+    stalled = false;
+    if (!dropped)
+        return true;
+    n = snprintf(note, sizeof(note), "\n[console] %zu bytes of output were dropped\n", dropped);
+    dropped = 0;
+    if (n > 0 && (size_t)n < sizeof(note))
+        dropped += (size_t)n - ring_write(note, (size_t)n);
+    return !stalled;
+}
+
+/*
+ * Every byte is accepted: written, or, while xenconsoled is stuck, counted
+ * and dropped (a note tells once it moves again).
+ */
+size_t console_write(const char *buf, size_t len)
+{
+    if (!ring) {
+        arch_debug_write(buf, len);
+        return len;
+    }
+    if (backend_back())
+        dropped += len - ring_write(buf, len);
+    else
+        dropped += len;
+    return len;
 }
 
 void console_write_emergency(const char *buf, size_t len)
@@ -147,7 +209,7 @@ void console_flush(void)
     if (!ring)
         return;
     while (!stalled && READ_ONCE(ring->out_cons) != ring->out_prod)
-        if (!wait_for_backend(&idle))
+        if (wait_for_backend(&idle) != WAIT_AGAIN)
             break;
 }
 
@@ -162,7 +224,15 @@ void kprintf(const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return;
-    if ((size_t)n >= sizeof(buf))
-        n = sizeof(buf) - 1;
+    if ((size_t)n >= sizeof(buf)) {
+        /* Cut, but say so, and keep the line a line: the next message starts its own. */
+        static const char cut[] = " [...]\n";
+        size_t keep = sizeof(buf) - sizeof(cut);
+        size_t f = __builtin_strlen(fmt);
+        bool nl = f > 0 && fmt[f - 1] == '\n';
+
+        __builtin_memcpy(buf + keep, cut, sizeof(cut));
+        n = (int)(keep + sizeof(cut) - (nl ? 1 : 2));
+    }
     console_write(buf, (size_t)n);
 }

@@ -3,9 +3,18 @@
  * backed page by page from the page allocator as it grows and given back as
  * it shrinks. Physical pages need not be contiguous, so a fragmented page
  * allocator does not limit malloc.
+ *
+ * Also the allocation calls newlib gets wrong or lacks: its calloc does not
+ * check n * size for overflow (a small block for a huge request), and it
+ * has no posix_memalign (so its aligned_alloc, which calls it, cannot link).
+ * These override newlib's because libunikernel.a comes first in the link
+ * and this file is always linked (libc_thread.c calls calloc).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <uk/arch.h>
 #include <uk/heap.h>
@@ -65,4 +74,38 @@ void *heap_sbrk(intptr_t incr)
     if (incr < 0)
         shrink_to(PAGE_ALIGN_UP(brk));
     return (void *)old;
+}
+
+void *_calloc_r(struct _reent *r, size_t n, size_t size)
+{
+    size_t bytes;
+    void *p;
+
+    if (__builtin_mul_overflow(n, size, &bytes)) {
+        r->_errno = ENOMEM;
+        return NULL;
+    }
+    p = _malloc_r(r, bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
+
+void *calloc(size_t n, size_t size)
+{
+    return _calloc_r(_REENT, n, size);
+}
+
+int posix_memalign(void **out, size_t align, size_t size)
+{
+    void *p;
+
+    /* POSIX: a power of two and a multiple of sizeof(void *); errno untouched. */
+    if (align < sizeof(void *) || (align & (align - 1)))
+        return EINVAL;
+    p = memalign(align, size);
+    if (!p)
+        return ENOMEM;
+    *out = p;
+    return 0;
 }

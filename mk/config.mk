@@ -13,7 +13,7 @@ TARGET_CC := gcc
 # zone; frame pointers kept so that crash reports can walk the stack.
 TARGET_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
-	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fstack-clash-protection \
 	-ffunction-sections -fdata-sections \
 	-nostdinc -isystem $(NEWLIB_SYSROOT)/include \
 	-isystem $(shell $(TARGET_CC) -print-file-name=include) \

@@ -3,7 +3,7 @@
 NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
 NEWLIB_STAMP := $(NEWLIB_PREFIX)/.built
 NEWLIB_CC := gcc -ffreestanding -fno-stack-protector -mno-red-zone -fno-pic \
-	-fno-pie -O2 -g -fno-omit-frame-pointer
+	-fno-pie -O2 -g -fno-omit-frame-pointer -fstack-clash-protection
 
 newlib: $(NEWLIB_STAMP)
 
@@ -11,11 +11,17 @@ $(NEWLIB_STAMP): mk/newlib.mk
 	$(Q)echo "  NEWLIB  building once into $(BUILD)/newlib (about a minute)"
 	$(Q)rm -rf $(BUILD)/newlib && mkdir -p $(BUILD)/newlib/obj
 	$(Q)tar -C $(BUILD)/newlib -xf $(NEWLIB_TARBALL)
+	$(Q)# mallinfo(): malloc's own struct has int fields, <malloc.h> size_t ones.
+	$(Q)sed -i '/^struct mallinfo {/,/^};/s/^  int /  size_t /' \
+		$(BUILD)/newlib/newlib-salsa/newlib/libc/stdlib/mallocr.c
+	$(Q)grep -q '^  size_t arena;' $(BUILD)/newlib/newlib-salsa/newlib/libc/stdlib/mallocr.c
 	$(Q)cd $(BUILD)/newlib/obj && ../newlib-salsa/configure \
 		--target=x86_64-elf --prefix=$(NEWLIB_PREFIX) --disable-multilib \
 		--disable-newlib-supplied-syscalls \
 		--enable-newlib-io-long-long --enable-newlib-io-c99-formats \
 		--disable-nls \
+		--enable-newlib-global-stdio-streams \
+		--enable-newlib-retargetable-locking \
 		CC_FOR_TARGET="$(NEWLIB_CC)" AR_FOR_TARGET=ar AS_FOR_TARGET=as \
 		LD_FOR_TARGET=ld RANLIB_FOR_TARGET=ranlib NM_FOR_TARGET=nm \
 		OBJDUMP_FOR_TARGET=objdump > ../configure.log 2>&1

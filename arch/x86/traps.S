@@ -54,6 +54,33 @@ trap_\vec:
     TRAP_ERR   30
     TRAP_NOERR 31
 
+/*
+ * Vectors 32-255: nothing but the event upcall (its own gate, set later)
+ * should arrive, so each gets a stub that names its vector in the crash
+ * report instead of an absent gate's misleading #NP. 16 bytes each (at most
+ * 12 used), so that traps.c finds vector v at trap_vector_stubs + 16*(v-32).
+ */
+    .balign 16
+    .globl trap_vector_stubs
+trap_vector_stubs:
+    .set vec, 32
+    .rept 256 - 32
+    .balign 16
+    push $0
+    push $vec
+    jmp trap_common
+    .set vec, vec + 1
+    .endr
+
+/*
+ * The local APIC's spurious vector (0xff): no handler, no EOI (an APIC
+ * spurious interrupt is not in service), and nothing to report.
+ */
+    .balign 16
+    .globl trap_spurious
+trap_spurious:
+    iretq
+
 trap_common:
     push %rax
     push %rbx

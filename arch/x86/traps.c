@@ -2,7 +2,9 @@
  * The IDT, the TSS with its IST stacks, and decoding CPU exceptions into a
  * struct fault_info for the kernel's crash report. Every exception is fatal
  * for now; each runs on an IST stack so that a fault on a broken or
- * overflowed stack can still be reported.
+ * overflowed stack can still be reported. Every other vector has a gate
+ * too: the upcall's (irq.c), a bare return for the APIC's spurious vector,
+ * and a fatal "unexpected interrupt" naming the vector for the rest.
  */
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +44,10 @@ static struct tss64 tss __attribute__((aligned(16)));
 static uint8_t ist_stacks[4][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 extern const uint64_t trap_stubs[32];
+extern const char trap_vector_stubs[], trap_spurious[];
+
+#define VECTOR_STUB_SIZE 16
+#define SPURIOUS_VECTOR  0xff
 extern uint64_t boot_gdt[];
 
 static const struct {
@@ -109,6 +115,10 @@ void traps_init(void)
 
         idt_set(v, trap_stubs[v], ist);
     }
+    for (unsigned int v = 32; v < 256; v++)
+        idt_set(v, (uintptr_t)trap_vector_stubs + VECTOR_STUB_SIZE * (v - 32), IST_FAULT);
+    /* On the current stack: it returns at once and must not clobber an IST. */
+    idt_set(SPURIOUS_VECTOR, (uintptr_t)trap_spurious, 0);
     __asm__ volatile("lidt %0" ::"m"(idtr));
 }
 
@@ -129,6 +139,7 @@ void trap_handler(struct cpu_regs *r)
 {
     static int depth;
     static char regs[640];
+    static char vector_name[16];
     struct fault_info fi = {0};
     unsigned int v = (unsigned int)r->vector;
 
@@ -141,8 +152,15 @@ void trap_handler(struct cpu_regs *r)
     }
 
     fi.vector = v;
-    fi.mnemonic = v < 32 && exceptions[v].name ? exceptions[v].mnemonic : "#??";
-    fi.name = v < 32 && exceptions[v].name ? exceptions[v].name : "reserved exception";
+    if (v >= 32) {
+        /* `int $N` or an interrupt nobody routed here: no exception at all. */
+        snprintf(vector_name, sizeof(vector_name), "vector %#x", v);
+        fi.mnemonic = vector_name;
+        fi.name = "unexpected interrupt";
+    } else {
+        fi.mnemonic = exceptions[v].name ? exceptions[v].mnemonic : "#??";
+        fi.name = exceptions[v].name ? exceptions[v].name : "reserved exception";
+    }
     fi.error_code = r->error_code;
     fi.pc = r->rip;
     fi.sp = r->rsp;

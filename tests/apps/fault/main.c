@@ -2,6 +2,8 @@
  * fault: commits the fault named on the command line. Each must end in a
  * crash report naming the faulting function and its caller, and a crashed
  * domain. The functions are noinline so that they appear in the backtrace.
+ * "spurious" raises the APIC's spurious vector, which must simply return,
+ * and then an unexpected vector.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,18 @@ __attribute__((noinline)) int fault_divide_here(volatile int a, volatile int b)
 __attribute__((noinline)) void fault_invalid_opcode_here(void)
 {
     __builtin_trap();
+}
+
+/* A vector nothing should raise: the report must name it. */
+__attribute__((noinline)) void fault_vector_here(void)
+{
+    __asm__ volatile("int $0x40");
+}
+
+/* The APIC's spurious vector: no fault, execution goes on. */
+__attribute__((noinline)) void spurious_vector_here(void)
+{
+    __asm__ volatile("int $0xff");
 }
 
 __attribute__((noinline)) void fault_abort_here(void)
@@ -43,6 +57,14 @@ int main(int argc, char **argv)
         fault_invalid_opcode_here();
     else if (strcmp(what, "abort") == 0)
         fault_abort_here();
+    else if (strcmp(what, "vector") == 0)
+        fault_vector_here();
+    else if (strcmp(what, "spurious") == 0) {
+        spurious_vector_here();
+        spurious_vector_here();
+        printf("fault: spurious vector 0xff returned\n");
+        fault_vector_here();
+    }
     printf("fault: '%s' did not fault\n", what);
     return 1;
 }

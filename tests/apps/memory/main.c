@@ -10,7 +10,12 @@
  * checks them, checks the page tables map each page to itself, and reads
  * words back through Xen by guest frame number. Then gives those blocks
  * back and checks that malloc's heap is backed by them.
+ *
+ * Before the rounds, the allocation calls beside malloc: calloc's overflow
+ * check, posix_memalign, aligned_alloc, mallinfo.
  */
+#include <errno.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,10 +24,14 @@
 
 #include <uk/arch.h>
 #include <uk/gnttab.h>
+#include <uk/heap.h>
 #include <uk/kernel.h>
 #include <uk/mm.h>
 #include <xen/xen.h>
 #include <xen/arch-x86/hvm/start_info.h>
+
+#define TEST_NAME "memory"
+#include "../expect.h"
 
 #define CHUNK      (1024 * 1024)
 #define MAX_CHUNKS 1024
@@ -234,6 +243,51 @@ static int high(void)
     return 0;
 }
 
+static bool all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
+static bool mallinfo_sane(struct mallinfo m)
+{
+    return m.arena > 0 && m.arena <= heap_size() && m.uordblks + m.fordblks == m.arena;
+}
+
+static void allocation_calls(void)
+{
+    /* volatile: the sizes are the point, the compiler must not object to them. */
+    volatile size_t half = SIZE_MAX / 2;
+    struct mallinfo before, after;
+    unsigned char *p;
+    void *q = NULL;
+
+    errno = 0;
+    EXPECT(calloc(half, 3) == NULL && errno == ENOMEM, "calloc(SIZE_MAX/2, 3) fails, ENOMEM");
+    EXPECT(calloc(half + 1, 2) == NULL, "calloc whose product wraps to 0 fails");
+    p = calloc(1000, 10);
+    EXPECT(p && all_zero(p, 10000), "calloc(1000, 10) is zeroed");
+    free(p);
+
+    EXPECT(posix_memalign(&q, 4096, 100) == 0 && q && ((uintptr_t)q & 4095) == 0,
+           "posix_memalign(4096) aligned");
+    free(q);
+    EXPECT(posix_memalign(&q, 12, 100) == EINVAL, "posix_memalign(12) is EINVAL");
+    p = aligned_alloc(256, 512);
+    EXPECT(p && ((uintptr_t)p & 255) == 0, "aligned_alloc(256) aligned");
+    free(p);
+
+    before = mallinfo();
+    p = malloc(CHUNK);
+    after = mallinfo();
+    EXPECT(p && mallinfo_sane(before) && mallinfo_sane(after) &&
+               after.uordblks >= before.uordblks + CHUNK,
+           "mallinfo: arena %zu, in use %zu -> %zu", after.arena, before.uordblks, after.uordblks);
+    free(p);
+}
+
 int main(int argc, char **argv)
 {
     uint64_t total = page_total_count() * PAGE_SIZE;
@@ -246,6 +300,7 @@ int main(int argc, char **argv)
         printf("memory: FAIL unknown mode %s\n", argv[1]);
         return 1;
     }
+    allocation_calls();
     printf("memory: %llu KiB managed, %llu KiB free before\n", (unsigned long long)(total >> 10),
            (unsigned long long)(page_free_count() * PAGE_SIZE >> 10));
 
@@ -262,7 +317,7 @@ int main(int argc, char **argv)
         free(chunks[c]);
 
     /* Most of RAM: at least 3/4 of what the page allocator manages. */
-    if (bad || n1 < 1 || n2 < n1 || (uint64_t)n1 * CHUNK < total / 4 * 3) {
+    if (failures || bad || n1 < 1 || n2 < n1 || (uint64_t)n1 * CHUNK < total / 4 * 3) {
         printf("memory: FAIL\n");
         return 1;
     }

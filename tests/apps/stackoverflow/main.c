@@ -1,8 +1,17 @@
 /*
  * stackoverflow: recurses until the boot stack's guard page is hit. The
  * report must call it a stack overflow, not a random page fault.
+ *
+ * stackoverflow bigframes: a thread recurses with 8 KiB frames, each touched
+ * only at its far end, so that without stack probes
+ * (-fstack-clash-protection) one frame would step over the 4 KiB guard page
+ * into whatever lies below; the probes must hit the guard and the report
+ * name the thread.
  */
 #include <stdio.h>
+#include <string.h>
+
+#include <uk/sched.h>
 
 __attribute__((noinline)) unsigned long recurse_deeply(unsigned long depth)
 {
@@ -17,8 +26,33 @@ __attribute__((noinline)) unsigned long recurse_deeply(unsigned long depth)
     return recurse_deeply(depth + 1) + frame[sizeof(frame) - 1];
 }
 
-int main(void)
+#define BIG_FRAME 8192
+
+__attribute__((noinline)) unsigned long recurse_big(unsigned long depth)
 {
+    volatile char frame[BIG_FRAME];
+
+    if (depth > (1ul << 40))
+        return 0;
+    /* The lowest byte only: nothing between it and the caller's frame. */
+    frame[0] = (char)depth;
+    return recurse_big(depth + 1) + frame[0];
+}
+
+static void bigframes(void *arg)
+{
+    (void)arg;
+    printf("%lu\n", recurse_big(0));
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "bigframes") == 0) {
+        printf("stackoverflow: recursing with %d-byte frames in a thread\n", BIG_FRAME);
+        thread_join(thread_create("bigframes", bigframes, NULL, 64 * 1024));
+        printf("stackoverflow: survived, which is wrong\n");
+        return 1;
+    }
     printf("stackoverflow: recursing\n");
     printf("%lu\n", recurse_deeply(0));
     printf("stackoverflow: survived, which is wrong\n");
