@@ -5,6 +5,8 @@
 #   CHECK_SRCS_NAME := kernel/foo.c
 CHECK_TESTS += cmdline memmap page_alloc timer_heap sched xs_wire grefs ring
 CHECK_SRCS_cmdline := kernel/cmdline.c
+CHECK_TESTS += console_ring
+CHECK_SRCS_console_ring := kernel/console_ring.c
 CHECK_SRCS_memmap := kernel/memmap.c
 CHECK_SRCS_page_alloc := kernel/page_alloc.c
 CHECK_SRCS_timer_heap := events/timer_heap.c

@@ -16,6 +16,12 @@ FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_TARGETS += xs_wire
 FUZZ_SRCS_xs_wire := xenstore/xs_wire.c
 
+FUZZ_TARGETS += console_ring
+FUZZ_SRCS_console_ring := kernel/console_ring.c
+
+FUZZ_TARGETS += cmdline
+FUZZ_SRCS_cmdline := kernel/cmdline.c
+
 FUZZ_BINS = $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fuzz_$(t))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-I$(TOP)/include -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) -D_DEFAULT_SOURCE
