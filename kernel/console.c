@@ -25,12 +25,20 @@
 /*
  * How long a writer keeps trying without progress before the backend counts
  * as stuck: sleeping waits (threads), polls at boot and for crash reports
- * (nothing else to do), and polls in an event handler, which holds up the
- * whole guest with interrupts off and so gives up soon.
+ * (nothing else to do), and, for an event handler, which holds up the whole
+ * guest with interrupts off, a short time (or a few polls, without a TSC
+ * frequency) after which only its own message is dropped.
  */
-#define STALL_WAITS   3
-#define STALL_POLLS   200000
-#define HANDLER_POLLS 2000
+#define STALL_WAITS     3
+#define STALL_POLLS     200000
+#define HANDLER_POLL_MS 100
+#define HANDLER_POLLS   2000
+
+/* Progress of one writer: polls or waits without progress, and since when. */
+struct patience {
+    unsigned int idle;
+    uint64_t since;
+};
 
 static struct xencons_interface *ring;
 static evtchn_port_t port;
@@ -101,25 +109,37 @@ enum wait_result { WAIT_AGAIN, WAIT_STUCK, WAIT_GIVE_UP };
  * progress for too long; WAIT_GIVE_UP when an event handler stops trying
  * (only this message suffers: the backend may just be slow).
  */
-static enum wait_result wait_for_backend(unsigned int *idle)
+static enum wait_result wait_for_backend(struct patience *p)
 {
+    uint64_t khz = arch_tsc_khz();
+
+    if (p->idle == 0)
+        p->since = arch_cycles();
     notify();
     if (waiter && arch_irq_enabled()) {
+        /*
+         * The ring was seen full with interrupts off and they are on again:
+         * xenconsoled's event may come before the wait. The waiter (an
+         * event-channel wait) latches it, so the wait returns at once.
+         */
         if (waiter() == 0)
             return WAIT_AGAIN;
-        return ++*idle < STALL_WAITS ? WAIT_AGAIN : WAIT_STUCK;
+        return ++p->idle < STALL_WAITS ? WAIT_AGAIN : WAIT_STUCK;
     }
     xen_yield();
     if (!waiter)
-        return ++*idle < STALL_POLLS ? WAIT_AGAIN : WAIT_STUCK;
-    return ++*idle < HANDLER_POLLS ? WAIT_AGAIN : WAIT_GIVE_UP;
+        return ++p->idle < STALL_POLLS ? WAIT_AGAIN : WAIT_STUCK;
+    ++p->idle;
+    if (khz)
+        return arch_cycles() - p->since < khz * HANDLER_POLL_MS ? WAIT_AGAIN : WAIT_GIVE_UP;
+    return p->idle < HANDLER_POLLS ? WAIT_AGAIN : WAIT_GIVE_UP;
 }
 
 /* Copy into the ring, waiting while it is full; the bytes it took. */
 static size_t ring_write(const char *buf, size_t len)
 {
     size_t done = 0;
-    unsigned int idle = 0;
+    struct patience p = {0};
 
     while (done < len && !stalled) {
         /* Event handlers print too (thread dumps): one writer at a time. */
@@ -141,10 +161,10 @@ static size_t ring_write(const char *buf, size_t len)
             stall(cons, "its ring indices are impossible");
         } else if (n > 0) {
             done += (size_t)n;
-            idle = 0;
+            p.idle = 0;
             notify();
         } else {
-            enum wait_result w = wait_for_backend(&idle);
+            enum wait_result w = wait_for_backend(&p);
 
             if (w == WAIT_STUCK)
                 stall(cons, "it takes nothing");
@@ -204,12 +224,12 @@ void console_write_emergency(const char *buf, size_t len)
 
 void console_flush(void)
 {
-    unsigned int idle = 0;
+    struct patience p = {0};
 
     if (!ring)
         return;
     while (!stalled && READ_ONCE(ring->out_cons) != ring->out_prod)
-        if (wait_for_backend(&idle) != WAIT_AGAIN)
+        if (wait_for_backend(&p) != WAIT_AGAIN)
             break;
 }
 
