@@ -51,13 +51,17 @@ static void leave_text(void *arg)
 
 static int exitflush(void)
 {
+    bool ok;
+
     waitq_init(&never);
     errno = 0;
     printf("console: main starts\n");
     thread_detach(thread_create("leaver", leave_text, NULL, 0));
     thread_yield();
-    EXPECT(errno == 0 && thread_errno == ERANGE, "errno is per thread");
-    return failures;
+    /* kprintf: a printf would join the thread's text in the one stdout. */
+    ok = errno == 0 && thread_errno == ERANGE;
+    kprintf("console: %s errno is per thread\n", ok ? "ok" : "FAIL");
+    return !ok;
 }
 
 #define LINE_CHARS 60
