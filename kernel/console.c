@@ -111,7 +111,7 @@ enum wait_result { WAIT_AGAIN, WAIT_STUCK, WAIT_GIVE_UP };
  */
 static enum wait_result wait_for_backend(struct patience *p)
 {
-    uint64_t khz = arch_tsc_khz();
+    uint64_t khz;
 
     if (p->idle == 0)
         p->since = arch_cycles();
@@ -130,6 +130,7 @@ static enum wait_result wait_for_backend(struct patience *p)
     if (!waiter)
         return ++p->idle < STALL_POLLS ? WAIT_AGAIN : WAIT_STUCK;
     ++p->idle;
+    khz = arch_tsc_khz();
     if (khz)
         return arch_cycles() - p->since < khz * HANDLER_POLL_MS ? WAIT_AGAIN : WAIT_GIVE_UP;
     return p->idle < HANDLER_POLLS ? WAIT_AGAIN : WAIT_GIVE_UP;
