@@ -25,6 +25,7 @@ struct thread {
     struct arch_context ctx;
     enum thread_state state;
     const char *wait_what; /* what a blocked thread waits on */
+    bool waits_on_thread;  /* only another thread can end the wait: see deadlocked() */
     struct list_node run_link;
     struct list_node all_link;
     unsigned long id;
@@ -106,6 +107,35 @@ static void reap_zombies(void)
 }
 
 /*
+ * Nothing is runnable and every live thread waits on something only another
+ * thread can end (a mutex, a join, a condition variable): no event or timer
+ * can ever wake one of them. Waits an event handler or a timer may end
+ * (wait queues in general, semaphores, timed waits) are never counted, so
+ * this errs towards silence, never towards a false alarm.
+ */
+static bool deadlocked(void)
+{
+    struct list_node *n;
+
+    list_for_each(n, &all_threads)
+    {
+        const struct thread *t = list_entry(n, struct thread, all_link);
+
+        if (t->state != THREAD_EXITED && (t->state != THREAD_BLOCKED || !t->waits_on_thread))
+            return false;
+    }
+    return true;
+}
+
+/* Idling would be forever and silent: say why, show who waits on what, and crash. */
+static __attribute__((noreturn)) void report_deadlock(void)
+{
+    kprintf("\n*** deadlock: every thread waits on another thread\n");
+    sched_dump();
+    panic("deadlock: no thread can run and no event or timer can wake one");
+}
+
+/*
  * Run the next runnable thread; with none, idle until an event handler
  * makes one runnable. Called with interrupts off, after the caller has put
  * `current` where it belongs (run queue, a wait queue, or nowhere).
@@ -118,6 +148,8 @@ static void schedule(void)
     while ((n = list_pop(&run_queue)) == NULL) {
         if (prev->state == THREAD_RUNNING)
             return;
+        if (deadlocked())
+            report_deadlock();
         arch_idle();
     }
     next = list_entry(n, struct thread, run_link);
@@ -132,6 +164,8 @@ static void schedule(void)
     arch_context_switch(&prev->ctx, &next->ctx);
     reap_zombies();
 }
+
+static void wait_for_thread(struct waitq *wq, const char *what);
 
 static void make_runnable(struct thread *t)
 {
@@ -161,7 +195,10 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, si
         goto nomem;
     if (!stack_size)
         stack_size = THREAD_STACK_DEFAULT;
-    pages = (stack_size + PAGE_SIZE - 1) / PAGE_SIZE + 1;
+    /* Rounded up without `stack_size + PAGE_SIZE - 1`, which wraps near SIZE_MAX. */
+    pages = stack_size / PAGE_SIZE + (stack_size % PAGE_SIZE != 0) + 1;
+    if (pages > ((uint64_t)1 << PAGE_MAX_ORDER))
+        goto nomem;
     t->stack_order = page_order_for(pages);
     t->stack_base = (uintptr_t)page_alloc_order(t->stack_order);
     if (!t->stack_base)
@@ -214,7 +251,7 @@ int thread_join(struct thread *t)
         return -EINVAL;
     t->joined = true;
     while (t->state != THREAD_EXITED)
-        waitq_wait(&t->joiners, "join");
+        wait_for_thread(&t->joiners, "join");
     thread_free(t);
     return 0;
 }
@@ -282,17 +319,24 @@ void waiter_cancel(struct waitq *wq, struct waiter *w)
     arch_irq_restore(flags);
 }
 
-void waiter_sleep(struct waiter *w, const char *what)
+static void sleep_on(struct waiter *w, const char *what, bool on_thread)
 {
     unsigned long flags = arch_irq_save();
 
     while (w->queued) {
         current->state = THREAD_BLOCKED;
         current->wait_what = what;
+        current->waits_on_thread = on_thread;
         schedule();
     }
     current->wait_what = NULL;
+    current->waits_on_thread = false;
     arch_irq_restore(flags);
+}
+
+void waiter_sleep(struct waiter *w, const char *what)
+{
+    sleep_on(w, what, false);
 }
 
 void waitq_wait(struct waitq *wq, const char *what)
@@ -300,7 +344,16 @@ void waitq_wait(struct waitq *wq, const char *what)
     struct waiter w;
 
     waiter_enqueue(wq, &w);
-    waiter_sleep(&w, what);
+    sleep_on(&w, what, false);
+}
+
+/* A wait only another thread can end (never an event handler): see deadlocked(). */
+static void wait_for_thread(struct waitq *wq, const char *what)
+{
+    struct waiter w;
+
+    waiter_enqueue(wq, &w);
+    sleep_on(&w, what, true);
 }
 
 bool waitq_wake_one(struct waitq *wq)
@@ -353,7 +406,7 @@ int mutex_lock(struct mutex *m)
         return 0;
     }
     while (m->owner != current)
-        waitq_wait(&m->waiters, "mutex");
+        wait_for_thread(&m->waiters, "mutex");
     return 0;
 }
 
@@ -392,8 +445,17 @@ bool sem_trydown(struct semaphore *s)
 
 void sem_down(struct semaphore *s)
 {
-    while (!sem_trydown(s))
+    /*
+     * The check and the enqueue in one interrupts-off section: checked in
+     * one and queued in another, a sem_up from an event handler in between
+     * would find no waiter and its wakeup would be lost.
+     */
+    unsigned long flags = arch_irq_save();
+
+    while (s->count == 0)
         waitq_wait(&s->waiters, "semaphore");
+    s->count--;
+    arch_irq_restore(flags);
 }
 
 void sem_up(struct semaphore *s)
@@ -422,7 +484,7 @@ int cond_wait(struct condvar *c, struct mutex *m)
         waiter_cancel(&c->waiters, &w);
         return rc;
     }
-    waiter_sleep(&w, "condvar");
+    sleep_on(&w, "condvar", true);
     return mutex_lock(m);
 }
 
