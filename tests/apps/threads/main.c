@@ -9,7 +9,10 @@
  *  - "overflow" on the command line: a thread overflows its stack and the
  *    crash report must name that thread;
  *  - "debugkey": the dump printed on VIRQ_DEBUG (dom0 runs `xl debug-keys q`,
- *    then writes data/debugged in our home).
+ *    then writes data/debugged in our home);
+ *  - "deadlock": two threads each wait on a mutex the other holds while main
+ *    joins them: the runtime must say "deadlock" with a thread dump and
+ *    crash, not idle silently for ever.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -229,9 +232,45 @@ static void overflow_thread(void *arg)
     printf("%lu\n", overflow_here(0));
 }
 
+static struct mutex lock_a, lock_b;
+
+static void take_a_then_b(void *arg)
+{
+    (void)arg;
+    mutex_lock(&lock_a);
+    thread_yield();
+    mutex_lock(&lock_b);
+}
+
+static void take_b_then_a(void *arg)
+{
+    (void)arg;
+    mutex_lock(&lock_b);
+    thread_yield();
+    mutex_lock(&lock_a);
+}
+
+static int deadlock(void)
+{
+    struct thread *t1, *t2;
+
+    mutex_init(&lock_a);
+    mutex_init(&lock_b);
+    t1 = thread_create("a-then-b", take_a_then_b, NULL, 0);
+    t2 = thread_create("b-then-a", take_b_then_a, NULL, 0);
+    printf("threads: joining two threads that deadlock\n");
+    thread_join(t1);
+    thread_join(t2);
+    printf("threads: the deadlock was not reported: FAIL\n");
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     int ok = 1;
+
+    if (argc > 1 && strcmp(argv[1], "deadlock") == 0)
+        return deadlock();
 
     if (argc > 1 && strcmp(argv[1], "overflow") == 0) {
         struct thread *t = thread_create("overflower", overflow_thread, NULL, 8192);
