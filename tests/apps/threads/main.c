@@ -11,13 +11,16 @@
  *  - "debugkey": the dump printed on VIRQ_DEBUG (dom0 runs `xl debug-keys q`,
  *    then writes data/debugged in our home);
  *  - "deadlock": two threads each wait on a mutex the other holds while main
- *    joins them: the runtime must say "deadlock" with a thread dump and
- *    crash, not idle silently for ever.
+ *    joins them: the runtime must say "deadlock" once, naming the three,
+ *    with a thread dump, instead of idling silently for ever. A watchdog
+ *    thread (a sleep: an event can end it, so it is not part of the
+ *    deadlock) ends the domain 2 s later.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <uk/sched.h>
 #include <uk/time.h>
@@ -250,10 +253,19 @@ static void take_b_then_a(void *arg)
     mutex_lock(&lock_a);
 }
 
+static void watchdog(void *arg)
+{
+    (void)arg;
+    sleep(2);
+    printf("threads: watchdog: still deadlocked after 2 s, ending the domain\n");
+    exit(0);
+}
+
 static int deadlock(void)
 {
     struct thread *t1, *t2;
 
+    thread_detach(thread_create("watchdog", watchdog, NULL, 0));
     mutex_init(&lock_a);
     mutex_init(&lock_b);
     t1 = thread_create("a-then-b", take_a_then_b, NULL, 0);
