@@ -71,7 +71,8 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
         errno = EINVAL;
         return -1;
     }
-    sleep_ns((uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec);
+    /* Saturating: {LONG_MAX, 0} sleeps for ever instead of wrapping to a short sleep. */
+    sleep_ns(time_ns_sat((uint64_t)req->tv_sec, (uint64_t)req->tv_nsec));
     if (rem)
         *rem = (struct timespec){0};
     return 0;

@@ -19,6 +19,17 @@
 static struct timer_heap heap;
 static uint64_t last_now;
 static uint64_t nr_timer_interrupts;
+/* Xen's system time (from Xen's boot) when our vCPU was created: our zero. */
+static uint64_t xen_start;
+static bool xen_start_known;
+
+/*
+ * Deadlines further than this (about 73 years) go to Xen as this: a
+ * deadline above INT64_MAX would reach Xen's signed s_time_t as a time in
+ * the past and fire at once, again and again. Firing early is harmless:
+ * the handler finds nothing due and programs the timer again.
+ */
+#define XEN_TIMER_MAX ((uint64_t)INT64_MAX / 4)
 
 /*
  * pvclock: system_time was exact at tsc_timestamp; scale the TSC cycles
@@ -46,24 +57,61 @@ static uint64_t pvclock_read(const struct vcpu_time_info *t)
     return ns;
 }
 
-uint64_t time_monotonic_ns(void)
+/*
+ * When the vCPU was created, in Xen's system time: Xen's runstate times
+ * (running, runnable, blocked, offline) add up to the vCPU's age, the
+ * current state counted up to the call. Asked after `now` was read, so the
+ * result is at most `now`. Read once, at the first clock read; `now` if Xen
+ * will not say.
+ */
+static uint64_t vcpu_created_at(uint64_t now)
 {
-    unsigned long flags = arch_irq_save();
+    struct vcpu_runstate_info rs;
+    uint64_t lived = 0;
+
+    if (hypercall_vcpu_op(VCPUOP_get_runstate_info, 0, &rs))
+        return now;
+    for (unsigned int i = 0; i < 4; i++)
+        lived += rs.time[i];
+    return lived <= now ? now - lived : now;
+}
+
+/* Xen's system time, never backwards. Interrupts off. */
+static uint64_t xen_now(void)
+{
     uint64_t now = pvclock_read(&events_shared_info()->vcpu_info[0].time);
 
     /* Xen's updates may step a few ns back: never show that. */
     if (now < last_now)
         now = last_now;
     last_now = now;
+    if (!xen_start_known) {
+        xen_start = vcpu_created_at(now);
+        xen_start_known = true;
+    }
+    return now;
+}
+
+uint64_t time_monotonic_ns(void)
+{
+    unsigned long flags = arch_irq_save();
+    uint64_t now = xen_now() - xen_start;
+
     arch_irq_restore(flags);
     return now;
+}
+
+uint64_t time_deadline_in(uint64_t ns)
+{
+    return time_add_sat(time_monotonic_ns(), ns);
 }
 
 uint64_t time_realtime_ns(void)
 {
     const struct shared_info *s = events_shared_info();
+    unsigned long flags;
     uint32_t version;
-    uint64_t sec, nsec;
+    uint64_t sec, nsec, now;
 
     do {
         version = READ_ONCE(s->wc_version);
@@ -72,7 +120,11 @@ uint64_t time_realtime_ns(void)
         nsec = s->wc_nsec;
         smp_rmb();
     } while ((version & 1) || version != READ_ONCE(s->wc_version));
-    return sec * NSEC_PER_SEC + nsec + time_monotonic_ns();
+    /* The wall clock is of Xen's boot: add Xen's system time, not ours. */
+    flags = arch_irq_save();
+    now = xen_now();
+    arch_irq_restore(flags);
+    return sec * NSEC_PER_SEC + nsec + now;
 }
 
 uint64_t time_timer_interrupts(void)
@@ -90,7 +142,8 @@ static void program_xen_timer(void)
     if (!first)
         return;
     /* Without VCPU_SSHOTTMR_future, a deadline already past fires at once. */
-    st.timeout_abs_ns = first->deadline;
+    st.timeout_abs_ns =
+        first->deadline < XEN_TIMER_MAX ? xen_start + first->deadline : XEN_TIMER_MAX;
     rc = hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st);
     if (rc)
         panic("VCPUOP_set_singleshot_timer: %ld", rc);
@@ -113,23 +166,13 @@ static void timer_virq(evtchn_port_t port, void *ctx)
 
 int timer_init(struct timer *t, timer_fn_t fn, void *ctx)
 {
-    unsigned long flags = arch_irq_save();
-    int rc = timer_heap_reserve(&heap);
-
-    arch_irq_restore(flags);
-    t->fn = fn;
-    t->ctx = ctx;
-    t->heap_index = TIMER_IDLE;
-    return rc;
+    *t = (struct timer){.fn = fn, .ctx = ctx};
+    return 0;
 }
 
 void timer_destroy(struct timer *t)
 {
-    unsigned long flags = arch_irq_save();
-
-    timer_heap_remove(&heap, t);
-    timer_heap_unreserve(&heap);
-    arch_irq_restore(flags);
+    timer_cancel(t);
 }
 
 void timer_arm(struct timer *t, uint64_t deadline)
@@ -147,7 +190,7 @@ void timer_arm(struct timer *t, uint64_t deadline)
 bool timer_cancel(struct timer *t)
 {
     unsigned long flags = arch_irq_save();
-    bool armed = t->heap_index != TIMER_IDLE;
+    bool armed = t->armed;
 
     /* The Xen timer may stay set for it: an early interrupt finds nothing due. */
     timer_heap_remove(&heap, t);
@@ -174,8 +217,8 @@ int waitq_wait_until(struct waitq *wq, const char *what, uint64_t deadline)
     struct timed_wait tw = {wq, &w};
     struct timer t;
 
-    if (timer_init(&t, wait_timeout, &tw))
-        return -ENOMEM;
+    /* Everything on this stack frame: nothing to allocate, nothing to fail. */
+    timer_init(&t, wait_timeout, &tw);
     waiter_enqueue(wq, &w);
     timer_arm(&t, deadline);
     waiter_sleep(&w, what);
@@ -194,7 +237,7 @@ void sleep_until(uint64_t deadline)
 
 void sleep_ns(uint64_t ns)
 {
-    sleep_until(time_monotonic_ns() + ns);
+    sleep_until(time_deadline_in(ns));
 }
 
 int time_init(void)

@@ -1,101 +1,110 @@
 /*
- * A binary min-heap of timers by deadline. Each timer knows its index, so
- * removal from the middle is O(log n) too. Ties keep no particular order.
+ * A pairing heap of timers by deadline, intrusive: the links live in struct
+ * timer, so arming never allocates and cannot fail (a timed wait keeps its
+ * timer on the waiter's stack and needs no memory at all). Insert is O(1),
+ * removing the earliest or any timer O(log n) amortized. Ties keep no
+ * particular order.
+ *
+ * Each node points to its first child and its next sibling; `prev` points
+ * to the previous sibling, or to the parent for a first child, so a node
+ * can be unlinked from the middle in O(1).
  */
-#include <errno.h>
-#include <stdlib.h>
-
 #include "timer_heap.h"
 
-static void place(struct timer_heap *h, size_t i, struct timer *t)
+/* Two detached roots into one; the later becomes the earlier's first child. */
+static struct timer *meld(struct timer *a, struct timer *b)
 {
-    h->slots[i] = t;
-    t->heap_index = i;
-}
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    if (b->deadline < a->deadline) {
+        struct timer *tmp = a;
 
-static void sift_up(struct timer_heap *h, size_t i)
-{
-    struct timer *t = h->slots[i];
-
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-
-        if (h->slots[parent]->deadline <= t->deadline)
-            break;
-        place(h, i, h->slots[parent]);
-        i = parent;
+        a = b;
+        b = tmp;
     }
-    place(h, i, t);
+    b->prev = a;
+    b->next = a->child;
+    if (a->child)
+        a->child->prev = b;
+    a->child = b;
+    return a;
 }
 
-static void sift_down(struct timer_heap *h, size_t i)
+static void detach(struct timer *t)
 {
-    struct timer *t = h->slots[i];
+    t->next = t->prev = NULL;
+}
 
-    for (;;) {
-        size_t child = 2 * i + 1;
+/*
+ * The children of a removed node into one root: meld them in pairs left to
+ * right, then the pairs right to left (the two passes that give the
+ * amortized bound). The pairs are stacked through `next`, so no recursion.
+ */
+static struct timer *merge_pairs(struct timer *first)
+{
+    struct timer *pairs = NULL, *root = NULL;
 
-        if (child >= h->len)
-            break;
-        if (child + 1 < h->len && h->slots[child + 1]->deadline < h->slots[child]->deadline)
-            child++;
-        if (t->deadline <= h->slots[child]->deadline)
-            break;
-        place(h, i, h->slots[child]);
-        i = child;
+    while (first) {
+        struct timer *a = first, *b = first->next, *m;
+
+        first = b ? b->next : NULL;
+        detach(a);
+        if (b)
+            detach(b);
+        m = meld(a, b);
+        m->next = pairs;
+        pairs = m;
     }
-    place(h, i, t);
-}
+    while (pairs) {
+        struct timer *next = pairs->next;
 
-int timer_heap_reserve(struct timer_heap *h)
-{
-    if (h->reserved == h->capacity) {
-        size_t cap = h->capacity ? h->capacity * 2 : 16;
-        struct timer **s = realloc(h->slots, cap * sizeof(*s));
-
-        if (!s)
-            return -ENOMEM;
-        h->slots = s;
-        h->capacity = cap;
+        detach(pairs);
+        root = meld(root, pairs);
+        pairs = next;
     }
-    h->reserved++;
-    return 0;
-}
-
-void timer_heap_unreserve(struct timer_heap *h)
-{
-    if (h->reserved)
-        h->reserved--;
+    return root;
 }
 
 void timer_heap_insert(struct timer_heap *h, struct timer *t)
 {
-    if (h->len == h->capacity)
-        abort(); /* a timer armed without timer_init: a caller bug */
+    if (t->armed)
+        return;
+    t->child = NULL;
+    detach(t);
+    t->armed = true;
+    h->root = meld(h->root, t);
     h->len++;
-    place(h, h->len - 1, t);
-    sift_up(h, h->len - 1);
 }
 
 void timer_heap_remove(struct timer_heap *h, struct timer *t)
 {
-    size_t i = t->heap_index;
-    struct timer *last;
+    struct timer *sub;
 
-    if (i >= h->len || h->slots[i] != t)
+    if (!t->armed)
         return;
-    t->heap_index = TIMER_IDLE;
-    last = h->slots[--h->len];
-    if (last == t)
-        return;
-    place(h, i, last);
-    if (i > 0 && h->slots[(i - 1) / 2]->deadline > last->deadline)
-        sift_up(h, i);
-    else
-        sift_down(h, i);
+    if (t == h->root) {
+        h->root = merge_pairs(t->child);
+    } else {
+        if (t->prev->child == t)
+            t->prev->child = t->next;
+        else
+            t->prev->next = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+        sub = merge_pairs(t->child);
+        h->root = meld(h->root, sub);
+    }
+    if (h->root)
+        detach(h->root);
+    t->child = NULL;
+    detach(t);
+    t->armed = false;
+    h->len--;
 }
 
 struct timer *timer_heap_peek(const struct timer_heap *h)
 {
-    return h->len ? h->slots[0] : NULL;
+    return h->root;
 }

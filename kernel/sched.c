@@ -19,12 +19,27 @@
 
 enum thread_state { THREAD_RUNNING, THREAD_RUNNABLE, THREAD_BLOCKED, THREAD_EXITED };
 
+/*
+ * Who can end a wait. Only the deadlock check cares: an event handler or a
+ * timer may end a WAIT_EVENT wait (any wait queue, semaphores, timed waits),
+ * so those are never part of a deadlock; the others only a thread can end.
+ */
+enum wait_kind {
+    WAIT_EVENT,
+    WAIT_MUTEX, /* wait_obj: the mutex; its owner can end it */
+    WAIT_JOIN,  /* wait_obj: the thread joined; its exit ends it */
+    WAIT_COND,  /* any other thread can end it */
+};
+
 static const char *const state_names[] = {"running", "runnable", "blocked", "exited"};
 
 struct thread {
     struct arch_context ctx;
     enum thread_state state;
     const char *wait_what; /* what a blocked thread waits on */
+    enum wait_kind wait_kind;
+    const void *wait_obj;
+    bool stuck; /* scratch for find_stuck() */
     struct list_node run_link;
     struct list_node all_link;
     unsigned long id;
@@ -105,6 +120,113 @@ static void reap_zombies(void)
         thread_free(list_entry(n, struct thread, run_link));
 }
 
+static bool deadlock_reported;
+
+/* The live thread `p` points to, or NULL: an exited or freed one never runs again. */
+static struct thread *live_thread(const void *p)
+{
+    struct list_node *n;
+
+    list_for_each(n, &all_threads)
+    {
+        struct thread *t = list_entry(n, struct thread, all_link);
+
+        if (t == p)
+            return t->state == THREAD_EXITED ? NULL : t;
+    }
+    return NULL;
+}
+
+/* Can a thread not (yet) known to be stuck end t's wait? */
+static bool may_be_woken(const struct thread *t)
+{
+    const struct thread *w;
+    struct list_node *n;
+
+    switch (t->wait_kind) {
+    case WAIT_MUTEX:
+        w = live_thread(((const struct mutex *)t->wait_obj)->owner);
+        return w && !w->stuck;
+    case WAIT_JOIN:
+        w = live_thread(t->wait_obj);
+        return w && !w->stuck;
+    case WAIT_COND:
+        list_for_each(n, &all_threads)
+        {
+            w = list_entry(n, struct thread, all_link);
+            if (w != t && w->state != THREAD_EXITED && !w->stuck)
+                return true;
+        }
+        return false;
+    default:
+        return true;
+    }
+}
+
+/*
+ * The threads that can never run again: blocked on a mutex, a join or a
+ * condition variable that only threads as stuck as they are could end.
+ * Start from every thread in such a wait and free, until nothing changes,
+ * each one some thread not stuck could still wake. Threads in waits an
+ * event or a timer may end are never stuck, nor is anything they could
+ * end, so this errs towards silence, never towards a false alarm.
+ */
+static unsigned int find_stuck(void)
+{
+    unsigned int stuck = 0;
+    struct list_node *n;
+    bool changed;
+
+    list_for_each(n, &all_threads)
+    {
+        struct thread *t = list_entry(n, struct thread, all_link);
+
+        t->stuck = t->state == THREAD_BLOCKED && t->wait_kind != WAIT_EVENT;
+    }
+    do {
+        changed = false;
+        list_for_each(n, &all_threads)
+        {
+            struct thread *t = list_entry(n, struct thread, all_link);
+
+            if (t->stuck && may_be_woken(t)) {
+                t->stuck = false;
+                changed = true;
+            }
+        }
+    } while (changed);
+    list_for_each(n, &all_threads)
+    {
+        stuck += list_entry(n, struct thread, all_link)->stuck;
+    }
+    return stuck;
+}
+
+/*
+ * About to idle: if some threads wait on each other for ever, say so once,
+ * with a thread dump (the guest would otherwise hang without a word). The
+ * rest of the guest goes on: its other threads may still have work.
+ */
+static void check_deadlock(void)
+{
+    struct list_node *n;
+    unsigned int stuck;
+
+    if (deadlock_reported || (stuck = find_stuck()) == 0)
+        return;
+    deadlock_reported = true;
+    kprintf("\n*** deadlock: %u threads wait on one another for ever:", stuck);
+    list_for_each(n, &all_threads)
+    {
+        const struct thread *t = list_entry(n, struct thread, all_link);
+
+        if (t->stuck)
+            kprintf(" %s", t->name);
+    }
+    kprintf("\n");
+    sched_dump();
+}
+
 /*
  * Run the next runnable thread; with none, idle until an event handler
  * makes one runnable. Called with interrupts off, after the caller has put
@@ -118,6 +240,7 @@ static void schedule(void)
     while ((n = list_pop(&run_queue)) == NULL) {
         if (prev->state == THREAD_RUNNING)
             return;
+        check_deadlock();
         arch_idle();
     }
     next = list_entry(n, struct thread, run_link);
@@ -132,6 +255,9 @@ static void schedule(void)
     arch_context_switch(&prev->ctx, &next->ctx);
     reap_zombies();
 }
+
+static void wait_for_thread(struct waitq *wq, const char *what, enum wait_kind kind,
+                            const void *obj);
 
 static void make_runnable(struct thread *t)
 {
@@ -161,7 +287,10 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, si
         goto nomem;
     if (!stack_size)
         stack_size = THREAD_STACK_DEFAULT;
-    pages = (stack_size + PAGE_SIZE - 1) / PAGE_SIZE + 1;
+    /* Rounded up without `stack_size + PAGE_SIZE - 1`, which wraps near SIZE_MAX. */
+    pages = stack_size / PAGE_SIZE + (stack_size % PAGE_SIZE != 0) + 1;
+    if (pages > ((uint64_t)1 << PAGE_MAX_ORDER))
+        goto nomem;
     t->stack_order = page_order_for(pages);
     t->stack_base = (uintptr_t)page_alloc_order(t->stack_order);
     if (!t->stack_base)
@@ -214,7 +343,7 @@ int thread_join(struct thread *t)
         return -EINVAL;
     t->joined = true;
     while (t->state != THREAD_EXITED)
-        waitq_wait(&t->joiners, "join");
+        wait_for_thread(&t->joiners, "join", WAIT_JOIN, t);
     thread_free(t);
     return 0;
 }
@@ -282,17 +411,26 @@ void waiter_cancel(struct waitq *wq, struct waiter *w)
     arch_irq_restore(flags);
 }
 
-void waiter_sleep(struct waiter *w, const char *what)
+static void sleep_on(struct waiter *w, const char *what, enum wait_kind kind, const void *obj)
 {
     unsigned long flags = arch_irq_save();
 
     while (w->queued) {
         current->state = THREAD_BLOCKED;
         current->wait_what = what;
+        current->wait_kind = kind;
+        current->wait_obj = obj;
         schedule();
     }
     current->wait_what = NULL;
+    current->wait_kind = WAIT_EVENT;
+    current->wait_obj = NULL;
     arch_irq_restore(flags);
+}
+
+void waiter_sleep(struct waiter *w, const char *what)
+{
+    sleep_on(w, what, WAIT_EVENT, NULL);
 }
 
 void waitq_wait(struct waitq *wq, const char *what)
@@ -300,7 +438,17 @@ void waitq_wait(struct waitq *wq, const char *what)
     struct waiter w;
 
     waiter_enqueue(wq, &w);
-    waiter_sleep(&w, what);
+    sleep_on(&w, what, WAIT_EVENT, NULL);
+}
+
+/* A wait only another thread can end (never an event handler): see find_stuck(). */
+static void wait_for_thread(struct waitq *wq, const char *what, enum wait_kind kind,
+                            const void *obj)
+{
+    struct waiter w;
+
+    waiter_enqueue(wq, &w);
+    sleep_on(&w, what, kind, obj);
 }
 
 bool waitq_wake_one(struct waitq *wq)
@@ -353,7 +501,7 @@ int mutex_lock(struct mutex *m)
         return 0;
     }
     while (m->owner != current)
-        waitq_wait(&m->waiters, "mutex");
+        wait_for_thread(&m->waiters, "mutex", WAIT_MUTEX, m);
     return 0;
 }
 
@@ -392,8 +540,17 @@ bool sem_trydown(struct semaphore *s)
 
 void sem_down(struct semaphore *s)
 {
-    while (!sem_trydown(s))
+    /*
+     * The check and the enqueue in one interrupts-off section: checked in
+     * one and queued in another, a sem_up from an event handler in between
+     * would find no waiter and its wakeup would be lost.
+     */
+    unsigned long flags = arch_irq_save();
+
+    while (s->count == 0)
         waitq_wait(&s->waiters, "semaphore");
+    s->count--;
+    arch_irq_restore(flags);
 }
 
 void sem_up(struct semaphore *s)
@@ -422,7 +579,7 @@ int cond_wait(struct condvar *c, struct mutex *m)
         waiter_cancel(&c->waiters, &w);
         return rc;
     }
-    waiter_sleep(&w, "condvar");
+    sleep_on(&w, "condvar", WAIT_COND, NULL);
     return mutex_lock(m);
 }
 

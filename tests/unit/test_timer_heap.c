@@ -1,4 +1,4 @@
-/* Host tests for events/timer_heap.c. */
+/* Host tests for events/timer_heap.c (the pairing heap) and <uk/time.h>'s saturating sums. */
 #include <stdlib.h>
 
 #include "../../events/timer_heap.h"
@@ -8,14 +8,7 @@ static struct timer_heap heap;
 
 static void fresh(void)
 {
-    free(heap.slots);
     heap = (struct timer_heap){0};
-}
-
-static void reserve(int n)
-{
-    for (int i = 0; i < n; i++)
-        CHECK_EQ(timer_heap_reserve(&heap), 0);
 }
 
 TEST(pops_in_deadline_order)
@@ -24,10 +17,9 @@ TEST(pops_in_deadline_order)
     uint64_t last = 0;
 
     fresh();
-    reserve(1000);
     srand(7);
     for (int i = 0; i < 1000; i++) {
-        t[i].deadline = (uint64_t)rand() % 5000;
+        t[i] = (struct timer){.deadline = (uint64_t)rand() % 5000};
         timer_heap_insert(&heap, &t[i]);
     }
     CHECK_EQ(heap.len, 1000);
@@ -37,9 +29,10 @@ TEST(pops_in_deadline_order)
         CHECK(first->deadline >= last);
         last = first->deadline;
         timer_heap_remove(&heap, first);
-        CHECK_EQ(first->heap_index, TIMER_IDLE);
+        CHECK(!first->armed);
     }
     CHECK(timer_heap_peek(&heap) == NULL);
+    CHECK_EQ(heap.len, 0);
 }
 
 TEST(remove_from_the_middle_keeps_order)
@@ -49,11 +42,11 @@ TEST(remove_from_the_middle_keeps_order)
     int left = 0;
 
     fresh();
-    reserve(500);
     for (int i = 0; i < 500; i++) {
-        t[i].deadline = (uint64_t)((i * 7919) % 500);
+        t[i] = (struct timer){.deadline = (uint64_t)((i * 7919) % 500)};
         timer_heap_insert(&heap, &t[i]);
     }
+    /* Pop a few first, so the heap has depth before the middle goes. */
     for (int i = 0; i < 500; i += 3)
         timer_heap_remove(&heap, &t[i]);
     while (timer_heap_peek(&heap)) {
@@ -68,25 +61,100 @@ TEST(remove_from_the_middle_keeps_order)
     CHECK_EQ(left, 500 - 167);
 }
 
-TEST(removing_an_idle_timer_is_harmless)
+TEST(removing_an_idle_timer_and_inserting_an_armed_one_are_harmless)
 {
-    struct timer a = {.deadline = 5, .heap_index = TIMER_IDLE}, b = {.deadline = 3};
+    struct timer a = {.deadline = 5}, b = {.deadline = 3};
 
     fresh();
-    reserve(2);
     timer_heap_insert(&heap, &b);
     timer_heap_remove(&heap, &a);
+    timer_heap_insert(&heap, &b);
     CHECK_EQ(heap.len, 1);
     CHECK(timer_heap_peek(&heap) == &b);
+    timer_heap_remove(&heap, &b);
+    timer_heap_remove(&heap, &b);
+    CHECK_EQ(heap.len, 0);
 }
 
-TEST(reserve_grows_capacity_once_per_timer)
+/*
+ * Finding 6: arming needs no memory. Any number of timers, each arriving
+ * with nothing but its own struct, go in (the array heap aborted here: a
+ * timer armed without a reserved slot).
+ */
+TEST(inserting_needs_no_reservation)
 {
+    static struct timer t[5000];
+
     fresh();
-    reserve(100);
-    CHECK(heap.capacity >= 100);
-    CHECK_EQ(heap.reserved, 100);
-    for (int i = 0; i < 100; i++)
-        timer_heap_unreserve(&heap);
-    CHECK_EQ(heap.reserved, 0);
+    for (int i = 0; i < 5000; i++) {
+        t[i] = (struct timer){.deadline = (uint64_t)(5000 - i)};
+        timer_heap_insert(&heap, &t[i]);
+    }
+    CHECK_EQ(heap.len, 5000);
+    CHECK(timer_heap_peek(&heap) == &t[4999]);
+    for (int i = 4999; i >= 0; i--) {
+        CHECK(timer_heap_peek(&heap) == &t[i]);
+        timer_heap_remove(&heap, &t[i]);
+    }
+}
+
+/* Random arms, re-arms, cancels and expiries against a plain array. */
+TEST(random_operations_match_a_model)
+{
+    enum { N = 64 };
+    static struct timer t[N];
+    bool armed[N] = {0};
+    size_t n = 0;
+
+    fresh();
+    srand(11);
+    for (int i = 0; i < N; i++)
+        t[i] = (struct timer){0};
+    for (int step = 0; step < 200000; step++) {
+        int i = rand() % N, op = rand() % 4;
+        struct timer *first = timer_heap_peek(&heap);
+        uint64_t min = UINT64_MAX;
+
+        for (int j = 0; j < N; j++)
+            if (armed[j] && t[j].deadline < min)
+                min = t[j].deadline;
+        CHECK_EQ(heap.len, n);
+        CHECK(n ? first && first->armed && first->deadline == min : first == NULL);
+        if (op == 0 && first) { /* expire the earliest */
+            armed[first - t] = false;
+            timer_heap_remove(&heap, first);
+            n--;
+        } else if (op == 1 && armed[i]) { /* cancel */
+            timer_heap_remove(&heap, &t[i]);
+            armed[i] = false;
+            n--;
+        } else { /* (re)arm, as timer_arm does */
+            if (armed[i])
+                timer_heap_remove(&heap, &t[i]);
+            else
+                n++;
+            t[i].deadline = (uint64_t)rand() % 1000;
+            timer_heap_insert(&heap, &t[i]);
+            armed[i] = true;
+        }
+        if (check_failures)
+            return;
+    }
+}
+
+/* Finding 9: now + timeout saturates instead of wrapping into the past. */
+TEST(deadline_sums_saturate)
+{
+    CHECK_EQ(time_add_sat(1, 2), 3);
+    CHECK(time_add_sat(UINT64_MAX - 5, 5) == UINT64_MAX - 0);
+    CHECK(time_add_sat(UINT64_MAX - 5, 6) == TIME_NEVER);
+    CHECK(time_add_sat(12345, UINT64_MAX) == TIME_NEVER);
+    CHECK(time_add_sat(TIME_NEVER, 1) == TIME_NEVER);
+    CHECK_EQ(time_ns_sat(0, 999999999), 999999999);
+    CHECK(time_ns_sat(3, 5) == 3 * NSEC_PER_SEC + 5);
+    /* nanosleep({LONG_MAX, 0}) and friends: for ever, not a short sleep. */
+    CHECK(time_ns_sat(INT64_MAX, 0) == TIME_NEVER);
+    CHECK(time_ns_sat(UINT64_MAX / NSEC_PER_SEC + 1, 0) == TIME_NEVER);
+    CHECK(time_ns_sat(UINT64_MAX / NSEC_PER_SEC, NSEC_PER_SEC - 1) == TIME_NEVER);
+    CHECK(time_ns_sat(UINT64_MAX / NSEC_PER_SEC, 0) == UINT64_MAX / NSEC_PER_SEC * NSEC_PER_SEC);
 }

@@ -9,12 +9,18 @@
  *  - "overflow" on the command line: a thread overflows its stack and the
  *    crash report must name that thread;
  *  - "debugkey": the dump printed on VIRQ_DEBUG (dom0 runs `xl debug-keys q`,
- *    then writes data/debugged in our home).
+ *    then writes data/debugged in our home);
+ *  - "deadlock": two threads each wait on a mutex the other holds while main
+ *    joins them: the runtime must say "deadlock" once, naming the three,
+ *    with a thread dump, instead of idling silently for ever. A watchdog
+ *    thread (a sleep: an event can end it, so it is not part of the
+ *    deadlock) ends the domain 2 s later.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <uk/sched.h>
 #include <uk/time.h>
@@ -229,9 +235,54 @@ static void overflow_thread(void *arg)
     printf("%lu\n", overflow_here(0));
 }
 
+static struct mutex lock_a, lock_b;
+
+static void take_a_then_b(void *arg)
+{
+    (void)arg;
+    mutex_lock(&lock_a);
+    thread_yield();
+    mutex_lock(&lock_b);
+}
+
+static void take_b_then_a(void *arg)
+{
+    (void)arg;
+    mutex_lock(&lock_b);
+    thread_yield();
+    mutex_lock(&lock_a);
+}
+
+static void watchdog(void *arg)
+{
+    (void)arg;
+    sleep(2);
+    printf("threads: watchdog: still deadlocked after 2 s, ending the domain\n");
+    exit(0);
+}
+
+static int deadlock(void)
+{
+    struct thread *t1, *t2;
+
+    thread_detach(thread_create("watchdog", watchdog, NULL, 0));
+    mutex_init(&lock_a);
+    mutex_init(&lock_b);
+    t1 = thread_create("a-then-b", take_a_then_b, NULL, 0);
+    t2 = thread_create("b-then-a", take_b_then_a, NULL, 0);
+    printf("threads: joining two threads that deadlock\n");
+    thread_join(t1);
+    thread_join(t2);
+    printf("threads: the deadlock was not reported: FAIL\n");
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     int ok = 1;
+
+    if (argc > 1 && strcmp(argv[1], "deadlock") == 0)
+        return deadlock();
 
     if (argc > 1 && strcmp(argv[1], "overflow") == 0) {
         struct thread *t = thread_create("overflower", overflow_thread, NULL, 8192);

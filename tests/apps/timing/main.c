@@ -8,8 +8,23 @@
  * "idle": sleeping 5 s must cost almost no CPU: the vCPU's running time
  * (VCPUOP_get_runstate_info, Xen's own accounting, the figure `xl list`
  * sums up) may grow by at most 2 % of the sleep.
+ *
+ * "far": deadlines beyond any uptime. A thread in nanosleep({LONG_MAX, 0})
+ * and one in a wait whose deadline is above INT64_MAX must stay asleep while
+ * main sleeps 1 s, and that second must cost a handful of timer events, not
+ * a storm (a deadline Xen reads as past fires again and again).
+ *
+ * "nomem": with malloc's heap exhausted, timers still initialise and a
+ * timed wait still times out: a timed wait allocates nothing.
+ *
+ * Always: the monotonic clock starts at the domain's creation, so at
+ * main() it shows about the domain's age (Xen's runstate accounting), not
+ * the host's uptime.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +32,7 @@
 #include <uk/hypercall.h>
 #include <xen/vcpu.h>
 
+#include <uk/sched.h>
 #include <uk/time.h>
 
 static int check_sleep(uint64_t ns)
@@ -62,12 +78,132 @@ static int idle(void)
     return ok ? 0 : 1;
 }
 
+static volatile bool far_returned;
+
+static void forever_nanosleep(void *arg)
+{
+    struct timespec ts = {.tv_sec = LONG_MAX, .tv_nsec = 0};
+
+    (void)arg;
+    nanosleep(&ts, NULL);
+    far_returned = true;
+    printf("timing: nanosleep({LONG_MAX, 0}) returned\n");
+}
+
+static void beyond_int64_wait(void *arg)
+{
+    struct waitq wq;
+
+    (void)arg;
+    waitq_init(&wq);
+    waitq_wait_until(&wq, "far deadline", (uint64_t)INT64_MAX + 12345);
+    far_returned = true;
+    printf("timing: a wait until INT64_MAX + 12345 returned\n");
+}
+
+static int far(void)
+{
+    uint64_t irqs, t0, took;
+    int ok;
+
+    thread_detach(thread_create("nanosleep-max", forever_nanosleep, NULL, 0));
+    thread_detach(thread_create("beyond-int64", beyond_int64_wait, NULL, 0));
+    thread_yield();
+    irqs = time_timer_interrupts();
+    t0 = time_monotonic_ns();
+    sleep(1);
+    took = time_monotonic_ns() - t0;
+    irqs = time_timer_interrupts() - irqs;
+    ok = !far_returned && irqs <= 10 && took >= NSEC_PER_SEC && took < 2 * NSEC_PER_SEC;
+    printf("timing: far deadlines: asleep, main slept %llu ms with %llu timer events: %s\n",
+           (unsigned long long)(took / NSEC_PER_MSEC), (unsigned long long)irqs,
+           ok ? "ok" : "FAIL");
+    return ok ? 0 : 1;
+}
+
+static void nothing_timer(struct timer *t, void *ctx)
+{
+    (void)t;
+    (void)ctx;
+}
+
+/* Every byte malloc will give, as a chain of blocks; returns the chain. */
+static void **exhaust_heap(void)
+{
+    void **chain = NULL;
+
+    for (size_t size = 1 << 20; size >= sizeof(void *); size /= 2) {
+        void **b;
+
+        while ((b = malloc(size)) != NULL) {
+            *b = chain;
+            chain = b;
+        }
+    }
+    return chain;
+}
+
+static int nomem(void)
+{
+    static struct timer timers[1000];
+    struct waitq wq;
+    void **chain;
+    int init_failed = 0, rc;
+    uint64_t t0, took;
+
+    waitq_init(&wq);
+    printf("timing: exhausting the heap\n");
+    chain = exhaust_heap();
+    for (int i = 0; i < 1000; i++)
+        if (timer_init(&timers[i], nothing_timer, NULL))
+            init_failed++;
+    t0 = time_monotonic_ns();
+    rc = waitq_wait_until(&wq, "nomem", time_deadline_in(20 * NSEC_PER_MSEC));
+    took = time_monotonic_ns() - t0;
+    for (int i = 0; i < 1000; i++)
+        timer_destroy(&timers[i]);
+    while (chain) {
+        void **next = *chain;
+
+        free(chain);
+        chain = next;
+    }
+    printf("timing: heap exhausted: %d timer_init failures, timed wait %d after %llu us: %s\n",
+           init_failed, rc, (unsigned long long)(took / NSEC_PER_USEC),
+           !init_failed && rc == -ETIMEDOUT && took >= 20 * NSEC_PER_MSEC ? "ok" : "FAIL");
+    return !init_failed && rc == -ETIMEDOUT ? 0 : 1;
+}
+
+/* The clock at main() against the domain's age by Xen's runstate accounting. */
+static int clock_starts_with_domain(void)
+{
+    uint64_t mono, lived = 0;
+    struct vcpu_runstate_info rs;
+    int ok;
+
+    if (hypercall_vcpu_op(VCPUOP_get_runstate_info, 0, &rs))
+        return 0;
+    mono = time_monotonic_ns();
+    /* The vCPU's age by Xen, read first: the clock may only be a little ahead. */
+    for (int i = 0; i < 4; i++)
+        lived += rs.time[i];
+    ok = mono >= lived && mono - lived < NSEC_PER_SEC && mono < 30 * NSEC_PER_SEC;
+    printf("timing: clock at main %llu ms, domain age by Xen %llu ms: %s\n",
+           (unsigned long long)(mono / NSEC_PER_MSEC), (unsigned long long)(lived / NSEC_PER_MSEC),
+           ok ? "ok" : "FAIL");
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
-    int ok = 1;
+    int ok = clock_starts_with_domain();
 
     if (argc > 1 && strcmp(argv[1], "idle") == 0)
-        return idle();
+        return idle() || !ok;
+    if (argc > 1 && strcmp(argv[1], "far") == 0)
+        return far() || !ok;
+    if (argc > 1 && strcmp(argv[1], "nomem") == 0)
+        return nomem() || !ok;
     struct timespec rt, mono1, mono2;
 
     clock_gettime(CLOCK_MONOTONIC, &mono1);
