@@ -13,7 +13,7 @@ CHECK_SRCS_grefs := gnttab/grefs.c
 CHECK_SRCS_ring :=
 CHECK_SRCS_sched := kernel/sched.c kernel/page_alloc.c arch/x86/context.c arch/x86/switch.S
 # test_xs.c includes xenstore/xs.c itself (to reset its static state between tests).
-CHECK_SRCS_xs := xenstore/xs_ops.c xenstore/xs_wire.c kernel/sched.c kernel/page_alloc.c \
+CHECK_SRCS_xs := xenstore/xs_stream.c xenstore/xs_ops.c xenstore/xs_wire.c kernel/sched.c kernel/page_alloc.c \
 	arch/x86/context.c arch/x86/switch.S
 
 CHECK_BIN := $(BUILD)/check

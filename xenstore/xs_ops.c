@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uk/sched.h>
 #include <uk/time.h>
 #include <uk/xenstore.h>
 
@@ -107,6 +108,13 @@ static int string_array(const char *payload, uint32_t len, char ***out, unsigned
  * with no children ends the list. A change of generation between parts
  * means the directory changed: start again.
  */
+/*
+ * What xs_directory accumulates from parts at most: far above what
+ * xenstored's node size quota lets a directory reach (its list of children
+ * is part of the node), and a bound on a daemon that never ends the list.
+ */
+#define XS_DIRECTORY_MAX (256 * 1024)
+
 static int directory_parts(xs_tx_t tx, const char *path, char ***names, unsigned int *count)
 {
     for (int attempt = 0; attempt < 8; attempt++) {
@@ -132,6 +140,8 @@ static int directory_parts(xs_tx_t tx, const char *path, char ***names, unsigned
                 strcpy(gen, g);
             else if (!rc && strcmp(gen, g) != 0)
                 restart = true;
+            if (!rc && !restart && clen > XS_DIRECTORY_MAX - all_len)
+                rc = -E2BIG;
             if (!rc && !restart && clen) {
                 char *grown = realloc(all, all_len + clen);
 
@@ -208,7 +218,20 @@ int xs_reset_watches(void)
     return request_path(XS_RESET_WATCHES, XS_NO_TX, "", NULL, NULL);
 }
 
-int xs_transaction_start(xs_tx_t *tx)
+/*
+ * xenstored limits the transactions a domain has open at once (its quota)
+ * and refuses a start beyond it with ENOSPC. A start so refused waits for
+ * one of ours to end (each end bumps tx_ended and wakes a waiter), up to
+ * its deadline; with none of ours open nothing would free a slot, so
+ * ENOSPC is final at once.
+ */
+#define TX_SLOT_TIMEOUT (30 * NSEC_PER_SEC)
+
+static struct waitq tx_wq = {LIST_INIT(tx_wq.waiters)};
+static unsigned int tx_open;
+static uint64_t tx_ended;
+
+static int transaction_start_once(xs_tx_t *tx)
 {
     char *reply;
     uint32_t len;
@@ -226,18 +249,63 @@ int xs_transaction_start(xs_tx_t *tx)
     return rc;
 }
 
+/* Until a transaction of ours ended after generation `gen`: 0, or -ENOSPC at the deadline. */
+static int wait_tx_slot(uint64_t gen, uint64_t deadline)
+{
+    int rc = 0;
+
+    if (tx_open == 0 && gen == tx_ended)
+        return -ENOSPC;
+    /*
+     * Only threads end transactions, and threads do not preempt each other:
+     * the check and the sleep cannot be split by an end. One that ended
+     * while our start was in flight shows in tx_ended.
+     */
+    while (rc == 0 && gen == tx_ended)
+        rc = waitq_wait_until(&tx_wq, "xenstore transaction slot", deadline);
+    return rc == -ETIMEDOUT ? -ENOSPC : rc;
+}
+
+static int transaction_start_until(xs_tx_t *tx, uint64_t deadline)
+{
+    for (;;) {
+        uint64_t gen = tx_ended;
+        int rc = transaction_start_once(tx);
+
+        if (rc == 0)
+            tx_open++;
+        if (rc != -ENOSPC)
+            return rc;
+        rc = wait_tx_slot(gen, deadline);
+        if (rc)
+            return rc;
+    }
+}
+
+int xs_transaction_start(xs_tx_t *tx)
+{
+    return transaction_start_until(tx, time_monotonic_ns() + TX_SLOT_TIMEOUT);
+}
+
 int xs_transaction_end(xs_tx_t tx, bool commit)
 {
-    return request_path(XS_TRANSACTION_END, tx, commit ? "T" : "F", NULL, NULL);
+    int rc = request_path(XS_TRANSACTION_END, tx, commit ? "T" : "F", NULL, NULL);
+
+    /* Ended by the daemon (committed, aborted or EAGAIN) or lost: either way not ours now. */
+    if (tx_open)
+        tx_open--;
+    tx_ended++;
+    waitq_wake_one(&tx_wq);
+    return rc;
 }
 
 #define TRANSACTION_RETRIES 1000
 
-int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx)
+int xs_transaction_run_until(int (*fn)(xs_tx_t tx, void *ctx), void *ctx, uint64_t deadline)
 {
     for (int i = 0; i < TRANSACTION_RETRIES; i++) {
         xs_tx_t tx;
-        int rc = xs_transaction_start(&tx);
+        int rc = transaction_start_until(&tx, deadline);
 
         if (rc)
             return rc;
@@ -253,6 +321,11 @@ int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx)
             return rc;
     }
     return -EAGAIN;
+}
+
+int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx)
+{
+    return xs_transaction_run_until(fn, ctx, time_monotonic_ns() + TX_SLOT_TIMEOUT);
 }
 
 int xs_wait_exists(const char *path, uint64_t deadline)

@@ -23,7 +23,7 @@
 
 static uint64_t now_ns = 1;
 static struct list_node timers = LIST_INIT(timers);
-static bool wait_enomem;    /* every timed wait fails with -ENOMEM */
+static bool wait_enomem; /* every timed wait fails with -ENOMEM */
 static unsigned long enomem_waits;
 static bool daemon_step(void);
 static uint64_t daemon_wakes_at(void);
@@ -48,8 +48,7 @@ int waitq_wait_until(struct waitq *wq, const char *what, uint64_t deadline)
     if (wait_enomem) {
         /* A caller that retries a failed wait spins here: stop it. */
         if (++enomem_waits > 10000) {
-            printf("  spin: %lu timed waits failed with -ENOMEM and were retried\n",
-                   enomem_waits);
+            printf("  spin: %lu timed waits failed with -ENOMEM and were retried\n", enomem_waits);
             abort();
         }
         return -ENOMEM;
@@ -189,7 +188,7 @@ static struct {
     uint32_t in_have;
     char out[OUT_SIZE]; /* replies not yet on the ring */
     size_t out_head, out_tail;
-    bool stalled;          /* reads nothing off the request ring */
+    bool stalled;           /* reads nothing off the request ring */
     uint64_t stalled_until; /* nor until then (fake ns) */
     unsigned int open_tx, tx_quota, next_tx, max_open_tx;
     unsigned long requests, bad_requests;
@@ -416,8 +415,8 @@ static void setup(void)
         return;
     }
     quiet = true;
-    if (!broken)
-        connection_broken("test reset");
+    if (!stream.broken)
+        xs_stream_break(&stream, "test reset");
     for (int i = 0; i < 4; i++)
         thread_yield(); /* the reader sees `broken` and ends */
     quiet = false;
@@ -431,9 +430,13 @@ static void setup(void)
     }
     memset(&d, 0, sizeof(d));
     memset(fake_ring, 0, PAGE_SIZE);
-    list_init(&requests);
-    list_init(&watches);
-    broken = false;
+    /* Not the wait queues: the callback thread sleeps on one. */
+    list_init(&stream.requests);
+    list_init(&stream.watches);
+    list_init(&stream.ready);
+    stream.have = 0;
+    stream.queued_bytes = 0;
+    stream.broken = false;
     wait_enomem = false;
     enomem_waits = 0;
     CHECK(thread_create("xenstore", reader_thread, NULL, 0) != NULL);
@@ -550,8 +553,7 @@ TEST(watch_event_flood_is_bounded_and_xenstore_keeps_working)
     for (int i = 0; i < 8; i++) {
         struct list_node *n;
 
-        list_for_each(n, &w[i]->events) bytes +=
-            strlen(list_entry(n, struct watch_event, link)->path);
+        list_for_each(n, &w[i]->events) bytes += strlen(list_entry(n, struct xs_event, link)->path);
     }
     printf("  bytes queued for 8 watches after 512 events of 2 KiB: %zu\n", bytes);
     CHECK(bytes <= 80 * 1024);
@@ -818,4 +820,27 @@ TEST(transactions_wait_for_the_daemon_quota)
     CHECK_EQ(tx_done, 640);
     CHECK_EQ(tx_failures, 0);
     CHECK(d.max_open_tx <= 10);
+}
+
+/* A callback watch gets the event of setting it (sent before XS_WATCH's reply) and later ones. */
+TEST(callback_watch_runs_once_set)
+{
+    struct xs_watch *w;
+    char *v;
+
+    setup();
+    daemon_defaults();
+    callbacks_run = 0;
+    w = xs_watch("/cb", count_callback, NULL);
+    CHECK(w != NULL);
+    CHECK_EQ(xs_write(XS_NO_TX, "/cb/x", "1"), 0);
+    CHECK_EQ(xs_read(XS_NO_TX, "/cb/x", &v, NULL), 0);
+    free(v);
+    for (int i = 0; i < 4; i++)
+        thread_yield();
+    CHECK_EQ(callbacks_run, 2);
+    CHECK_EQ(xs_unwatch(w), 0);
+    for (int i = 0; i < 4; i++)
+        thread_yield();
+    CHECK_EQ(callbacks_run, 2);
 }
