@@ -28,8 +28,8 @@
  * event for its own path (preallocated, so it cannot fail): "something
  * below changed, look again".
  */
-#define XS_WATCH_QUEUE_MAX  64
-#define XS_EVENT_BYTES_MAX  (64 * 1024)
+#define XS_WATCH_QUEUE_MAX 64
+#define XS_EVENT_BYTES_MAX (64 * 1024)
 
 struct xs_request {
     struct list_node link;
@@ -56,14 +56,14 @@ struct xs_watch {
     void *ctx;
     struct list_node events; /* struct xs_event, oldest first */
     unsigned int nqueued;
-    struct xs_event *rescan;  /* the event for `path` after a drop */
+    struct xs_event *rescan; /* the event for `path` after a drop */
     bool rescan_queued;
-    struct list_node ready;   /* on the stream's ready list (callback watches) */
+    struct list_node ready; /* on the stream's ready list (callback watches) */
     bool on_ready;
-    struct waitq wq;          /* xs_watch_wait's sleepers */
-    bool armed;               /* XS_WATCH succeeded: callbacks may run */
-    bool removed;             /* unwatched or failed: no more events, waiters leave */
-    unsigned int refs;        /* the owner's, the ready list's, each waiter's */
+    struct waitq wq;   /* xs_watch_wait's sleepers */
+    bool armed;        /* XS_WATCH succeeded: callbacks may run */
+    bool removed;      /* unwatched or failed: no more events, waiters leave */
+    unsigned int refs; /* the owner's, the ready list's, each waiter's */
     uint64_t dropped;
 };
 
