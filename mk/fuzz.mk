@@ -13,8 +13,10 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := $(BUILD)/fuzz
 
-FUZZ_TARGETS += xs_wire
+FUZZ_TARGETS += xs_wire xs_stream xs_replies
 FUZZ_SRCS_xs_wire := xenstore/xs_wire.c
+FUZZ_SRCS_xs_stream := xenstore/xs_stream.c xenstore/xs_wire.c
+FUZZ_SRCS_xs_replies := xenstore/xs_ops.c xenstore/xenbus.c xenstore/xs_wire.c
 
 FUZZ_BINS = $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fuzz_$(t))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

@@ -108,13 +108,6 @@ static int string_array(const char *payload, uint32_t len, char ***out, unsigned
  * with no children ends the list. A change of generation between parts
  * means the directory changed: start again.
  */
-/*
- * What xs_directory accumulates from parts at most: far above what
- * xenstored's node size quota lets a directory reach (its list of children
- * is part of the node), and a bound on a daemon that never ends the list.
- */
-#define XS_DIRECTORY_MAX (256 * 1024)
-
 static int directory_parts(xs_tx_t tx, const char *path, char ***names, unsigned int *count)
 {
     for (int attempt = 0; attempt < 8; attempt++) {
@@ -240,7 +233,8 @@ static int transaction_start_once(xs_tx_t *tx)
 
     if (rc)
         return rc;
-    rc = xs_parse_uint(reply, len, &id) || id == 0 ? -EIO : 0;
+    /* Not 0 (no transaction), nor past 32 bits (a truncated id could be 0, or another's). */
+    rc = xs_parse_uint(reply, len, &id) || id == 0 || id > UINT32_MAX ? -EIO : 0;
     if (rc)
         xs_bad_reply("malformed transaction id");
     free(reply);

@@ -88,6 +88,11 @@ void xs_stream_add_request(struct xs_stream *s, struct xs_request *r, uint32_t r
     r->req_id = req_id;
     waitq_init(&r->wq);
     list_add_tail(&s->requests, &r->link);
+    /* Once broken, every request on the list is done: this one too. */
+    if (s->broken) {
+        r->err = -EIO;
+        r->done = true;
+    }
 }
 
 static void deliver_reply(struct xs_stream *s)

@@ -102,7 +102,8 @@ int xs_stream_rx(struct xs_stream *s, const char *ring, XENSTORE_RING_IDX *cons,
  */
 void xs_stream_break(struct xs_stream *s, const char *what);
 
-/* A request goes on the in-flight list before its first byte is written. */
+/* A request goes on the in-flight list before its first byte is written (done with -EIO if broken).
+ */
 void xs_stream_add_request(struct xs_stream *s, struct xs_request *r, uint32_t req_id);
 
 /*
