@@ -1,13 +1,13 @@
 /*
  * The XenStore client: the ring on the page Xen names in
- * HVM_PARAM_STORE_PFN, one reader thread that takes every message off the
- * response ring and routes it (a reply to the thread waiting for that
- * request id, a watch event to its watch), and writers that serialise on a
- * mutex to put whole requests on the request ring. Well-framed junk (a
- * reply nobody asked for, an event for no watch) is logged once per kind and
- * dropped. Anything that loses the framing (an oversized length, indices
- * past the ring) closes the connection: every waiter, watch waiters
- * included, gets -EIO, nobody hangs.
+ * HVM_PARAM_STORE_PFN, one reader thread that hands every byte of the
+ * response ring to the connection's state machine (xs_stream.c: a reply to
+ * the thread waiting for that request id, a watch event to its watch), and
+ * writers that serialise on a mutex to put whole requests on the request
+ * ring. This file does the waiting, the ring indices and the barriers.
+ * Anything that loses the framing (an oversized length, indices past the
+ * ring, a request we could not finish writing) closes the connection:
+ * every waiter, watch waiters included, gets -EIO, nobody hangs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -170,7 +170,7 @@ static int write_message(const struct xsd_sockmsg *hdr, const struct xs_part *pa
 
     for (unsigned int i = 0; i < nparts && !rc; i++)
         rc = ring_write(parts[i].data, parts[i].len, deadline, &started);
-    if (rc && started)
+    if (rc && started && !stream.broken)
         xs_stream_break(&stream, "a request could not be finished on the ring");
     return rc;
 }

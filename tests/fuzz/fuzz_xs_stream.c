@@ -71,7 +71,7 @@ struct run {
     struct xs_watch *w[NWATCH];
     bool owned[NWATCH]; /* not yet forgotten */
     uint32_t next_token;
-    uint64_t digest;    /* what was delivered, in order */
+    uint64_t digest; /* what was delivered, in order */
     unsigned long ops;
 };
 
@@ -297,8 +297,8 @@ static size_t make_message(struct run *r, struct input *in, uint8_t *buf)
             len += 3000;
         }
         payload[len++] = 0;
-        len += (unsigned int)snprintf(payload + len, 32, "uk%u", take(in) % (r->next_token + 1)) +
-               1;
+        len +=
+            (unsigned int)snprintf(payload + len, 32, "uk%u", take(in) % (r->next_token + 1)) + 1;
     } else {
         h.type = kind & 2 ? XS_ERROR : XS_READ;
         h.req_id = take(in) % 12;
