@@ -3,7 +3,7 @@
 # add one with two lines:
 #   CHECK_TESTS += NAME
 #   CHECK_SRCS_NAME := kernel/foo.c
-CHECK_TESTS += cmdline memmap page_alloc timer_heap sched xs_wire grefs ring
+CHECK_TESTS += cmdline memmap page_alloc timer_heap sched xs_wire grefs ring xs
 CHECK_SRCS_cmdline := kernel/cmdline.c
 CHECK_TESTS += console_ring
 CHECK_SRCS_console_ring := kernel/console_ring.c
@@ -16,6 +16,9 @@ CHECK_SRCS_xs_wire := xenstore/xs_wire.c
 CHECK_SRCS_grefs := gnttab/grefs.c
 CHECK_SRCS_ring :=
 CHECK_SRCS_sched := kernel/sched.c kernel/page_alloc.c arch/x86/context.c arch/x86/switch.S
+# test_xs.c includes xenstore/xs.c itself (to reset its static state between tests).
+CHECK_SRCS_xs := xenstore/xs_stream.c xenstore/xs_ops.c xenstore/xs_wire.c kernel/sched.c kernel/page_alloc.c \
+	arch/x86/context.c arch/x86/switch.S
 
 CHECK_BIN := $(BUILD)/check
 CHECK_BINS := $(foreach t,$(CHECK_TESTS),$(CHECK_BIN)/test_$(t))

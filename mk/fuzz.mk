@@ -13,8 +13,10 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR := $(BUILD)/fuzz
 
-FUZZ_TARGETS += xs_wire
+FUZZ_TARGETS += xs_wire xs_stream xs_replies
 FUZZ_SRCS_xs_wire := xenstore/xs_wire.c
+FUZZ_SRCS_xs_stream := xenstore/xs_stream.c xenstore/xs_wire.c
+FUZZ_SRCS_xs_replies := xenstore/xs_ops.c xenstore/xenbus.c xenstore/xs_wire.c
 
 FUZZ_TARGETS += console_ring
 FUZZ_SRCS_console_ring := kernel/console_ring.c

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uk/sched.h>
 #include <uk/time.h>
 #include <uk/xenstore.h>
 
@@ -132,6 +133,8 @@ static int directory_parts(xs_tx_t tx, const char *path, char ***names, unsigned
                 strcpy(gen, g);
             else if (!rc && strcmp(gen, g) != 0)
                 restart = true;
+            if (!rc && !restart && clen > XS_DIRECTORY_MAX - all_len)
+                rc = -E2BIG;
             if (!rc && !restart && clen) {
                 char *grown = realloc(all, all_len + clen);
 
@@ -208,7 +211,20 @@ int xs_reset_watches(void)
     return request_path(XS_RESET_WATCHES, XS_NO_TX, "", NULL, NULL);
 }
 
-int xs_transaction_start(xs_tx_t *tx)
+/*
+ * xenstored limits the transactions a domain has open at once (its quota)
+ * and refuses a start beyond it with ENOSPC. A start so refused waits for
+ * one of ours to end (each end bumps tx_ended and wakes a waiter), up to
+ * its deadline; with none of ours open nothing would free a slot, so
+ * ENOSPC is final at once.
+ */
+#define TX_SLOT_TIMEOUT (30 * NSEC_PER_SEC)
+
+static struct waitq tx_wq = {LIST_INIT(tx_wq.waiters)};
+static unsigned int tx_open;
+static uint64_t tx_ended;
+
+static int transaction_start_once(xs_tx_t *tx)
 {
     char *reply;
     uint32_t len;
@@ -217,7 +233,8 @@ int xs_transaction_start(xs_tx_t *tx)
 
     if (rc)
         return rc;
-    rc = xs_parse_uint(reply, len, &id) || id == 0 ? -EIO : 0;
+    /* Not 0 (no transaction), nor past 32 bits (a truncated id could be 0, or another's). */
+    rc = xs_parse_uint(reply, len, &id) || id == 0 || id > UINT32_MAX ? -EIO : 0;
     if (rc)
         xs_bad_reply("malformed transaction id");
     free(reply);
@@ -226,18 +243,63 @@ int xs_transaction_start(xs_tx_t *tx)
     return rc;
 }
 
+/* Until a transaction of ours ended after generation `gen`: 0, or -ENOSPC at the deadline. */
+static int wait_tx_slot(uint64_t gen, uint64_t deadline)
+{
+    int rc = 0;
+
+    if (tx_open == 0 && gen == tx_ended)
+        return -ENOSPC;
+    /*
+     * Only threads end transactions, and threads do not preempt each other:
+     * the check and the sleep cannot be split by an end. One that ended
+     * while our start was in flight shows in tx_ended.
+     */
+    while (rc == 0 && gen == tx_ended)
+        rc = waitq_wait_until(&tx_wq, "xenstore transaction slot", deadline);
+    return rc == -ETIMEDOUT ? -ENOSPC : rc;
+}
+
+static int transaction_start_until(xs_tx_t *tx, uint64_t deadline)
+{
+    for (;;) {
+        uint64_t gen = tx_ended;
+        int rc = transaction_start_once(tx);
+
+        if (rc == 0)
+            tx_open++;
+        if (rc != -ENOSPC)
+            return rc;
+        rc = wait_tx_slot(gen, deadline);
+        if (rc)
+            return rc;
+    }
+}
+
+int xs_transaction_start(xs_tx_t *tx)
+{
+    return transaction_start_until(tx, time_monotonic_ns() + TX_SLOT_TIMEOUT);
+}
+
 int xs_transaction_end(xs_tx_t tx, bool commit)
 {
-    return request_path(XS_TRANSACTION_END, tx, commit ? "T" : "F", NULL, NULL);
+    int rc = request_path(XS_TRANSACTION_END, tx, commit ? "T" : "F", NULL, NULL);
+
+    /* Ended by the daemon (committed, aborted or EAGAIN) or lost: either way not ours now. */
+    if (tx_open)
+        tx_open--;
+    tx_ended++;
+    waitq_wake_one(&tx_wq);
+    return rc;
 }
 
 #define TRANSACTION_RETRIES 1000
 
-int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx)
+int xs_transaction_run_until(int (*fn)(xs_tx_t tx, void *ctx), void *ctx, uint64_t deadline)
 {
     for (int i = 0; i < TRANSACTION_RETRIES; i++) {
         xs_tx_t tx;
-        int rc = xs_transaction_start(&tx);
+        int rc = transaction_start_until(&tx, deadline);
 
         if (rc)
             return rc;
@@ -253,6 +315,11 @@ int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx)
             return rc;
     }
     return -EAGAIN;
+}
+
+int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx)
+{
+    return xs_transaction_run_until(fn, ctx, time_monotonic_ns() + TX_SLOT_TIMEOUT);
 }
 
 int xs_wait_exists(const char *path, uint64_t deadline)

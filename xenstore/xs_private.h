@@ -10,6 +10,14 @@
 
 #include <uk/xenstore.h>
 
+/*
+ * What xs_directory accumulates from parts at most (bytes of names): far
+ * above what xenstored's node size quota lets a directory reach (its list
+ * of children is part of the node), and a bound on a daemon that never
+ * ends the list. Beyond it: -E2BIG.
+ */
+#define XS_DIRECTORY_MAX (256 * 1024)
+
 struct xs_part {
     const void *data;
     size_t len;

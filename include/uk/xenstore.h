@@ -18,7 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <errno.h> /* Xen's io/xs_wire.h names errno values */
 #include <xen/io/xenbus.h>
+#include <xen/io/xs_wire.h> /* XENSTORE_PAYLOAD_MAX: the largest value, or reply */
 
 typedef uint32_t xs_tx_t;
 #define XS_NO_TX ((xs_tx_t)0)
@@ -60,7 +62,13 @@ int xs_set_perms(xs_tx_t tx, const char *path, const char *const *perms, unsigne
 int xs_get_domain_path(unsigned int domid, char **path);
 int xs_reset_watches(void);
 
-/* Transactions. xs_transaction_end(tx, true) returns -EAGAIN on a conflict. */
+/*
+ * Transactions. xs_transaction_end(tx, true) returns -EAGAIN on a conflict.
+ * xenstored lets a domain have only so many open at once (its quota):
+ * a start beyond it waits until one of this guest's transactions ends, up
+ * to 30 s (xs_transaction_run_until: up to `deadline`), then -ENOSPC;
+ * -ENOSPC at once when none of ours is open to free a slot.
+ */
 int xs_transaction_start(xs_tx_t *tx);
 int xs_transaction_end(xs_tx_t tx, bool commit);
 /*
@@ -68,6 +76,8 @@ int xs_transaction_end(xs_tx_t tx, bool commit);
  * bounded number of times). fn's own error aborts the transaction.
  */
 int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx);
+/* The same, waiting for a free transaction slot at most until `deadline` (monotonic ns). */
+int xs_transaction_run_until(int (*fn)(xs_tx_t tx, void *ctx), void *ctx, uint64_t deadline);
 
 /*
  * Watches. Every change at or below `path` queues an event (the path that
@@ -81,7 +91,11 @@ typedef void (*xs_watch_fn)(struct xs_watch *w, const char *path, void *ctx);
 struct xs_watch *xs_watch(const char *path, xs_watch_fn fn, void *ctx);
 /*
  * The next event's path, malloc'd; -ETIMEDOUT at `deadline` (monotonic ns,
- * 0: none), -EIO as soon as the connection is closed.
+ * 0: none), -EIO as soon as the connection is closed, -ECANCELED as soon as
+ * another thread calls xs_unwatch(w) (do not use w after that). Events are
+ * queued per watch up to a bound (docs/xenstore.md): repeats of a path
+ * still queued are merged, and after events were dropped the watch gets one
+ * event for its own path: look at everything below it again.
  */
 int xs_watch_wait(struct xs_watch *w, char **path, uint64_t deadline);
 int xs_unwatch(struct xs_watch *w);
@@ -94,6 +108,9 @@ int xs_wait_exists(const char *path, uint64_t deadline);
 
 /* Protocol faults seen so far (bad replies dropped, unknown ids, ...), for tests. */
 uint64_t xs_protocol_errors(void);
+/* Watch events dropped at a queue bound, and merged into one still queued, so far. */
+uint64_t xs_watch_events_dropped(void);
+uint64_t xs_watch_events_coalesced(void);
 
 /*
  * Xenbus helpers for split drivers. `dev` is a frontend's device path

@@ -7,6 +7,10 @@
  *                   plays its part: see tests/cases/xenstore-basic.test)
  *   xstest counter  wait for /test/go, then add 1 to /test/counter 1,000
  *                   times, each in a transaction (two guests run this)
+ *   xstest transactions
+ *                   64 threads run 10 transactions each, more at once
+ *                   than xenstored's quota: all must commit; then the
+ *                   watch and directory-size quotas are probed
  *   xstest ping / xstest pong
  *                   meet through /test/chan and pass 10,000 events over an
  *                   interdomain event channel
@@ -229,6 +233,114 @@ static int counter(void)
     return failures ? 1 : 0;
 }
 
+/*
+ * More transactions at once than xenstored lets a domain have open: 64
+ * threads, 10 each, every one must commit (the client waits for a slot).
+ */
+#define TX_PER_THREAD 10
+static int tx_committed[NTHREADS], tx_failed[NTHREADS], tx_last_error[NTHREADS];
+
+static int bump_own_key(xs_tx_t tx, void *ctx)
+{
+    long i = (long)ctx;
+    char key[32], buf[24];
+    unsigned long v = 0;
+    int rc;
+
+    snprintf(key, sizeof(key), "data/tx/t%ld", i);
+    rc = xs_read_ulong(tx, key, &v);
+    if (rc && rc != -ENOENT)
+        return rc;
+    snprintf(buf, sizeof(buf), "%lu", v + 1);
+    return xs_write(tx, key, buf);
+}
+
+static void tx_thread(void *arg)
+{
+    long i = (long)arg;
+
+    for (int r = 0; r < TX_PER_THREAD; r++) {
+        int rc = xs_transaction_run(bump_own_key, arg);
+
+        if (rc) {
+            tx_failed[i]++;
+            tx_last_error[i] = rc;
+        } else {
+            tx_committed[i]++;
+        }
+    }
+}
+
+/* How many watches xenstored lets us set, and what the next one gets. */
+static void probe_watch_quota(void)
+{
+    static struct xs_watch *w[1024];
+    int n = 0, err = 0;
+
+    while (n < 1024) {
+        w[n] = xs_watch("data/tx", NULL, NULL);
+        if (!w[n]) {
+            err = errno;
+            break;
+        }
+        n++;
+    }
+    printf("xstest: quota: %d watches set, the next got errno %d\n", n, err);
+    while (n > 0)
+        xs_unwatch(w[--n]);
+}
+
+/* How many children a directory node takes, and what the next write gets. */
+static void probe_directory_quota(void)
+{
+    char key[40];
+    int n = 0, rc = 0;
+
+    while (n < 100000) {
+        snprintf(key, sizeof(key), "data/full/child%05d", n);
+        rc = xs_write(XS_NO_TX, key, "");
+        if (rc)
+            break;
+        n++;
+    }
+    printf("xstest: quota: a directory took %d children, the next write got %d\n", n, rc);
+    xs_rm(XS_NO_TX, "data/full");
+}
+
+static int transactions(void)
+{
+    struct thread *t[NTHREADS];
+    uint64_t t0 = time_monotonic_ns();
+    int committed = 0, failed = 0, err = 0, values_ok = 1;
+
+    for (long i = 0; i < NTHREADS; i++)
+        t[i] = thread_create("tx", tx_thread, (void *)i, 0);
+    for (int i = 0; i < NTHREADS; i++) {
+        thread_join(t[i]);
+        committed += tx_committed[i];
+        failed += tx_failed[i];
+        if (tx_last_error[i])
+            err = tx_last_error[i];
+    }
+    for (long i = 0; i < NTHREADS; i++) {
+        char key[32];
+        unsigned long v = 0;
+
+        snprintf(key, sizeof(key), "data/tx/t%ld", i);
+        if (xs_read_ulong(XS_NO_TX, key, &v) || v != TX_PER_THREAD)
+            values_ok = 0;
+    }
+    EXPECT(committed == NTHREADS * TX_PER_THREAD && failed == 0,
+           "%d transactions of %d threads committed, %d failed (last error %d), %llu ms", committed,
+           NTHREADS, failed, err, (unsigned long long)((time_monotonic_ns() - t0) / NSEC_PER_MSEC));
+    EXPECT(values_ok, "every thread's key counts %d", TX_PER_THREAD);
+    probe_watch_quota();
+    probe_directory_quota();
+    EXPECT(xs_protocol_errors() == 0, "no protocol errors");
+    printf("xstest: transactions %s\n", failures ? "FAIL" : "done");
+    return failures ? 1 : 0;
+}
+
 #define PINGS 10000
 static volatile unsigned long got;
 static struct semaphore got_sem;
@@ -314,6 +426,8 @@ int main(int argc, char **argv)
 
     if (strcmp(mode, "counter") == 0)
         return counter();
+    if (strcmp(mode, "transactions") == 0)
+        return transactions();
     if (strcmp(mode, "ping") == 0)
         return ping(true);
     if (strcmp(mode, "pong") == 0)
