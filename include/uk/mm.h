@@ -96,6 +96,13 @@ unsigned page_order_for(uint64_t npages);
  */
 uint64_t page_alloc_errors(void);
 
+/*
+ * True when the page holding physical address `pa` is inside a block the
+ * allocator handed out and that was not freed since: memory the runtime
+ * owns (grant tables refuse to share anything else but the image).
+ */
+bool page_is_allocated(uint64_t pa);
+
 /* Pages free now, and pages managed in all. */
 uint64_t page_free_count(void);
 uint64_t page_total_count(void);
