@@ -73,6 +73,15 @@ uint64_t memmap_top(void);
 
 int page_alloc_init(const struct mem_range *ranges, unsigned n);
 
+/*
+ * Nothing here is zeroed: page_alloc, page_alloc_order and the heap behind
+ * malloc hand out whatever the memory last held (old stacks, buffers,
+ * another thread's data); calloc zeroes, as C says. Only Xen's fresh pages
+ * are zero at boot, and nothing may count on that. A page shared with
+ * another domain must be cleared (or filled) before it is granted: vchan
+ * clears its shared page and rings, the shmem example its window.
+ */
+
 /* One page, or NULL when memory is exhausted. */
 void *page_alloc(void);
 void page_free(void *page);
