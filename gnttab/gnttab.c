@@ -113,12 +113,37 @@ static grant_entry_v1_t *entry(grant_ref_t ref)
     return &frames[ref / ENTRIES_PER_FRAME][ref % ENTRIES_PER_FRAME];
 }
 
-static void fill_entry(grant_ref_t r, domid_t domid, const void *page, bool readonly)
+/*
+ * The frame behind `page`, through our page tables: heap pages live at
+ * 16 TiB, far from their frames, and a pointer is not a frame number. Only
+ * RAM we own may be shared: the image, or pages the allocator handed out and
+ * that are not the table's own frames. -EFAULT for anything else (unmapped,
+ * a device, a foreign mapping, a free page), -ERANGE for a frame v1 cannot
+ * name.
+ */
+static int frame_of(const void *page, uint32_t *frame)
+{
+    const struct boot_info *bi = kernel_boot_info();
+    int64_t pa = arch_virt_to_phys((uintptr_t)page);
+    bool ours;
+
+    if (pa < 0)
+        return -EFAULT;
+    ours = ((uint64_t)pa >= bi->image_start && (uint64_t)pa < bi->image_end) ||
+           page_is_allocated((uint64_t)pa);
+    for (unsigned int i = 0; i < nr_frames && ours; i++)
+        ours = (uintptr_t)frames[i] != (uintptr_t)pa;
+    if (!ours)
+        return -EFAULT;
+    return gref_frame_v1((uint64_t)pa, frame);
+}
+
+static void fill_entry(grant_ref_t r, domid_t domid, uint32_t frame, bool readonly)
 {
     grant_entry_v1_t *e = entry(r);
 
     e->domid = domid;
-    e->frame = (uint32_t)((uintptr_t)page >> PAGE_SHIFT);
+    e->frame = frame;
     /* Frame and domain must be visible before the flags that validate them. */
     smp_wmb();
     WRITE_ONCE(e->flags, (uint16_t)(GTF_permit_access | (readonly ? GTF_readonly : 0)));
@@ -127,9 +152,15 @@ static void fill_entry(grant_ref_t r, domid_t domid, const void *page, bool read
 int gnttab_grant_access_batch(domid_t domid, void *const *pages, unsigned int n, bool readonly,
                               grant_ref_t *refs)
 {
-    for (unsigned int i = 0; i < n; i++)
-        if ((uintptr_t)pages[i] & (PAGE_SIZE - 1))
-            return -EINVAL;
+    uint32_t frame;
+
+    /* All or none: every page is checked before any reference is taken. */
+    for (unsigned int i = 0; i < n; i++) {
+        int rc = (uintptr_t)pages[i] & (PAGE_SIZE - 1) ? -EINVAL : frame_of(pages[i], &frame);
+
+        if (rc)
+            return rc;
+    }
     /* Grow until the whole batch fits, or the table is at its limit. */
     while (gref_alloc_batch(&pool, n, refs) == -ENOSPC) {
         int rc = grow();
@@ -137,8 +168,10 @@ int gnttab_grant_access_batch(domid_t domid, void *const *pages, unsigned int n,
         if (rc)
             return rc == -ENOMEM ? rc : -ENOSPC;
     }
-    for (unsigned int i = 0; i < n; i++)
-        fill_entry(refs[i], domid, pages[i], readonly);
+    for (unsigned int i = 0; i < n; i++) {
+        frame_of(pages[i], &frame); /* checked above, and threads are cooperative */
+        fill_entry(refs[i], domid, frame, readonly);
+    }
     return 0;
 }
 

@@ -100,3 +100,13 @@ void gref_pool_destroy(struct gref_pool *p)
     free(p->used);
     gref_pool_init(p, p->first);
 }
+
+int gref_frame_v1(uint64_t pa, uint32_t *frame)
+{
+    uint64_t pfn = pa >> 12;
+
+    if (pfn > UINT32_MAX)
+        return -ERANGE;
+    *frame = (uint32_t)pfn;
+    return 0;
+}

@@ -31,4 +31,11 @@ int gref_free(struct gref_pool *p, uint32_t ref);
 uint32_t gref_in_use(const struct gref_pool *p);
 void gref_pool_destroy(struct gref_pool *p);
 
+/*
+ * The frame number a v1 grant entry holds for physical address `pa`: 0, or
+ * -ERANGE when it does not fit the entry's 32 bits (RAM at or above 16 TiB,
+ * which only grant table v2 could name).
+ */
+int gref_frame_v1(uint64_t pa, uint32_t *frame);
+
 #endif

@@ -9,6 +9,7 @@
  * in the other side's notify byte (VCHAN_NOTIFY_WRITE: "tell me when you
  * write"); a side that writes or reads clears that bit and sends an event
  * only if it was set. Every index the peer writes is checked before use.
+ * The layout and index checks live in vchan_wire.c, shared by both ends.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,10 +25,9 @@
 #include <uk/xenstore.h>
 #include <xen/io/libxenvchan.h>
 
+#include "vchan_wire.h"
+
 #define VCHAN_TIMEOUT (30 * NSEC_PER_SEC)
-#define SMALL_ORDER   10
-#define LARGE_ORDER   11
-#define MAX_ORDER     20 /* 1 MiB rings: 256 grants, within the shared page */
 
 struct vchan_ring {
     struct ring_shared *shr;
@@ -36,8 +36,8 @@ struct vchan_ring {
     /* Server: pages we granted. Client: pages we mapped. */
     void *pages;
     unsigned int npages;
-    grant_ref_t refs[1u << (MAX_ORDER - 12)];
-    grant_handle_t handles[1u << (MAX_ORDER - 12)];
+    grant_ref_t refs[VCHAN_MAX_PAGES];
+    grant_handle_t handles[VCHAN_MAX_PAGES];
 };
 
 struct vchan {
@@ -50,11 +50,6 @@ struct vchan {
     struct vchan_ring read, write;
     char *path; /* server: the XenStore nodes to remove */
 };
-
-static uint32_t ring_size(const struct vchan_ring *r)
-{
-    return 1u << r->order;
-}
 
 /* My notify byte (the other side sets bits in it to ask me for events) and theirs. */
 static uint8_t *my_notify(struct vchan *v)
@@ -91,25 +86,27 @@ int vchan_is_open(struct vchan *v)
 
 int vchan_data_ready(struct vchan *v)
 {
-    uint32_t used = READ_ONCE(v->read.shr->prod) - READ_ONCE(v->read.shr->cons);
-
-    return used > ring_size(&v->read) ? -EIO : (int)used;
+    return vchan_ring_used(READ_ONCE(v->read.shr->prod), READ_ONCE(v->read.shr->cons),
+                           v->read.order);
 }
 
 int vchan_buffer_space(struct vchan *v)
 {
-    uint32_t used = READ_ONCE(v->write.shr->prod) - READ_ONCE(v->write.shr->cons);
-
-    return used > ring_size(&v->write) ? -EIO : (int)(ring_size(&v->write) - used);
+    return vchan_ring_space(READ_ONCE(v->write.shr->prod), READ_ONCE(v->write.shr->cons),
+                            v->write.order);
 }
 
-/* Sleep until the peer signals, giving up when it closed or time runs out. */
+/*
+ * Sleep until the peer signals, giving up when it closed or time runs out.
+ * Any error from the wait is final (a deadline passed, the port closed, no
+ * memory for the timer): looping on it would spin.
+ */
 static int wait_peer(struct vchan *v, int (*ready)(struct vchan *), uint8_t bit)
 {
     uint64_t deadline = time_monotonic_ns() + VCHAN_TIMEOUT;
 
     for (;;) {
-        int n = ready(v);
+        int n = ready(v), rc;
         uint64_t seen;
 
         if (n != 0)
@@ -123,8 +120,9 @@ static int wait_peer(struct vchan *v, int (*ready)(struct vchan *), uint8_t bit)
         if (n != 0)
             return n;
         /* Reader and writer threads may both wait here: wait on the count. */
-        if (evtchn_wait_since(v->port, seen, deadline) == -ETIMEDOUT)
-            return -ETIMEDOUT;
+        rc = evtchn_wait_since(v->port, seen, deadline);
+        if (rc)
+            return rc;
     }
 }
 
@@ -135,18 +133,15 @@ int vchan_write(struct vchan *v, const void *buf, size_t len)
 
     while (left) {
         int space = wait_peer(v, vchan_buffer_space, VCHAN_NOTIFY_READ);
-        uint32_t prod = v->write.shr->prod, idx, n, first;
+        uint32_t prod = v->write.shr->prod, n;
 
         if (space < 0)
             return space;
         if (peer_live(v) == 0)
             return -EPIPE;
         n = (uint32_t)space < left ? (uint32_t)space : (uint32_t)left;
-        idx = prod & (ring_size(&v->write) - 1);
-        first = ring_size(&v->write) - idx < n ? ring_size(&v->write) - idx : n;
         smp_mb(); /* read the indices, then write the data */
-        memcpy(v->write.buffer + idx, p, first);
-        memcpy(v->write.buffer, p + first, n - first);
+        vchan_ring_copy_in(v->write.buffer, v->write.order, prod, p, n);
         smp_wmb(); /* the data, then the index that publishes it */
         WRITE_ONCE(v->write.shr->prod, prod + n);
         send_notify(v, VCHAN_NOTIFY_WRITE);
@@ -159,56 +154,48 @@ int vchan_write(struct vchan *v, const void *buf, size_t len)
 int vchan_read(struct vchan *v, void *buf, size_t len)
 {
     int ready = wait_peer(v, vchan_data_ready, VCHAN_NOTIFY_WRITE);
-    uint32_t cons = v->read.shr->cons, idx, n, first;
+    uint32_t cons = v->read.shr->cons, n;
 
     if (ready < 0)
         return ready;
     n = (uint32_t)ready < len ? (uint32_t)ready : (uint32_t)len;
-    idx = cons & (ring_size(&v->read) - 1);
-    first = ring_size(&v->read) - idx < n ? ring_size(&v->read) - idx : n;
     smp_rmb(); /* the index, then the data it covers */
-    memcpy(buf, v->read.buffer + idx, first);
-    memcpy((uint8_t *)buf + first, v->read.buffer, n - first);
+    vchan_ring_copy_out(buf, v->read.buffer, v->read.order, cons, n);
     smp_mb(); /* done reading before the space is given back */
     WRITE_ONCE(v->read.shr->cons, cons + n);
     send_notify(v, VCHAN_NOTIFY_READ);
     return (int)n;
 }
 
-static unsigned int order_for(size_t min, unsigned int dflt)
+/*
+ * Server: a ring in the shared page, or in pages of its own granted to the
+ * peer, their grants at `place`'s slots of the list. Fresh pages are
+ * cleared before the peer can see them: the page allocator hands out old
+ * contents (stacks, buffers), which are not the peer's to read.
+ */
+static int server_ring(struct vchan *v, struct vchan_ring *r, const struct vchan_place *place)
 {
-    unsigned int o = dflt;
+    void *pages[VCHAN_MAX_PAGES];
+    int rc;
 
-    while (o < MAX_ORDER && ((size_t)1 << o) < min)
-        o++;
-    /* Beyond the in-page sizes, rings are whole pages. */
-    return o > LARGE_ORDER && o < 12 ? 12 : o;
-}
-
-/* Server: place a ring in the shared page or in granted pages of its own. */
-static int server_ring(struct vchan *v, struct vchan_ring *r, unsigned int order,
-                       uint32_t *grant_list)
-{
-    r->order = order;
-    if (order == SMALL_ORDER || order == LARGE_ORDER) {
-        r->buffer = (uint8_t *)v->shared + (order == SMALL_ORDER ? 1024 : 2048);
+    r->order = place->order;
+    if (!place->npages) {
+        r->buffer = (uint8_t *)v->shared + place->offset;
         return 0;
     }
-    r->npages = 1u << (order - 12);
-    r->pages = page_alloc_order(order - 12);
+    r->pages = page_alloc_order(place->order - VCHAN_PAGE_ORDER);
     if (!r->pages)
         return -ENOMEM;
+    memset(r->pages, 0, (size_t)1 << place->order);
     r->buffer = r->pages;
-    for (unsigned int i = 0; i < r->npages; i++) {
-        int rc =
-            gnttab_grant_access(v->peer, (uint8_t *)r->pages + i * PAGE_SIZE, false, &r->refs[i]);
-
-        if (rc) {
-            r->npages = i;
-            return rc;
-        }
-        grant_list[i] = r->refs[i];
-    }
+    for (unsigned int i = 0; i < place->npages; i++)
+        pages[i] = (uint8_t *)r->pages + i * PAGE_SIZE;
+    rc = gnttab_grant_access_batch(v->peer, pages, place->npages, false, r->refs);
+    if (rc)
+        return rc; /* release_ring frees the pages: npages is still 0 */
+    r->npages = place->npages;
+    for (unsigned int i = 0; i < place->npages; i++)
+        v->shared->grants[place->first_grant + i] = r->refs[i];
     return 0;
 }
 
@@ -220,7 +207,7 @@ static void release_ring(struct vchan *v, struct vchan_ring *r)
             if (gnttab_end_access(r->refs[i]) != 0)
                 r->pages = NULL;
         if (r->pages)
-            page_free_order(r->pages, r->order - 12);
+            page_free_order(r->pages, r->order - VCHAN_PAGE_ORDER);
     } else if (r->npages) {
         gnttab_unmap_range(r->pages, r->handles, r->npages);
     }
@@ -253,23 +240,25 @@ static struct vchan *give_up(struct vchan *v, int rc)
 struct vchan *vchan_server_init(domid_t peer, const char *path, size_t left_min, size_t right_min)
 {
     struct vchan *v = calloc(1, sizeof(*v));
-    unsigned int lo = order_for(left_min, SMALL_ORDER), ro = order_for(right_min, LARGE_ORDER);
-    int rc = -ENOMEM;
+    struct vchan_layout layout;
+    unsigned int lo, ro;
+    int rc = vchan_pick_orders(left_min, right_min, &lo, &ro);
 
-    /* Only one ring may use each in-page slot. */
-    if (lo == LARGE_ORDER && ro == LARGE_ORDER)
-        ro = 12;
-    if (!v || lo > MAX_ORDER || ro > MAX_ORDER)
+    /* The same check the client makes: what we offer, it accepts. */
+    rc = rc ? rc : vchan_layout(lo, ro, &layout);
+    rc = rc ? rc : v ? 0 : -ENOMEM;
+    if (rc)
         goto fail;
     v->is_server = true;
     v->peer = peer;
     v->shared = page_alloc();
     v->path = strdup(path);
+    rc = -ENOMEM;
     if (!v->shared || !v->path)
         goto fail;
-    memset(v->shared, 0, PAGE_SIZE);
-    rc = server_ring(v, &v->read, lo, v->shared->grants);
-    rc = rc ? rc : server_ring(v, &v->write, ro, v->shared->grants + v->read.npages);
+    memset(v->shared, 0, PAGE_SIZE); /* the in-page rings included: no old memory for the peer */
+    rc = server_ring(v, &v->read, &layout.left);
+    rc = rc ? rc : server_ring(v, &v->write, &layout.right);
     if (rc)
         goto fail;
     v->read.shr = &v->shared->left;
@@ -307,28 +296,23 @@ static int read_node(const char *path, const char *leaf, unsigned long *value, u
     return rc;
 }
 
-/* Client: map a ring the server described. */
-static int client_ring(struct vchan *v, struct vchan_ring *r, unsigned int order,
+/* Client: map a ring the server described; `grants` is our copy of the list. */
+static int client_ring(struct vchan *v, struct vchan_ring *r, const struct vchan_place *place,
                        const uint32_t *grants)
 {
-    if (order < SMALL_ORDER || order > MAX_ORDER)
-        return -EIO;
-    r->order = order;
-    if (order == SMALL_ORDER || order == LARGE_ORDER) {
-        r->buffer = (uint8_t *)v->shared + (order == SMALL_ORDER ? 1024 : 2048);
+    int rc;
+
+    r->order = place->order;
+    if (!place->npages) {
+        r->buffer = (uint8_t *)v->shared + place->offset;
         return 0;
     }
-    r->npages = 1u << (order - 12);
-    for (unsigned int i = 0; i < r->npages; i++)
-        r->refs[i] = READ_ONCE(grants[i]);
-    {
-        int rc = gnttab_map_range(v->peer, r->refs, r->npages, false, &r->pages, r->handles);
-
-        if (rc) {
-            r->npages = 0;
-            return rc;
-        }
-    }
+    for (unsigned int i = 0; i < place->npages; i++)
+        r->refs[i] = grants[place->first_grant + i];
+    rc = gnttab_map_range(v->peer, r->refs, place->npages, false, &r->pages, r->handles);
+    if (rc)
+        return rc;
+    r->npages = place->npages;
     r->buffer = r->pages;
     return 0;
 }
@@ -338,7 +322,8 @@ struct vchan *vchan_client_init(domid_t peer, const char *path, uint64_t timeout
     struct vchan *v = calloc(1, sizeof(*v));
     uint64_t deadline = time_monotonic_ns() + timeout_ns;
     unsigned long ref = 0, port = 0;
-    unsigned int lo, ro;
+    struct vchan_layout layout;
+    uint32_t grants[2 * VCHAN_MAX_PAGES];
     int rc = -ENOMEM;
     void *page;
 
@@ -351,24 +336,14 @@ struct vchan *vchan_client_init(domid_t peer, const char *path, uint64_t timeout
     if (rc)
         goto fail;
     v->shared = page;
-    lo = READ_ONCE(v->shared->left_order);
-    ro = READ_ONCE(v->shared->right_order);
-    /* Both rings in one in-page slot, or grants past the page: a broken server. */
-    if (lo == ro && lo <= LARGE_ORDER) {
-        rc = -EIO;
+    /* The server can still write the page: read the orders and the grants once, then check. */
+    rc = vchan_layout(READ_ONCE(v->shared->left_order), READ_ONCE(v->shared->right_order), &layout);
+    if (rc)
         goto fail;
-    }
-    {
-        unsigned int nl = lo >= 12 && lo <= MAX_ORDER ? 1u << (lo - 12) : 0;
-        unsigned int nr = ro >= 12 && ro <= MAX_ORDER ? 1u << (ro - 12) : 0;
-
-        if (sizeof(struct vchan_interface) + (nl + nr) * sizeof(uint32_t) > 1024) {
-            rc = -EIO;
-            goto fail;
-        }
-        rc = client_ring(v, &v->write, lo, v->shared->grants);
-        rc = rc ? rc : client_ring(v, &v->read, ro, v->shared->grants + nl);
-    }
+    for (uint32_t i = 0; i < layout.left.npages + layout.right.npages; i++)
+        grants[i] = READ_ONCE(v->shared->grants[i]);
+    rc = client_ring(v, &v->write, &layout.left, grants);
+    rc = rc ? rc : client_ring(v, &v->read, &layout.right, grants);
     rc = rc ? rc : evtchn_bind_interdomain(peer, (evtchn_port_t)port, NULL, NULL, &v->port);
     if (rc)
         goto fail;

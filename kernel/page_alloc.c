@@ -220,6 +220,30 @@ void page_free(void *page)
     page_free_order(page, 0);
 }
 
+bool page_is_allocated(uint64_t pa)
+{
+    uint64_t pfn = pa >> PAGE_SHIFT;
+
+    if (!meta || !in_span(pfn) || !(*meta_of(pfn) & META_MANAGED))
+        return false;
+    /*
+     * The block holding pfn starts at pfn rounded down to the block's order,
+     * and the pages between that head and pfn are no heads (their bytes are
+     * plain META_MANAGED): the first head met going down is the block's.
+     */
+    for (unsigned int o = 0; o <= PAGE_MAX_ORDER; o++) {
+        uint64_t head = pfn & ~(((uint64_t)1 << o) - 1);
+        uint8_t m;
+
+        if (!in_span(head))
+            break;
+        m = *meta_of(head);
+        if (m & (META_FREE | META_ALLOC))
+            return (m & META_ALLOC) && (m & META_ORDER) >= o;
+    }
+    return false;
+}
+
 uint64_t page_free_count(void)
 {
     return nr_free;

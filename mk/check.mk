@@ -19,6 +19,10 @@ CHECK_SRCS_sched := kernel/sched.c kernel/page_alloc.c arch/x86/context.c arch/x
 # test_xs.c includes xenstore/xs.c itself (to reset its static state between tests).
 CHECK_SRCS_xs := xenstore/xs_stream.c xenstore/xs_ops.c xenstore/xs_wire.c kernel/sched.c kernel/page_alloc.c \
 	arch/x86/context.c arch/x86/switch.S
+CHECK_TESTS += vchan_wire
+CHECK_SRCS_vchan_wire := gnttab/vchan_wire.c
+CHECK_TESTS += vchan
+CHECK_SRCS_vchan := gnttab/vchan.c gnttab/vchan_wire.c
 
 CHECK_BIN := $(BUILD)/check
 CHECK_BINS := $(foreach t,$(CHECK_TESTS),$(CHECK_BIN)/test_$(t))

@@ -24,6 +24,9 @@ FUZZ_SRCS_console_ring := kernel/console_ring.c
 FUZZ_TARGETS += cmdline
 FUZZ_SRCS_cmdline := kernel/cmdline.c
 
+FUZZ_TARGETS += vchan_wire
+FUZZ_SRCS_vchan_wire := gnttab/vchan_wire.c
+
 FUZZ_BINS = $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fuzz_$(t))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-I$(TOP)/include -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) -D_DEFAULT_SOURCE

@@ -73,6 +73,15 @@ uint64_t memmap_top(void);
 
 int page_alloc_init(const struct mem_range *ranges, unsigned n);
 
+/*
+ * Nothing here is zeroed: page_alloc, page_alloc_order and the heap behind
+ * malloc hand out whatever the memory last held (old stacks, buffers,
+ * another thread's data); calloc zeroes, as C says. Only Xen's fresh pages
+ * are zero at boot, and nothing may count on that. A page shared with
+ * another domain must be cleared (or filled) before it is granted: vchan
+ * clears its shared page and rings, the shmem example its window.
+ */
+
 /* One page, or NULL when memory is exhausted. */
 void *page_alloc(void);
 void page_free(void *page);
@@ -95,6 +104,13 @@ unsigned page_order_for(uint64_t npages);
  * returns at once, so the kernel can check this count instead.
  */
 uint64_t page_alloc_errors(void);
+
+/*
+ * True when the page holding physical address `pa` is inside a block the
+ * allocator handed out and that was not freed since: memory the runtime
+ * owns (grant tables refuse to share anything else but the image).
+ */
+bool page_is_allocated(uint64_t pa);
 
 /* Pages free now, and pages managed in all. */
 uint64_t page_free_count(void);

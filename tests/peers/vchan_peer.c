@@ -4,12 +4,17 @@
  *
  *   vchan_peer server DOMID PATH [RING_BYTES]   offer the vchan at PATH
  *   vchan_peer client DOMID PATH                connect to the guest's vchan
+ *   vchan_peer client-zero DOMID PATH           first map the guest's fresh
+ *       vchan read-only and count the non-zero bytes in its rings (in-page
+ *       and granted pages) and past its grant list, then connect as client
  *   vchan_peer garbage DOMID PATH               a hostile client: maps the
  *       guest's vchan page with libxengnttab, writes impossible ring
  *       indices, notifies, and leaves after 2 s
  *   vchan_peer vanish DOMID PATH                a client that connects, then
  *       unmaps and exits without saying it closed
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +24,82 @@
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include <xenstore.h>
+
+/* Non-zero bytes in [p, p + n). */
+static unsigned long nonzero(const uint8_t *p, size_t n)
+{
+    unsigned long c = 0;
+
+    for (size_t i = 0; i < n; i++)
+        c += p[i] != 0;
+    return c;
+}
+
+/*
+ * Before libxenvchan connects (the guest writes nothing until it has):
+ * whatever the guest shares in a fresh vchan must hold zeroes, not the
+ * guest's old memory. 0 when the check ran.
+ */
+static int check_fresh(int domid, const char *path)
+{
+    struct xs_handle *xs = xs_open(0);
+    xengnttab_handle *gt = xengnttab_open(NULL, 0);
+    char key[256], *ref = NULL;
+    const uint8_t *page;
+    const struct vchan_interface *shr;
+    unsigned int order[2], npages[2], in_page_bad = 0;
+    unsigned long bad = 0, checked = 0;
+    uint32_t end;
+
+    snprintf(key, sizeof(key), "%s/ring-ref", path);
+    for (int i = 0; i < 600 && !ref; i++)
+        if (!(ref = xs_read(xs, XBT_NULL, key, NULL)))
+            usleep(100000);
+    if (!ref || !gt)
+        return 1;
+    page = xengnttab_map_grant_ref(gt, domid, atoi(ref), PROT_READ);
+    if (!page)
+        return 1;
+    shr = (const struct vchan_interface *)page;
+    order[0] = shr->left_order;
+    order[1] = shr->right_order;
+    for (int k = 0; k < 2; k++) {
+        if (order[k] < 10 || order[k] > 20)
+            return 1;
+        npages[k] = order[k] >= 12 ? 1u << (order[k] - 12) : 0;
+    }
+    end = offsetof(struct vchan_interface, grants) + 4 * (npages[0] + npages[1]);
+    /* The in-page rings, whole (a grant list running into one shows up here). */
+    for (int k = 0; k < 2; k++)
+        if (!npages[k]) {
+            in_page_bad += nonzero(page + (order[k] == 10 ? 1024 : 2048), 1u << order[k]);
+            checked += 1u << order[k];
+        }
+    bad += in_page_bad;
+    bad += nonzero(page + end, 4096 - end);
+    checked += 4096 - end;
+    for (int k = 0, first = 0; k < 2; first += npages[k], k++) {
+        uint32_t refs[256];
+        void *ring;
+
+        if (!npages[k])
+            continue;
+        memcpy(refs, shr->grants + first, npages[k] * 4);
+        ring = xengnttab_map_domain_grant_refs(gt, npages[k], domid, refs, PROT_READ);
+        if (!ring)
+            return 1;
+        bad += nonzero(ring, npages[k] * 4096ul);
+        checked += npages[k] * 4096ul;
+        xengnttab_unmap(gt, ring, npages[k]);
+    }
+    xengnttab_unmap(gt, (void *)page, 1);
+    printf("vchan_peer: fresh vchan %u/%u: %lu of %lu bytes non-zero (%u in in-page rings)\n",
+           order[0], order[1], bad, checked, in_page_bad);
+    xengnttab_close(gt);
+    xs_close(xs);
+    free(ref);
+    return 0;
+}
 
 static int hostile(int domid, const char *path, int vanish)
 {
@@ -82,6 +163,10 @@ int main(int argc, char **argv)
 
         ctrl = libxenvchan_server_init(NULL, domid, argv[3], ring, ring);
     } else {
+        if (strcmp(argv[1], "client-zero") == 0 && check_fresh(domid, argv[3])) {
+            fprintf(stderr, "vchan_peer: cannot map the fresh vchan\n");
+            return 1;
+        }
         /* The guest may not have published yet. */
         for (int i = 0; i < 600 && !ctrl; i++) {
             ctrl = libxenvchan_client_init(NULL, domid, argv[3]);

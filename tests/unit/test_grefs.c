@@ -102,3 +102,19 @@ TEST(random_stress_never_double_allocates)
     }
     gref_pool_destroy(&p);
 }
+
+/* A v1 entry names 32-bit frames: anything at or above 16 TiB is refused, not truncated. */
+TEST(frames_that_do_not_fit_v1_are_refused)
+{
+    uint32_t f = 7;
+
+    CHECK_EQ(gref_frame_v1(0x1234000, &f), 0);
+    CHECK_EQ(f, 0x1234);
+    CHECK_EQ(gref_frame_v1(0xfffffffffffull, &f), 0);
+    CHECK_EQ(f, UINT32_MAX);
+    f = 7;
+    CHECK_EQ(gref_frame_v1(0x100000000000ull, &f), -ERANGE);
+    CHECK_EQ(gref_frame_v1(0x100000001000ull, &f), -ERANGE);
+    CHECK_EQ(gref_frame_v1(UINT64_MAX, &f), -ERANGE);
+    CHECK_EQ(f, 7);
+}

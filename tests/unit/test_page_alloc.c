@@ -467,3 +467,35 @@ TEST(max_order_blocks_split_and_coalesce)
     CHECK_EQ(page_alloc_errors(), 0);
     free(mem);
 }
+
+/* What grant tables may share: pages inside allocated blocks, nothing else. */
+TEST(is_allocated_only_inside_allocated_blocks)
+{
+    uint8_t *a, *b, *one;
+
+    setup(0, ARENA_PAGES);
+    CHECK(!page_is_allocated(page_addr(0))); /* the metadata page */
+    CHECK(!page_is_allocated(page_addr(5))); /* free */
+    a = page_alloc_order(3);
+    b = page_alloc_order(5);
+    one = page_alloc();
+    for (unsigned int i = 0; i < 8; i++)
+        CHECK(page_is_allocated((uintptr_t)a + i * PAGE_SIZE + 123));
+    for (unsigned int i = 0; i < 32; i++)
+        CHECK(page_is_allocated((uintptr_t)b + i * PAGE_SIZE));
+    CHECK(page_is_allocated((uintptr_t)one + PAGE_SIZE - 1));
+    CHECK(!page_is_allocated((uintptr_t)one + PAGE_SIZE) ||
+          (uintptr_t)one + PAGE_SIZE == (uintptr_t)a || (uintptr_t)one + PAGE_SIZE == (uintptr_t)b);
+    page_free_order(b, 5);
+    for (unsigned int i = 0; i < 32; i++)
+        CHECK(!page_is_allocated((uintptr_t)b + i * PAGE_SIZE));
+    CHECK(page_is_allocated((uintptr_t)a + 7 * PAGE_SIZE));
+    page_free_order(a, 3);
+    page_free(one);
+    for (unsigned int i = 0; i < ARENA_PAGES; i++)
+        CHECK(!page_is_allocated(page_addr(i)));
+    CHECK(!page_is_allocated((uintptr_t)arena - PAGE_SIZE));
+    CHECK(!page_is_allocated(page_addr(ARENA_PAGES)));
+    CHECK(!page_is_allocated(UINT64_MAX));
+    CHECK_EQ(page_alloc_errors(), 0);
+}

@@ -82,7 +82,8 @@ static int producer(unsigned int mib)
     EXPECT(rc == 0 && pages, "consumer is domain %lu", consumer);
     if (rc || !pages)
         return 1;
-    memset(ctl, 0, PAGE_SIZE);
+    /* The consumer maps the window before the first round fills it: no old memory in it. */
+    memset(pages, 0, (1 + DATA_PAGES) * PAGE_SIZE);
     for (int i = 0; i <= DATA_PAGES && !rc; i++)
         rc = gnttab_grant_access((domid_t)consumer, pages + i * PAGE_SIZE, i == 0 ? false : true,
                                  &refs[i]);

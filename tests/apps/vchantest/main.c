@@ -3,8 +3,16 @@
  * (tests/peers/vchan_peer, an echo). 1 MiB goes out from one thread while
  * another reads the echo back; both checksums must match.
  *
- *   vchantest server [RING_BYTES]   we offer the vchan, dom0 connects
+ *   vchantest server [LEFT [RIGHT]] we offer the vchan (rings of at least
+ *                                   LEFT client-to-server and RIGHT bytes,
+ *                                   RIGHT = LEFT by default), dom0 connects;
+ *                                   free memory is dirtied first, so that
+ *                                   dom0 can check fresh rings hold zeroes
  *   vchantest client PATH           dom0 offers it at PATH, we connect
+ *   vchantest pair-server RING      two guests: we offer the vchan at
+ *   vchantest pair-client           /test/vchan to the pair-client guest
+ *                                   (domids meet in /test), which sends
+ *                                   1 MiB that we echo
  *   vchantest garbage               we offer it; a hostile dom0 client writes
  *                                   impossible indices: reads must fail with
  *                                   -EIO, and closing must leak nothing
@@ -17,6 +25,7 @@
 #include <string.h>
 
 #include <uk/gnttab.h>
+#include <uk/mm.h>
 #include <uk/sched.h>
 #include <uk/time.h>
 #include <uk/vchan.h>
@@ -59,6 +68,75 @@ static void writer(void *arg)
     }
 }
 
+/*
+ * Fill every free page with a pattern and give it back: a ring the vchan
+ * then takes from the allocator holds that pattern unless it is cleared.
+ */
+static void dirty_free_memory(void)
+{
+    void *head = NULL, *p;
+    unsigned long n = 0;
+
+    while ((p = page_alloc()) != NULL) {
+        memset(p, 0xa5, PAGE_SIZE);
+        *(void **)p = head;
+        head = p;
+        n++;
+    }
+    while (head) {
+        p = head;
+        head = *(void **)p;
+        page_free(p);
+    }
+    printf("vchantest: dirtied %lu free pages\n", n);
+}
+
+/* Wait (60 s at most) for `path` to exist, then read a number from it. */
+static int wait_ulong(const char *path, unsigned long *value)
+{
+    int rc = xs_wait_exists(path, time_monotonic_ns() + 60 * NSEC_PER_SEC);
+
+    return rc ? rc : xs_read_ulong(XS_NO_TX, path, value);
+}
+
+/* Two guests: echo whatever the pair-client sends, until it closes. */
+static int pair_server(size_t ring)
+{
+    static uint8_t buf[8192];
+    unsigned int refs0 = gnttab_refs_in_use();
+    unsigned long client = 0, total = 0;
+    char me[16];
+    int rc = wait_ulong("/test/vchan-client", &client);
+
+    v = rc ? NULL : vchan_server_init((domid_t)client, "/test/vchan", ring, ring);
+    printf("vchantest: serving domain %lu at /test/vchan: %s\n", client,
+           v ? "ok" : strerror(rc ? -rc : errno));
+    if (!v)
+        return 1;
+    snprintf(me, sizeof(me), "%d", xs_domid());
+    xs_write(XS_NO_TX, "/test/vchan-server", me);
+    for (;;) {
+        int n = vchan_read(v, buf, sizeof(buf));
+
+        if (n < 0) {
+            rc = n;
+            break;
+        }
+        if (vchan_write(v, buf, (size_t)n) != n) {
+            rc = -EIO;
+            break;
+        }
+        total += (unsigned long)n;
+    }
+    vchan_close(v);
+    xs_rm(XS_NO_TX, "/test/vchan-server");
+    printf("vchantest: echoed %lu bytes, then %d\n", total, rc);
+    printf("vchantest: grant refs in use %u before, %u after\n", refs0, gnttab_refs_in_use());
+    rc = total == TOTAL && rc == -EPIPE && gnttab_refs_in_use() == refs0;
+    printf("vchantest: %s\n", rc ? "ok" : "FAIL");
+    return rc ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     static uint8_t buf[8192];
@@ -88,14 +166,30 @@ int main(int argc, char **argv)
         printf("vchantest: %s\n", rc ? "ok" : "FAIL");
         return rc ? 0 : 1;
     }
-    if (argc > 1 && strcmp(argv[1], "client") == 0 && argc > 2) {
+    if (argc > 2 && strcmp(argv[1], "pair-server") == 0)
+        return pair_server(strtoul(argv[2], NULL, 10));
+    if (argc > 1 && strcmp(argv[1], "pair-client") == 0) {
+        unsigned long server = 0;
+        char me[16];
+
+        snprintf(me, sizeof(me), "%d", xs_domid());
+        rc = xs_write(XS_NO_TX, "/test/vchan-client", me);
+        rc = rc ? rc : wait_ulong("/test/vchan-server", &server);
+        v = rc ? NULL : vchan_client_init((domid_t)server, "/test/vchan", 60 * NSEC_PER_SEC);
+        printf("vchantest: client of domain %lu: %s\n", server,
+               v ? "connected" : strerror(rc ? -rc : errno));
+        xs_rm(XS_NO_TX, "/test/vchan-client");
+        rc = 0;
+    } else if (argc > 1 && strcmp(argv[1], "client") == 0 && argc > 2) {
         v = vchan_client_init(0, argv[2], 60 * NSEC_PER_SEC);
         printf("vchantest: client of %s: %s\n", argv[2], v ? "connected" : strerror(errno));
     } else {
-        size_t ring = argc > 2 ? strtoul(argv[2], NULL, 10) : 0;
+        size_t left = argc > 2 ? strtoul(argv[2], NULL, 10) : 0;
+        size_t right = argc > 3 ? strtoul(argv[3], NULL, 10) : left;
 
+        dirty_free_memory();
         snprintf(path, sizeof(path), "%s/data/vchan", xs_home());
-        v = vchan_server_init(0, path, ring, ring);
+        v = vchan_server_init(0, path, left, right);
         printf("vchantest: serving at %s\n", v ? path : strerror(errno));
         fflush(stdout);
         /* Wait for dom0's client to connect. */
