@@ -346,11 +346,31 @@ int evtchn_wait_since(evtchn_port_t port, uint64_t seen, uint64_t deadline)
     return rc;
 }
 
+/* The event state behind a hang: what Xen shows and what only the guest knows. */
+static void events_dump(void)
+{
+    struct vcpu_info *v = &shared->vcpu_info[0];
+
+    kprintf("events: %llu upcalls, upcall_pending %u, Xen's selector %#lx, saved selector %#lx, "
+            "next scan at port %u\n",
+            (unsigned long long)nr_upcalls, READ_ONCE(v->evtchn_upcall_pending),
+            (unsigned long)READ_ONCE(v->evtchn_pending_sel), (unsigned long)pending_sel,
+            scan_word * (unsigned int)BITS_PER_WORD + scan_bit);
+    for (unsigned int w = 0; w < NR_WORDS; w++) {
+        xen_ulong_t p = READ_ONCE(shared->evtchn_pending[w]);
+
+        if (p)
+            kprintf("events: word %u pending %#lx mask %#lx\n", w, (unsigned long)p,
+                    (unsigned long)READ_ONCE(shared->evtchn_mask[w]));
+    }
+}
+
 static void debug_virq(evtchn_port_t port, void *ctx)
 {
     (void)port;
     (void)ctx;
     sched_dump();
+    events_dump();
 }
 
 int events_init(void)
