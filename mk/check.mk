@@ -3,7 +3,8 @@
 # add one with two lines:
 #   CHECK_TESTS += NAME
 #   CHECK_SRCS_NAME := kernel/foo.c
-CHECK_TESTS += cmdline memmap page_alloc timer_heap sched xs_wire grefs ring
+CHECK_TESTS += cmdline memmap page_alloc timer_heap sched xs_wire grefs ring evtchn_scan
+CHECK_SRCS_evtchn_scan := events/evtchn_scan.c
 CHECK_SRCS_cmdline := kernel/cmdline.c
 CHECK_SRCS_memmap := kernel/memmap.c
 CHECK_SRCS_page_alloc := kernel/page_alloc.c
