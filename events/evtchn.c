@@ -20,6 +20,7 @@
 #include <xen/memory.h>
 
 #include "events_private.h"
+#include "evtchn_scan.h"
 
 #define NR_PORTS        EVTCHN_2L_NR_CHANNELS
 #define BITS_PER_WORD   (sizeof(xen_ulong_t) * 8)
@@ -42,8 +43,7 @@ static struct port_slot *chunks[NR_PORTS / SLOTS_PER_CHUNK];
 static uint8_t shared_info_page[4096] __attribute__((aligned(4096)));
 static struct shared_info *shared;
 
-static xen_ulong_t pending_sel; /* words the last scan did not finish */
-static unsigned int scan_word, scan_bit;
+static struct evtchn_scan scan;
 static uint64_t nr_upcalls;
 
 struct shared_info *events_shared_info(void)
@@ -93,56 +93,17 @@ static void dispatch(evtchn_port_t port)
     waitq_wake_all(&s->waiters);
 }
 
-/*
- * One pass over what is pending, starting just after the port served last,
- * each port at most once: under a storm on one port, every other pending
- * port (the timer's included) is still served in each pass.
- */
+static void dispatch_port(evtchn_port_t port, void *ctx)
+{
+    (void)ctx;
+    dispatch(port);
+}
+
+/* Interrupts off. The scan and why it cannot strand an event: evtchn_scan.c. */
 static void upcall(void)
 {
-    struct vcpu_info *v = &shared->vcpu_info[0];
-    unsigned int w = scan_word, b = scan_bit, words_left = NR_WORDS + 1;
-
     nr_upcalls++;
-    WRITE_ONCE(v->evtchn_upcall_pending, 0);
-    pending_sel |= __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-
-    while (pending_sel && words_left--) {
-        xen_ulong_t bits;
-
-        if (!(pending_sel & ((xen_ulong_t)1 << w))) {
-            w = (w + 1) % BITS_PER_WORD;
-            b = 0;
-            continue;
-        }
-        bits = READ_ONCE(shared->evtchn_pending[w]) & ~READ_ONCE(shared->evtchn_mask[w]);
-        bits &= ~(xen_ulong_t)0 << b;
-        if (!bits) {
-            /* Bits below b stay for the next pass through this word. */
-            if (!b)
-                pending_sel &= ~((xen_ulong_t)1 << w);
-            w = (w + 1) % BITS_PER_WORD;
-            b = 0;
-            continue;
-        }
-        while (bits) {
-            unsigned int bit = (unsigned int)__builtin_ctzl(bits);
-            xen_ulong_t m = (xen_ulong_t)1 << bit;
-
-            bits &= ~m;
-            /* Clear before dispatch: an event arriving during it is kept. */
-            __atomic_fetch_and(&shared->evtchn_pending[w], ~m, __ATOMIC_SEQ_CST);
-            dispatch(w * BITS_PER_WORD + bit);
-            scan_word = w;
-            scan_bit = bit + 1;
-        }
-        if (scan_bit >= BITS_PER_WORD) {
-            scan_word = (w + 1) % BITS_PER_WORD;
-            scan_bit = 0;
-        }
-        w = (w + 1) % BITS_PER_WORD;
-        b = 0;
-    }
+    evtchn_scan_upcall(&scan, shared, &shared->vcpu_info[0], dispatch_port, NULL);
 }
 
 void evtchn_mask(evtchn_port_t port)
@@ -346,11 +307,31 @@ int evtchn_wait_since(evtchn_port_t port, uint64_t seen, uint64_t deadline)
     return rc;
 }
 
+/* The event state behind a hang, beside Xen's own dump (xl debug-keys e). */
+static void events_dump(void)
+{
+    struct vcpu_info *v = &shared->vcpu_info[0];
+
+    kprintf("events: %llu upcalls, %llu passes, upcall_pending %u, selector %#lx, next scan at "
+            "port %u\n",
+            (unsigned long long)nr_upcalls, scan.passes, READ_ONCE(v->evtchn_upcall_pending),
+            (unsigned long)READ_ONCE(v->evtchn_pending_sel),
+            scan.word * (unsigned int)BITS_PER_WORD + scan.bit);
+    for (unsigned int w = 0; w < NR_WORDS; w++) {
+        xen_ulong_t p = READ_ONCE(shared->evtchn_pending[w]);
+
+        if (p)
+            kprintf("events: word %u pending %#lx mask %#lx\n", w, (unsigned long)p,
+                    (unsigned long)READ_ONCE(shared->evtchn_mask[w]));
+    }
+}
+
 static void debug_virq(evtchn_port_t port, void *ctx)
 {
     (void)port;
     (void)ctx;
     sched_dump();
+    events_dump();
 }
 
 int events_init(void)

@@ -4,6 +4,8 @@
 #   CHECK_TESTS += NAME
 #   CHECK_SRCS_NAME := kernel/foo.c
 CHECK_TESTS += cmdline memmap page_alloc timer_heap sched xs_wire grefs ring xs
+CHECK_TESTS += cmdline memmap page_alloc timer_heap sched xs_wire grefs ring evtchn_scan
+CHECK_SRCS_evtchn_scan := events/evtchn_scan.c
 CHECK_SRCS_cmdline := kernel/cmdline.c
 CHECK_TESTS += console_ring
 CHECK_SRCS_console_ring := kernel/console_ring.c

@@ -29,11 +29,18 @@ static uint32_t lapic_read(unsigned int reg)
     return *(volatile uint32_t *)(LAPIC_BASE + reg);
 }
 
-/* Called by upcall.S with interrupts off. */
+/*
+ * Called by upcall.S with interrupts off. EOI first, as Linux does for the
+ * per-vCPU vector: Xen raises it only when evtchn_upcall_pending goes from
+ * 0 to 1, so a raise during the scan must be a new request, delivered after
+ * iretq, not one that meets the vector still in service. (The scan itself
+ * loops while upcall_pending is set again, so such a late upcall finds
+ * nothing; interrupts stay off, so the vector cannot nest.)
+ */
 void arch_upcall_dispatch(void)
 {
-    upcall_handler();
     lapic_write(LAPIC_EOI, 0);
+    upcall_handler();
 }
 
 unsigned int arch_upcall_init(void (*handler)(void))

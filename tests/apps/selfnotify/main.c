@@ -1,0 +1,81 @@
+/*
+ * selfnotify: finding 18, "a sleep that never ends". A timer handler
+ * notifies a loopback event channel (a port pair the guest binds to
+ * itself) every few tens of microseconds, while the main thread sleeps in
+ * 50-200 us steps. Every sleep must end: a lost upcall leaves the vCPU in
+ * hlt with the sleep's deadline long past, and the case's TIMEOUT fails it.
+ * Rounds are bounded; the app also checks that no sleep overran wildly and
+ * that the loopback handler saw the notifies.
+ */
+#include <stdio.h>
+
+#include <uk/events.h>
+#include <uk/time.h>
+
+#define TEST_NAME "selfnotify"
+#include "../expect.h"
+
+#define ROUNDS       10000
+#define TICK_NS      (150 * NSEC_PER_USEC)
+#define OVERRUN_NS   (500 * NSEC_PER_MSEC)
+
+static evtchn_port_t a, b;
+static struct timer tick;
+static uint64_t ticks, received;
+
+static void on_b(evtchn_port_t port, void *ctx)
+{
+    (void)port;
+    (void)ctx;
+    received++;
+}
+
+/* Runs in the VIRQ_TIMER handler: the notify raises an event mid-scan. */
+static void on_tick(struct timer *t, void *ctx)
+{
+    (void)ctx;
+    ticks++;
+    evtchn_notify(a);
+    timer_arm(t, time_monotonic_ns() + TICK_NS);
+}
+
+int main(void)
+{
+    uint64_t seed = 12345, worst = 0, late = 0;
+    int rc;
+
+    rc = evtchn_alloc_unbound(DOMID_SELF, NULL, NULL, &a);
+    EXPECT(rc == 0, "alloc_unbound for self");
+    rc = evtchn_bind_interdomain(DOMID_SELF, a, on_b, NULL, &b);
+    EXPECT(rc == 0, "bind_interdomain to self (ports %u, %u)", a, b);
+    EXPECT(timer_init(&tick, on_tick, NULL) == 0, "timer");
+    timer_arm(&tick, time_monotonic_ns() + TICK_NS);
+
+    for (int i = 1; i <= ROUNDS; i++) {
+        uint64_t ns, t0, took;
+
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        ns = (50 + (seed >> 33) % 151) * NSEC_PER_USEC;
+        t0 = time_monotonic_ns();
+        sleep_ns(ns);
+        took = time_monotonic_ns() - t0;
+        if (took > worst)
+            worst = took;
+        if (took > ns + OVERRUN_NS)
+            late++;
+        if (i % 250 == 0)
+            printf("selfnotify: round %d at %llu ms, %llu ticks, %llu received, worst %llu us\n",
+                   i, (unsigned long long)(time_monotonic_ns() / NSEC_PER_MSEC),
+                   (unsigned long long)ticks, (unsigned long long)received,
+                   (unsigned long long)(worst / NSEC_PER_USEC));
+    }
+    timer_destroy(&tick);
+    EXPECT(late == 0, "%d sleeps of 50-200 us all ended (%llu overran by 0.5 s)", ROUNDS,
+           (unsigned long long)late);
+    EXPECT(received > 0 && received <= ticks, "loopback handler ran (%llu of %llu notifies)",
+           (unsigned long long)received, (unsigned long long)ticks);
+    evtchn_close(b);
+    evtchn_close(a);
+    printf("selfnotify: %s\n", failures ? "FAIL" : "all ok");
+    return failures ? 1 : 0;
+}
