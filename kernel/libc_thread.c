@@ -6,6 +6,7 @@
  */
 #include <reent.h>
 #include <stdlib.h>
+#include <string.h> /* _REENT_INIT_PTR uses memset */
 
 #include "kernel_private.h"
 

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <uk/arch.h>
+#include <uk/console.h>
+#include <uk/kernel.h>
 #include <uk/mm.h>
 #include <uk/sched.h>
 
