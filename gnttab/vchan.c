@@ -181,8 +181,8 @@ static unsigned int order_for(size_t min, unsigned int dflt)
 
     while (o < MAX_ORDER && ((size_t)1 << o) < min)
         o++;
-    /* Beyond the in-page sizes, rings are whole pages. */
-    return o > LARGE_ORDER && o < 12 ? 12 : o;
+    /* Beyond the in-page sizes (up to LARGE_ORDER), rings are whole pages. */
+    return o;
 }
 
 /* Server: place a ring in the shared page or in granted pages of its own. */
@@ -395,7 +395,7 @@ void vchan_close(struct vchan *v)
         uint64_t deadline = time_monotonic_ns() + 5 * NSEC_PER_SEC;
 
         /* The client unmaps everything when it sees us gone: give it a moment. */
-        while ((busy = gnttab_end_access(v->shared_ref) == -EBUSY) &&
+        while ((busy = (gnttab_end_access(v->shared_ref) == -EBUSY)) &&
                time_monotonic_ns() < deadline)
             sleep_ns(10 * NSEC_PER_MSEC);
     }
