@@ -30,7 +30,9 @@ $(foreach t,$(CHECK_TESTS),$(eval $(call check_rule,$(t))))
 # Private headers of the sources under test (xenstore/xs_wire.h, ...) count too.
 -include $(CHECK_BINS:=.d)
 
-check: $(CHECK_BINS) format-check
+# clang-build, cppcheck and shellcheck: mk/analyze.mk. scan-build (slower,
+# and not yet timed on a quiet machine) runs in `make analyze` only.
+check: $(CHECK_BINS) format-check clang-build cppcheck shellcheck
 	$(Q)ASAN_OPTIONS=detect_leaks=0 tests/unit/run.sh $(CHECK_BINS)
 
 # The project's style is what clang-format makes of it (.clang-format).
