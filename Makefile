@@ -22,6 +22,7 @@ include mk/apps.mk
 include mk/check.mk
 include mk/rig.mk
 include mk/fuzz.mk
+include mk/analyze.mk
 
 # Every fragment has added its fuzz targets by now.
 $(fuzz-rules)

@@ -370,7 +370,7 @@ void vchan_close(struct vchan *v)
         uint64_t deadline = time_monotonic_ns() + 5 * NSEC_PER_SEC;
 
         /* The client unmaps everything when it sees us gone: give it a moment. */
-        while ((busy = gnttab_end_access(v->shared_ref) == -EBUSY) &&
+        while ((busy = (gnttab_end_access(v->shared_ref) == -EBUSY)) &&
                time_monotonic_ns() < deadline)
             sleep_ns(10 * NSEC_PER_MSEC);
     }

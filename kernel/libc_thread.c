@@ -13,6 +13,7 @@
 #include <reent.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h> /* _REENT_INIT_PTR uses memset */
 #include <sys/lock.h>
 
 #include <uk/arch.h>

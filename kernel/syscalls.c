@@ -5,10 +5,13 @@
  * The clock calls live with the clocks, in events/libc_time.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <uk/console.h>
 #include <uk/heap.h>

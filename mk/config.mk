@@ -8,10 +8,16 @@ XEN_INTERFACE_VERSION := 0x00040e00
 NEWLIB_PREFIX := $(BUILD)/newlib/install
 NEWLIB_SYSROOT := $(NEWLIB_PREFIX)/x86_64-elf
 
+# The warnings every C build of the tree uses (guest, host tests, the clang
+# build of `make check`). -Wmissing-prototypes: a global function has a
+# declaration in a header that its callers see too (or is static), so a
+# definition and its callers cannot disagree on the types.
+WARN_CFLAGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes
+
 TARGET_CC := gcc
 # The kernel runs in ring 0 with interrupts on the current stack: no red
 # zone; frame pointers kept so that crash reports can walk the stack.
-TARGET_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror \
+TARGET_CFLAGS := -std=c11 -O2 -g $(WARN_CFLAGS) \
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fstack-clash-protection \
 	-ffunction-sections -fdata-sections \
@@ -23,7 +29,7 @@ TARGET_ASFLAGS := -D__ASSEMBLY__ -I$(TOP)/include -I$(TOP)/arch/x86/include
 LIBGCC := $(shell $(TARGET_CC) -print-libgcc-file-name)
 
 HOST_CC := gcc
-HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror \
+HOST_CFLAGS := -std=c11 -O1 -g $(WARN_CFLAGS) \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-I$(TOP)/include -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) \
 	-D_DEFAULT_SOURCE

@@ -3,7 +3,7 @@
 DEPS_PKGS := gcc make binutils xz-utils qemu-system-x86 \
 	xen-hypervisor-4.17-amd64 xen-utils-4.17 libxen-dev newlib-source \
 	linux-image-amd64 busybox-static cpio clang libclang-rt-14-dev \
-	clang-format gzip
+	clang-format gzip cppcheck clang-tools-14 shellcheck
 
 deps:
 	$(Q)missing=$$(for p in $(DEPS_PKGS); do \

@@ -174,7 +174,7 @@ static void copy_cmdline(const struct hvm_start_info *si)
     size_t n = 0;
 
     if (si->cmdline_paddr) {
-        while (src[n] && n < sizeof(cmdline) - 1) {
+        while (n < sizeof(cmdline) - 1 && src[n]) {
             cmdline[n] = src[n];
             n++;
         }

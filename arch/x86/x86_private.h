@@ -56,6 +56,12 @@ void paging_init(void);
 /* Is `va` a guard page? Returns its description, or NULL. */
 const char *paging_guard_name(uintptr_t va);
 
+/* Called only from assembly: boot.S, traps.S, upcall.S. */
+struct cpu_regs;
+void arch_start(uint32_t start_info_paddr);
+void trap_handler(struct cpu_regs *r);
+void arch_upcall_dispatch(void);
+
 /* Linker-script symbols. */
 extern char _image_start[], _image_end[];
 extern char boot_stack_guard[], boot_stack_top[];

@@ -14,7 +14,7 @@ for t in "$@"; do
     [ -d "$seeds" ] || seeds=
     log="$dir/fuzz-$t.log"
     if "$dir/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 \
-        -artifact_prefix="$dir/findings-$t/" "$work" $seeds >"$log" 2>&1; then
+        -artifact_prefix="$dir/findings-$t/" "$work" ${seeds:+"$seeds"} >"$log" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
         files=$(find "$work" -type f | wc -l)

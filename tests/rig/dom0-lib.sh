@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shell functions shared by the rig's dom0 /init and rig-wait; installed in
 # dom0 as /etc/rig-lib.sh.
 
@@ -42,8 +43,8 @@ watch_domain_events() {
     timeout 2 xenstore-watch -n 2 @releaseDomain >/dev/null 2>&1 &
     watch_pid=$!
 }
-wait_domain_event() { wait $watch_pid 2>/dev/null; }
+wait_domain_event() { wait "$watch_pid" 2>/dev/null; }
 stop_domain_events() {
-    kill $watch_pid 2>/dev/null
-    wait $watch_pid 2>/dev/null
+    kill "$watch_pid" 2>/dev/null
+    wait "$watch_pid" 2>/dev/null
 }

@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../build/rig}
 mkdir -p "$out"
 
-kernels=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V) || true
+kernels=$(find /boot -maxdepth 1 -name 'vmlinuz-*' 2>/dev/null | sort -V) || true
 [ -n "$kernels" ] || { echo "rig: no /boot/vmlinuz-* (make deps installs linux-image-amd64)" >&2; exit 1; }
 kver=$(basename "$(echo "$kernels" | tail -n 1)" | sed 's/^vmlinuz-//')
 [ -f /boot/xen-4.17-amd64.gz ] || { echo "rig: no /boot/xen-4.17-amd64.gz (make deps)" >&2; exit 1; }
@@ -32,7 +32,7 @@ cmp -s "/boot/vmlinuz-$kver" "$out/vmlinuz" ||
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,var/log/xen/console,var/lib/xen,var/run/xen,var/run/xenstored,lib/modules/$kver,tests,peers}
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,var/log/xen/console,var/lib/xen,var/run/xen,var/run/xenstored,tests,peers} "$root/lib/modules/$kver"
 
 cp /bin/busybox "$root/bin/busybox"
 for app in $("$root/bin/busybox" --list); do
@@ -69,7 +69,7 @@ done
 mkdir -p "$root/lib64"
 [ -e "$root/lib64/ld-linux-x86-64.so.2" ] || cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
 # Extra libraries of Xen's own that a dom0 peer may link dynamically.
-mkdir -p "$root/usr/lib/xen-4.17" && cp -a /usr/lib/xen-4.17/lib "$root/usr/lib/xen-4.17/" 2>/dev/null || true
+{ mkdir -p "$root/usr/lib/xen-4.17" && cp -a /usr/lib/xen-4.17/lib "$root/usr/lib/xen-4.17/"; } 2>/dev/null || true
 
 cp -a /etc/xen "$root/etc/"
 # xl's own config: no autoballooning (dom0_mem is fixed), no lock files.

@@ -70,8 +70,10 @@ make_guest() {
     local d=$1 g=$2 app=$3 mem=$4 cmd=$5 cfg elf keys k
     cfg=$(find_cfg "$app")
     elf=$build/apps/$app/$app.elf
-    [ -n "$app" ] && [ -n "$cfg" ] && [ -f "$elf" ] ||
-        { echo "rig: $g: no image ($elf) or config (apps/$app/$app.cfg) for app '$app'" >&2; return 1; }
+    if [ -z "$app" ] || [ -z "$cfg" ] || ! [ -f "$elf" ]; then
+        echo "rig: $g: no image ($elf) or config (apps/$app/$app.cfg) for app '$app'" >&2
+        return 1
+    fi
     cp "$elf" "$d/$g.elf"
     # The base config without the keys the rig or the test sets.
     keys="name|kernel|on_poweroff|on_crash|on_reboot|on_watchdog|on_soft_reset"
@@ -106,8 +108,9 @@ make_guest() {
 # Pack one case into $stage/tests/NAME; prints its timeout.
 pack_case() {
     local file=$1 name=$2 d i a m c p f
-    APP= CMDLINE= MEMORY= XL= TIMEOUT=60 DOM0= DOM0_SETUP= PEERS= STAGE= FILES=
+    APP='' CMDLINE='' MEMORY='' XL='' TIMEOUT=60 DOM0='' DOM0_SETUP='' PEERS='' STAGE='' FILES=''
     for i in 2 3 4; do eval "GUEST${i}_APP= GUEST${i}_CMDLINE= GUEST${i}_MEMORY="; done
+    # shellcheck source=/dev/null # a case, any path; `make analyze` checks them
     . "$file"
     d=$stage/tests/$name
     mkdir -p "$d"
@@ -191,8 +194,9 @@ say "QEMU exited ($qemu_rc) after ${elapsed}s; dom0 ready at ${ready:-?} ms, tes
 # from Xen (port 0xE9) and its dom0 script's output. Returns 0 if it passed.
 judge() {
     local file=$1 name=$2 out domid end why i a want got pat rc times
-    SHUTDOWN=poweroff EXPECT= REJECT= EXPECT_TEXT= REJECT_TEXT= DOM0= DOM0_SETUP=
+    SHUTDOWN=poweroff EXPECT='' REJECT='' EXPECT_TEXT='' REJECT_TEXT='' DOM0='' DOM0_SETUP=''
     for i in 2 3 4; do eval "GUEST${i}_APP= GUEST${i}_SHUTDOWN="; done
+    # shellcheck source=/dev/null # a case, any path; `make analyze` checks them
     . "$file"
     out=$rig/results/$name.log
     domid=$(sed -n "s/.*@@RIG start $name domid=\([0-9a-z]*\).*/\1/p" "$serial" | tail -n 1)
@@ -217,7 +221,7 @@ judge() {
     fi
     for i in 2 3 4; do
         eval "a=\$GUEST${i}_APP want=\${GUEST${i}_SHUTDOWN:-\$SHUTDOWN}"
-        [ -n "$a" ] && [ -z "$why" ] || continue
+        if [ -z "$a" ] || [ -n "$why" ]; then continue; fi
         got=$(sed -n "s/.*@@RIG gend $name $name-$i shutdown=\([a-z_-]*\).*/\1/p" "$serial" | tail -n 1)
         [ "$got" = "$want" ] || why="guest $name-$i: shutdown was '${got:-none}', expected '$want'"
     done

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include <uk/arch.h>
+#include <uk/console.h>
+#include <uk/kernel.h>
 #include <uk/mm.h>
 #include <uk/sched.h>
 

@@ -9,6 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Global, not static: GCC may clone a static function (fault_page_here.constprop.0)
+ * and the backtrace must show the plain names.
+ */
+void fault_page_here(volatile int *p);
+int fault_divide_here(volatile int a, volatile int b);
+void fault_invalid_opcode_here(void);
+void fault_abort_here(void);
+
 __attribute__((noinline)) void fault_page_here(volatile int *p)
 {
     *p = 42;

@@ -13,6 +13,9 @@
 
 #include <uk/sched.h>
 
+/* Global, not static: a static one may be cloned under another name. */
+unsigned long recurse_deeply(unsigned long depth);
+
 __attribute__((noinline)) unsigned long recurse_deeply(unsigned long depth)
 {
     volatile char frame[512];
