@@ -6,6 +6,8 @@
 #ifndef EVTCHN_SCAN_H
 #define EVTCHN_SCAN_H
 
+#include <stdint.h>
+
 #include <xen/event_channel.h>
 #include <xen/xen.h>
 

@@ -156,7 +156,7 @@ int gnttab_grant_access_batch(domid_t domid, void *const *pages, unsigned int n,
 
     /* All or none: every page is checked before any reference is taken. */
     for (unsigned int i = 0; i < n; i++) {
-        int rc = (uintptr_t)pages[i] & (PAGE_SIZE - 1) ? -EINVAL : frame_of(pages[i], &frame);
+        int rc = ((uintptr_t)pages[i] & (PAGE_SIZE - 1)) ? -EINVAL : frame_of(pages[i], &frame);
 
         if (rc)
             return rc;

@@ -33,8 +33,8 @@ int vchan_layout(unsigned int left_order, unsigned int right_order, struct vchan
     if (left_order == right_order && left_order < VCHAN_PAGE_ORDER)
         return -EIO;
     l->left = (struct vchan_place){left_order, in_page_offset(left_order), pages_of(left_order), 0};
-    l->right = (struct vchan_place){right_order, in_page_offset(right_order),
-                                    pages_of(right_order), l->left.npages};
+    l->right = (struct vchan_place){right_order, in_page_offset(right_order), pages_of(right_order),
+                                    l->left.npages};
     l->grants_end = GRANTS_START + (l->left.npages + l->right.npages) * (uint32_t)sizeof(uint32_t);
     if (l->left.offset && l->left.offset < lowest_ring)
         lowest_ring = l->left.offset;

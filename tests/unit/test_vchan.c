@@ -368,9 +368,10 @@ TEST(wait_errors_are_final)
         CHECK_EQ(waits, 1);
         waits = 0;
         while (vchan_buffer_space(s) > 0)
-            vchan_write(s, buf, sizeof(buf) < (size_t)vchan_buffer_space(s)
-                                    ? sizeof(buf)
-                                    : (size_t)vchan_buffer_space(s));
+            vchan_write(s, buf,
+                        sizeof(buf) < (size_t)vchan_buffer_space(s)
+                            ? sizeof(buf)
+                            : (size_t)vchan_buffer_space(s));
         CHECK_EQ(vchan_write(s, buf, 1), errs[i]);
         CHECK_EQ(waits, 1);
         vchan_close(c);

@@ -78,7 +78,7 @@ TEST(layout_one_mib_both_ways)
 }
 
 /* Ring sizes a caller may ask for, including every boundary. */
-static const size_t sizes[] = {0,    1,    1023, 1024, 1025, 2047,  2048,    2049,
+static const size_t sizes[] = {0,    1,    1023, 1024, 1025,  2047,    2048,   2049,
                                4095, 4096, 4097, 8192, 65536, 1048575, 1048576};
 
 TEST(server_orders_always_pass_the_client_check)

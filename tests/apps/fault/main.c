@@ -16,6 +16,8 @@
 void fault_page_here(volatile int *p);
 int fault_divide_here(volatile int a, volatile int b);
 void fault_invalid_opcode_here(void);
+void fault_vector_here(void);
+void spurious_vector_here(void);
 void fault_abort_here(void);
 
 __attribute__((noinline)) void fault_page_here(volatile int *p)

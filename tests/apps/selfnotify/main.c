@@ -15,9 +15,9 @@
 #define TEST_NAME "selfnotify"
 #include "../expect.h"
 
-#define ROUNDS       10000
-#define TICK_NS      (150 * NSEC_PER_USEC)
-#define OVERRUN_NS   (500 * NSEC_PER_MSEC)
+#define ROUNDS     10000
+#define TICK_NS    (150 * NSEC_PER_USEC)
+#define OVERRUN_NS (500 * NSEC_PER_MSEC)
 
 static evtchn_port_t a, b;
 static struct timer tick;
@@ -64,8 +64,8 @@ int main(void)
         if (took > ns + OVERRUN_NS)
             late++;
         if (i % 250 == 0)
-            printf("selfnotify: round %d at %llu ms, %llu ticks, %llu received, worst %llu us\n",
-                   i, (unsigned long long)(time_monotonic_ns() / NSEC_PER_MSEC),
+            printf("selfnotify: round %d at %llu ms, %llu ticks, %llu received, worst %llu us\n", i,
+                   (unsigned long long)(time_monotonic_ns() / NSEC_PER_MSEC),
                    (unsigned long long)ticks, (unsigned long long)received,
                    (unsigned long long)(worst / NSEC_PER_USEC));
     }

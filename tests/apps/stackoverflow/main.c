@@ -15,6 +15,7 @@
 
 /* Global, not static: a static one may be cloned under another name. */
 unsigned long recurse_deeply(unsigned long depth);
+unsigned long recurse_big(unsigned long depth);
 
 __attribute__((noinline)) unsigned long recurse_deeply(unsigned long depth)
 {
