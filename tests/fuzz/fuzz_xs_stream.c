@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uk/console.h>
+
 #include "../../xenstore/xs_stream.h"
 
 /* The stream only wakes queues and logs; nobody sleeps here. */
