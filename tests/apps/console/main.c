@@ -68,7 +68,8 @@ static int exitflush(void)
 #define A_LINES    100
 #define B_LINES    20
 
-static char block[A_LINES * (LINE_CHARS + 16)];
+/* Each line is 16 + LINE_CHARS bytes; one more for the NUL snprintf writes. */
+static char block[A_LINES * (LINE_CHARS + 16) + 1];
 static size_t block_len;
 
 /* A's block in one fwrite: it fills the ring and sleeps in the middle. */

@@ -1,7 +1,7 @@
 /*
  * selfnotify: finding 18, "a sleep that never ends". A timer handler
  * notifies a loopback event channel (a port pair the guest binds to
- * itself) every few tens of microseconds, while the main thread sleeps in
+ * itself) every millisecond (faster saturates an emulated vCPU), while the main thread sleeps in
  * 50-200 us steps. Every sleep must end: a lost upcall leaves the vCPU in
  * hlt with the sleep's deadline long past, and the case's TIMEOUT fails it.
  * Rounds are bounded; the app also checks that no sleep overran wildly and
@@ -15,8 +15,8 @@
 #define TEST_NAME "selfnotify"
 #include "../expect.h"
 
-#define ROUNDS     10000
-#define TICK_NS    (150 * NSEC_PER_USEC)
+#define ROUNDS     2000
+#define TICK_NS    (1000 * NSEC_PER_USEC)
 #define OVERRUN_NS (500 * NSEC_PER_MSEC)
 
 static evtchn_port_t a, b;
