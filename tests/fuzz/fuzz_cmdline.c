@@ -20,12 +20,6 @@
 static char untouched;
 #define POISON (&untouched)
 
-static void check(int ok)
-{
-    if (!ok)
-        abort();
-}
-
 /* Single-quote every word ('\'' for a quote) and join them with spaces. */
 static char *requote(char **argv, int from, int argc)
 {

@@ -15,12 +15,6 @@
 
 #define MAX_RING 2048 /* sizeof(xencons_interface.out) */
 
-static void check(int ok)
-{
-    if (!ok)
-        abort();
-}
-
 /* One put with indices straight from the input, checked against a model. */
 static void one_put(size_t size, uint32_t cons, uint32_t prod, const uint8_t *buf, size_t len)
 {

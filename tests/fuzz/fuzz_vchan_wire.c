@@ -15,12 +15,6 @@
 
 #include "../../gnttab/vchan_wire.h"
 
-#define REQUIRE(c)                                                                                 \
-    do {                                                                                           \
-        if (!(c))                                                                                  \
-            abort();                                                                               \
-    } while (0)
-
 /*
  * The oracle: libxenvchan's client conditions (orders 10..20, not one
  * in-page order twice), plus no byte of the page used twice by the header
@@ -54,17 +48,17 @@ static void check_layout(unsigned int lo, unsigned int ro)
     struct vchan_layout l;
     int rc = vchan_layout(lo, ro, &l);
 
-    REQUIRE((rc == 0) == oracle_layout(lo, ro));
+    check((rc == 0) == oracle_layout(lo, ro));
     if (rc)
         return;
-    REQUIRE(l.left.order == lo && l.right.order == ro);
-    REQUIRE(l.left.npages == (lo >= 12 ? 1u << (lo - 12) : 0));
-    REQUIRE(l.right.npages == (ro >= 12 ? 1u << (ro - 12) : 0));
-    REQUIRE(l.left.first_grant == 0 && l.right.first_grant == l.left.npages);
-    REQUIRE(l.left.npages + l.right.npages <= 2 * VCHAN_MAX_PAGES);
-    REQUIRE(l.grants_end <= 4096);
-    REQUIRE(l.left.npages || l.left.offset >= l.grants_end);
-    REQUIRE(l.right.npages || l.right.offset >= l.grants_end);
+    check(l.left.order == lo && l.right.order == ro);
+    check(l.left.npages == (lo >= 12 ? 1u << (lo - 12) : 0));
+    check(l.right.npages == (ro >= 12 ? 1u << (ro - 12) : 0));
+    check(l.left.first_grant == 0 && l.right.first_grant == l.left.npages);
+    check(l.left.npages + l.right.npages <= 2 * VCHAN_MAX_PAGES);
+    check(l.grants_end <= 4096);
+    check(l.left.npages || l.left.offset >= l.grants_end);
+    check(l.right.npages || l.right.offset >= l.grants_end);
 }
 
 static void check_pick(size_t left_min, size_t right_min)
@@ -73,14 +67,14 @@ static void check_pick(size_t left_min, size_t right_min)
     struct vchan_layout l;
     int rc = vchan_pick_orders(left_min, right_min, &lo, &ro);
 
-    REQUIRE((rc == 0) == (left_min <= (1u << 20) && right_min <= (1u << 20)));
+    check((rc == 0) == (left_min <= (1u << 20) && right_min <= (1u << 20)));
     if (rc)
         return;
-    REQUIRE(((size_t)1 << lo) >= left_min && ((size_t)1 << ro) >= right_min);
-    REQUIRE(vchan_layout(lo, ro, &l) == 0);
+    check(((size_t)1 << lo) >= left_min && ((size_t)1 << ro) >= right_min);
+    check(vchan_layout(lo, ro, &l) == 0);
     /* No page is allocated when both fit in the shared page. */
     if (left_min <= 1024 && right_min <= 2048)
-        REQUIRE(lo == 10 && ro == 11);
+        check(lo == 10 && ro == 11);
 }
 
 static void check_ring(unsigned int order, uint32_t prod, uint32_t cons, uint32_t idx, uint32_t n,
@@ -90,10 +84,10 @@ static void check_ring(unsigned int order, uint32_t prod, uint32_t cons, uint32_
     int used = vchan_ring_used(prod, cons, order), space = vchan_ring_space(prod, cons, order);
     uint8_t *ring = malloc(ring_size), *src = malloc(ring_size), *out = malloc(ring_size);
 
-    REQUIRE((used < 0) == (prod - cons > ring_size));
-    REQUIRE((space < 0) == (used < 0));
+    check((used < 0) == (prod - cons > ring_size));
+    check((space < 0) == (used < 0));
     if (used >= 0)
-        REQUIRE((uint32_t)used == prod - cons && (uint32_t)(used + space) == ring_size);
+        check((uint32_t)used == prod - cons && (uint32_t)(used + space) == ring_size);
     /* Copies of at most a ring's worth, at any stream index: exact, in bounds (ASan). */
     n %= ring_size + 1;
     for (uint32_t i = 0; i < ring_size; i++)
@@ -101,9 +95,9 @@ static void check_ring(unsigned int order, uint32_t prod, uint32_t cons, uint32_
     memset(ring, 0xee, ring_size);
     vchan_ring_copy_in(ring, order, idx, src, n);
     for (uint32_t i = 0; i < n; i++)
-        REQUIRE(ring[(idx + i) & (ring_size - 1)] == src[i]);
+        check(ring[(idx + i) & (ring_size - 1)] == src[i]);
     vchan_ring_copy_out(out, ring, order, idx, n);
-    REQUIRE(memcmp(out, src, n) == 0);
+    check(memcmp(out, src, n) == 0);
     free(ring);
     free(src);
     free(out);
@@ -129,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_pick(left_min >> (left_min & 15), right_min >> (right_min & 15));
     /* The index checks at any order; copies (whose logic no order changes) up to 16 KiB. */
     for (unsigned int o = 10; o <= 20; o++)
-        REQUIRE((vchan_ring_used(prod, cons, o) < 0) == (prod - cons > (1u << o)));
+        check((vchan_ring_used(prod, cons, o) < 0) == (prod - cons > (1u << o)));
     check_ring(10 + lo % 5, prod, cons, idx, n, data + 26, size - 26);
     return 0;
 }

@@ -23,14 +23,6 @@
 #include "../../xenstore/xs_private.h"
 #include "../../xenstore/xs_wire.h"
 
-#define check(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "invariant broken: %s (line %d)\n", #cond, __LINE__);                  \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 static const uint8_t *in;
 static size_t in_len;
 static unsigned int replies;

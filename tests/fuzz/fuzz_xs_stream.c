@@ -48,14 +48,6 @@ void kprintf(const char *fmt, ...)
     (void)fmt;
 }
 
-#define check(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "invariant broken: %s (line %d)\n", #cond, __LINE__);                  \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 /* The harness's own loops are not what the fuzzer should steer by (and cost most). */
 #define HARNESS __attribute__((no_sanitize("coverage")))
 

@@ -18,14 +18,6 @@
 
 #include "../../xenstore/xs_wire.h"
 
-#define check(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "invariant broken: %s (line %d)\n", #cond, __LINE__);                  \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 /* s (a string the parser returned) lies inside payload[0..len) with its NUL. */
 static void check_inside(const char *s, const char *payload, uint32_t len)
 {
