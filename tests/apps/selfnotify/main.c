@@ -72,7 +72,8 @@ int main(void)
     timer_destroy(&tick);
     EXPECT(late == 0, "%d sleeps of 50-200 us all ended (%llu overran by 0.5 s)", ROUNDS,
            (unsigned long long)late);
-    EXPECT(received > 0 && received <= ticks, "loopback handler ran (%llu of %llu notifies)",
+    /* Xen raises a port once when it is bound (bind_interdomain): one more than the ticks. */
+    EXPECT(received > 0 && received <= ticks + 1, "loopback handler ran (%llu of %llu notifies)",
            (unsigned long long)received, (unsigned long long)ticks);
     evtchn_close(b);
     evtchn_close(a);
