@@ -1,5 +1,5 @@
 # Static checks, all from Debian's packages (`make deps`); `make check` runs
-# every one of them:
+# every one of them (scan-build only when the runtime changed):
 #
 #   make clang-build  every runtime source (LIB_SRCS) compiled by clang with
 #                     the guest's flags and -Werror; objects in build/clang/,
@@ -9,7 +9,10 @@
 #
 # Each is quiet when clean and fails on any finding. False positives are
 # suppressed in tests/analyze/cppcheck.supp, each with its reason.
-CLANG ?= clang
+# Not named CLANG: ccc-analyzer takes the environment variable CLANG as the
+# compiler to analyze with, and make puts command-line variables there, so
+# CLANG=ccc-analyzer made it call itself for ever (a fork bomb).
+CLANG_BUILD_CC ?= clang
 CLANG_DIR ?= $(BUILD)/clang
 CLANG_OBJS := $(patsubst %,$(CLANG_DIR)/%.o,$(LIB_SRCS))
 
@@ -20,12 +23,12 @@ CLANG_TARGET_CFLAGS := $(subst $(shell $(TARGET_CC) -print-file-name=include),$(
 $(CLANG_DIR)/%.c.o: %.c $(NEWLIB_STAMP) | $(XEN_INC)/xen
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo "  CLANG   $<$(CLANG_WHAT)"
-	$(Q)$(CLANG) $(CLANG_TARGET_CFLAGS) -I$(TOP)/arch/x86/include -MMD -MP -c $< -o $@
+	$(Q)$(CLANG_BUILD_CC) $(CLANG_TARGET_CFLAGS) -I$(TOP)/arch/x86/include -MMD -MP -c $< -o $@
 
 $(CLANG_DIR)/%.S.o: %.S | $(XEN_INC)/xen
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo "  CLANG   $<$(CLANG_WHAT)"
-	$(Q)$(CLANG) $(TARGET_ASFLAGS) -Werror -MMD -MP -c $< -o $@
+	$(Q)$(CLANG_BUILD_CC) $(TARGET_ASFLAGS) -Werror -MMD -MP -c $< -o $@
 
 clang-build: $(CLANG_OBJS)
 
@@ -54,13 +57,20 @@ cppcheck: | $(XEN_INC)/xen
 # in build/scan/report/.
 SCAN_BUILD := scan-build-14
 SCAN_CC := /usr/share/clang/scan-build-14/libexec/ccc-analyzer
-scan-build: $(NEWLIB_STAMP) | $(XEN_INC)/xen
+# Analyzed again only when a runtime source or header changed (a stamp),
+# so that `make check` stays quick.
+SCAN_STAMP := $(BUILD)/scan.ok
+SCAN_DEPS := $(LIB_SRCS) $(wildcard include/uk/*.h */*.h arch/x86/include/*/*.h) mk/analyze.mk
+scan-build: $(SCAN_STAMP)
+
+$(SCAN_STAMP): $(SCAN_DEPS) $(NEWLIB_STAMP) | $(XEN_INC)/xen
 	$(Q)echo "  SCAN-BUILD runtime"
-	$(Q)rm -rf $(BUILD)/scan && mkdir -p $(BUILD)/scan
+	$(Q)rm -rf $(BUILD)/scan $@ && mkdir -p $(BUILD)/scan
 	$(Q)$(SCAN_BUILD) --use-cc=clang -o $(BUILD)/scan/report --status-bugs \
-		$(MAKE) --no-print-directory -j2 CLANG_DIR=$(BUILD)/scan/obj CLANG=$(SCAN_CC) \
+		$(MAKE) --no-print-directory -j2 CLANG_DIR=$(BUILD)/scan/obj CLANG_BUILD_CC=$(SCAN_CC) \
 		CLANG_WHAT=" (analyzer)" Q=@ clang-build >$(BUILD)/scan/log 2>&1 || \
 		{ grep -E 'warning:|error:|scan-build:' $(BUILD)/scan/log; exit 1; }
+	$(Q)touch $@
 
 # shellcheck: every shell script in git (found by name or #! line), then the
 # rig's test cases (tests/analyze/shellcheck-cases.sh explains how).

@@ -45,7 +45,7 @@ $(foreach t,$(CHECK_TESTS),$(eval $(call check_rule,$(t))))
 
 # clang-build, cppcheck and shellcheck: mk/analyze.mk. scan-build (slower,
 # and not yet timed on a quiet machine) runs in `make analyze` only.
-check: $(CHECK_BINS) format-check clang-build cppcheck shellcheck
+check: $(CHECK_BINS) format-check clang-build cppcheck scan-build shellcheck
 	$(Q)ASAN_OPTIONS=detect_leaks=0 tests/unit/run.sh $(CHECK_BINS)
 
 # The project's style is what clang-format makes of it (.clang-format).
