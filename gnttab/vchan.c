@@ -20,6 +20,7 @@
 #include <uk/events.h>
 #include <uk/gnttab.h>
 #include <uk/mm.h>
+#include <uk/ring.h>
 #include <uk/time.h>
 #include <uk/vchan.h>
 #include <uk/xenstore.h>
@@ -141,7 +142,7 @@ int vchan_write(struct vchan *v, const void *buf, size_t len)
             return -EPIPE;
         n = (uint32_t)space < left ? (uint32_t)space : (uint32_t)left;
         smp_mb(); /* read the indices, then write the data */
-        vchan_ring_copy_in(v->write.buffer, v->write.order, prod, p, n);
+        ring_copy_to(v->write.buffer, (size_t)1 << v->write.order, prod, p, n);
         smp_wmb(); /* the data, then the index that publishes it */
         WRITE_ONCE(v->write.shr->prod, prod + n);
         send_notify(v, VCHAN_NOTIFY_WRITE);
@@ -160,7 +161,7 @@ int vchan_read(struct vchan *v, void *buf, size_t len)
         return ready;
     n = (uint32_t)ready < len ? (uint32_t)ready : (uint32_t)len;
     smp_rmb(); /* the index, then the data it covers */
-    vchan_ring_copy_out(buf, v->read.buffer, v->read.order, cons, n);
+    ring_copy_from(buf, v->read.buffer, (size_t)1 << v->read.order, cons, n);
     smp_mb(); /* done reading before the space is given back */
     WRITE_ONCE(v->read.shr->cons, cons + n);
     send_notify(v, VCHAN_NOTIFY_READ);

@@ -92,21 +92,3 @@ int vchan_ring_space(uint32_t prod, uint32_t cons, unsigned int order)
 
     return used < 0 ? used : (int)((1u << order) - (uint32_t)used);
 }
-
-void vchan_ring_copy_out(void *dst, const uint8_t *ring, unsigned int order, uint32_t idx,
-                         uint32_t n)
-{
-    uint32_t size = 1u << order, at = idx & (size - 1), first = size - at < n ? size - at : n;
-
-    memcpy(dst, ring + at, first);
-    memcpy((uint8_t *)dst + first, ring, n - first);
-}
-
-void vchan_ring_copy_in(uint8_t *ring, unsigned int order, uint32_t idx, const void *src,
-                        uint32_t n)
-{
-    uint32_t size = 1u << order, at = idx & (size - 1), first = size - at < n ? size - at : n;
-
-    memcpy(ring + at, src, first);
-    memcpy(ring, (const uint8_t *)src + first, n - first);
-}

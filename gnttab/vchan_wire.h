@@ -64,10 +64,4 @@ int vchan_pick_orders(size_t left_min, size_t right_min, unsigned int *left_orde
 int vchan_ring_used(uint32_t prod, uint32_t cons, unsigned int order);
 int vchan_ring_space(uint32_t prod, uint32_t cons, unsigned int order);
 
-/* n (at most 2^order) bytes out of / into the ring at stream index idx, wrapping. */
-void vchan_ring_copy_out(void *dst, const uint8_t *ring, unsigned int order, uint32_t idx,
-                         uint32_t n);
-void vchan_ring_copy_in(uint8_t *ring, unsigned int order, uint32_t idx, const void *src,
-                        uint32_t n);
-
 #endif

@@ -2,6 +2,8 @@
  * Producer side of a xencons-style ring: free-running 32-bit indices, so
  * prod - cons is the bytes in flight even across wrap-around.
  */
+#include <uk/ring.h>
+
 #include "console_ring.h"
 
 long console_ring_put(char *out, size_t size, uint32_t cons, uint32_t *prod, const char *buf,
@@ -15,8 +17,7 @@ long console_ring_put(char *out, size_t size, uint32_t cons, uint32_t *prod, con
     n = size - used;
     if (n > len)
         n = len;
-    for (size_t i = 0; i < n; i++)
-        out[(p + i) & (size - 1)] = buf[i];
+    ring_copy_to(out, size, p, buf, n);
     *prod = p + (uint32_t)n;
     return (long)n;
 }

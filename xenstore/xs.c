@@ -21,6 +21,7 @@
 #include <uk/hypercall.h>
 #include <uk/kernel.h>
 #include <uk/mm.h>
+#include <uk/ring.h>
 #include <uk/sched.h>
 #include <uk/time.h>
 #include <uk/xenstore.h>
@@ -145,7 +146,8 @@ static int ring_write(const void *data, size_t len, uint64_t deadline, bool *sta
             continue;
         }
         smp_mb(); /* read the consumer index before overwriting what it freed */
-        n = xs_ring_copy_in(ring->req, prod, p, len, (size_t)space);
+        n = len < (size_t)space ? len : (size_t)space;
+        ring_copy_to(ring->req, XENSTORE_RING_SIZE, prod, p, n);
         smp_wmb(); /* the bytes before the index that publishes them */
         WRITE_ONCE(ring->req_prod, prod + (XENSTORE_RING_IDX)n);
         evtchn_notify(port);

@@ -14,6 +14,7 @@
 
 #include <uk/compiler.h>
 #include <uk/console.h>
+#include <uk/ring.h>
 
 #include "xs_private.h"
 #include "xs_stream.h"
@@ -332,20 +333,20 @@ int xs_stream_rx(struct xs_stream *s, const char *ring, XENSTORE_RING_IDX *cons,
         return -EIO;
     }
     while (avail > 0) {
-        size_t n;
+        /* The header first; once it is checked, the payload buffer exists. */
+        bool in_hdr = !s->payload;
+        char *dst = in_hdr ? (char *)&s->hdr + s->have : s->payload + (s->have - hsize);
+        size_t n = in_hdr ? hsize - s->have : hsize + s->hdr.len - s->have;
 
-        if (s->have < hsize)
-            n = xs_ring_copy_out((char *)&s->hdr + s->have, ring, *cons, hsize - s->have,
-                                 (size_t)avail);
-        else
-            n = xs_ring_copy_out(s->payload + (s->have - hsize), ring, *cons,
-                                 hsize + s->hdr.len - s->have, (size_t)avail);
+        if (n > (size_t)avail)
+            n = (size_t)avail;
+        ring_copy_from(dst, ring, XENSTORE_RING_SIZE, *cons, n);
         *cons += (XENSTORE_RING_IDX)n;
         avail -= (int)n;
         s->have += (uint32_t)n;
-        if (s->have == hsize && header_done(s))
+        if (in_hdr && s->have == hsize && header_done(s))
             return -EIO;
-        if (s->have == hsize + s->hdr.len)
+        if (s->payload && s->have == hsize + s->hdr.len)
             message_done(s);
     }
     return 0;

@@ -22,27 +22,6 @@ int xs_ring_writable(XENSTORE_RING_IDX cons, XENSTORE_RING_IDX prod)
     return used > XENSTORE_RING_SIZE ? -EIO : (int)(XENSTORE_RING_SIZE - used);
 }
 
-size_t xs_ring_copy_out(void *dst, const char *ring, XENSTORE_RING_IDX idx, size_t len,
-                        size_t avail)
-{
-    size_t off = MASK_XENSTORE_IDX(idx), n = len < avail ? len : avail;
-
-    if (n > XENSTORE_RING_SIZE - off)
-        n = XENSTORE_RING_SIZE - off;
-    memcpy(dst, ring + off, n);
-    return n;
-}
-
-size_t xs_ring_copy_in(char *ring, XENSTORE_RING_IDX idx, const void *src, size_t len, size_t avail)
-{
-    size_t off = MASK_XENSTORE_IDX(idx), n = len < avail ? len : avail;
-
-    if (n > XENSTORE_RING_SIZE - off)
-        n = XENSTORE_RING_SIZE - off;
-    memcpy(ring + off, src, n);
-    return n;
-}
-
 int xs_check_header(const struct xsd_sockmsg *hdr)
 {
     if (hdr->len > XENSTORE_PAYLOAD_MAX)

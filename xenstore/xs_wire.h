@@ -17,14 +17,6 @@
 int xs_ring_readable(XENSTORE_RING_IDX cons, XENSTORE_RING_IDX prod);
 /* Bytes writable, or -EIO. */
 int xs_ring_writable(XENSTORE_RING_IDX cons, XENSTORE_RING_IDX prod);
-/*
- * Copy up to `len` bytes out of (or into) the ring at index `idx`, as much as
- * is contiguous and available (`avail`); returns the count copied.
- */
-size_t xs_ring_copy_out(void *dst, const char *ring, XENSTORE_RING_IDX idx, size_t len,
-                        size_t avail);
-size_t xs_ring_copy_in(char *ring, XENSTORE_RING_IDX idx, const void *src, size_t len,
-                       size_t avail);
 
 /* Validate a header from the daemon: 0, or -EIO (bad length or type). */
 int xs_check_header(const struct xsd_sockmsg *hdr);

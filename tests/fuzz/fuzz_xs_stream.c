@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include <uk/console.h>
+#include <uk/ring.h>
 
 #include "../../xenstore/xs_stream.h"
 
@@ -154,16 +155,14 @@ HARNESS static void check_state(struct run *r, bool full)
 static size_t ring_put(struct run *r, const uint8_t *p, size_t n)
 {
     int space = xs_ring_writable(r->cons, r->prod);
-    size_t done = 0;
 
-    while (space > 0 && done < n) {
-        size_t k = xs_ring_copy_in(r->ring, r->prod, p + done, n - done, (size_t)space);
-
-        r->prod += (XENSTORE_RING_IDX)k;
-        done += k;
-        space -= (int)k;
-    }
-    return done;
+    if (space <= 0)
+        return 0;
+    if (n > (size_t)space)
+        n = (size_t)space;
+    ring_copy_to(r->ring, XENSTORE_RING_SIZE, r->prod, p, n);
+    r->prod += (XENSTORE_RING_IDX)n;
+    return n;
 }
 
 /* Take the ring's bytes off in chunks of `step` (0: all at once). */

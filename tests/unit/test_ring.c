@@ -68,3 +68,24 @@ TEST(garbage_producer_indices_are_refused)
     CHECK(!ring_prod_valid(10, 9, 32)); /* behind the consumer */
     CHECK(ring_prod_valid(0xfffffff0u, 0x10u, 32));
 }
+
+TEST(byte_copies_wrap_around_the_ring)
+{
+    uint8_t ring[1024], in[1024], out[1024];
+
+    for (int i = 0; i < 1024; i++)
+        in[i] = (uint8_t)(i * 31 + 7);
+    memset(ring, 0, sizeof(ring));
+    ring_copy_to(ring, sizeof(ring), 0xfffffff0u + 1024 * 3, in, 100); /* index 1008 of the ring */
+    CHECK_EQ(ring[1008], in[0]);
+    CHECK_EQ(ring[1023], in[15]);
+    CHECK_EQ(ring[0], in[16]);
+    CHECK_EQ(ring[83], in[99]);
+    CHECK_EQ(ring[84], 0); /* nothing past the n bytes */
+    ring_copy_from(out, ring, sizeof(ring), 1008, 100);
+    CHECK(memcmp(out, in, 100) == 0);
+    ring_copy_to(ring, sizeof(ring), 5, in, 1024);
+    ring_copy_from(out, ring, sizeof(ring), 5, 1024);
+    CHECK(memcmp(out, in, 1024) == 0);
+    ring_copy_from(out, ring, sizeof(ring), 7, 0); /* an empty copy touches nothing */
+}

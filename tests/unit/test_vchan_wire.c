@@ -127,22 +127,3 @@ TEST(indices_from_the_peer)
     CHECK_EQ(vchan_ring_space(3, 0xffffffff, 20), (1 << 20) - 4);
     CHECK_EQ(vchan_ring_space(0, 12345678, 20), -EIO);
 }
-
-TEST(copies_wrap_around_the_ring)
-{
-    uint8_t ring[1024], in[1024], out[1024];
-
-    for (int i = 0; i < 1024; i++)
-        in[i] = (uint8_t)(i * 31 + 7);
-    memset(ring, 0, sizeof(ring));
-    vchan_ring_copy_in(ring, 10, 0xfffffff0u + 1024 * 3, in, 100); /* index 1008 of the ring */
-    CHECK_EQ(ring[1008], in[0]);
-    CHECK_EQ(ring[1023], in[15]);
-    CHECK_EQ(ring[0], in[16]);
-    CHECK_EQ(ring[83], in[99]);
-    vchan_ring_copy_out(out, ring, 10, 1008, 100);
-    CHECK(memcmp(out, in, 100) == 0);
-    vchan_ring_copy_in(ring, 10, 5, in, 1024);
-    vchan_ring_copy_out(out, ring, 10, 5, 1024);
-    CHECK(memcmp(out, in, 1024) == 0);
-}

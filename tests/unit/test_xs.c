@@ -363,7 +363,7 @@ static bool daemon_step(void)
 
             if (n > want)
                 n = want;
-            n = (XENSTORE_RING_IDX)xs_ring_copy_out(dst, r->req, r->req_cons, n, n);
+            ring_copy_from(dst, r->req, XENSTORE_RING_SIZE, r->req_cons, n);
             r->req_cons += n;
             d.in_have += n;
             progress = true;
@@ -380,8 +380,10 @@ static bool daemon_step(void)
 
         if (space <= 0)
             break;
-        n = xs_ring_copy_in(r->rsp, r->rsp_prod, d.out + d.out_head, d.out_tail - d.out_head,
-                            (size_t)space);
+        n = d.out_tail - d.out_head;
+        if (n > (size_t)space)
+            n = (size_t)space;
+        ring_copy_to(r->rsp, XENSTORE_RING_SIZE, r->rsp_prod, d.out + d.out_head, n);
         r->rsp_prod += (XENSTORE_RING_IDX)n;
         d.out_head += n;
         progress = true;

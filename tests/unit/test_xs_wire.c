@@ -18,20 +18,6 @@ TEST(ring_indices_including_wraparound)
     CHECK_EQ(xs_ring_writable(5, 4), -EIO);
 }
 
-TEST(copies_stop_at_the_ring_end)
-{
-    char ring[XENSTORE_RING_SIZE], out[16];
-
-    for (int i = 0; i < XENSTORE_RING_SIZE; i++)
-        ring[i] = (char)i;
-    CHECK_EQ(xs_ring_copy_out(out, ring, XENSTORE_RING_SIZE - 4, 16, 16), 4);
-    CHECK(out[0] == (char)(XENSTORE_RING_SIZE - 4));
-    CHECK_EQ(xs_ring_copy_out(out, ring, 2 * XENSTORE_RING_SIZE + 8, 16, 3), 3);
-    CHECK(out[0] == 8);
-    CHECK_EQ(xs_ring_copy_in(ring, XENSTORE_RING_SIZE - 1, "abc", 3, 100), 1);
-    CHECK(ring[XENSTORE_RING_SIZE - 1] == 'a');
-}
-
 TEST(headers_are_checked)
 {
     struct xsd_sockmsg h = {.type = XS_READ, .len = XENSTORE_PAYLOAD_MAX};
