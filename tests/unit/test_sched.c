@@ -24,6 +24,7 @@
 
 #include "../../kernel/kernel_private.h"
 #include "check.h"
+#include "kernel_stubs.h"
 
 /* Stand-ins. */
 static bool irqs_on = true;
@@ -82,51 +83,12 @@ void arch_irq_disable(void)
 {
     irqs_on = false;
 }
-int arch_map_page(uintptr_t va, uint64_t pa, unsigned int flags)
-{
-    (void)va;
-    (void)pa;
-    (void)flags;
-    return 0;
-}
-int arch_unmap_page(uintptr_t va)
-{
-    (void)va;
-    return 0;
-}
 void kprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vprintf(fmt, ap);
     va_end(ap);
-}
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("PANIC: ");
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-    abort();
-}
-static int libc_states;
-void *libc_thread_state_new(void)
-{
-    libc_states++;
-    return malloc(16);
-}
-void libc_thread_state_free(void *s)
-{
-    if (s)
-        libc_states--;
-    free(s);
-}
-void libc_thread_state_switch(void *s)
-{
-    (void)s;
 }
 
 static uint8_t *arena;
@@ -171,7 +133,7 @@ TEST(yield_round_robins_in_creation_order)
     for (int i = 0; i < 9; i++)
         CHECK_EQ(order_log[i], i % 3 + 1);
     CHECK_EQ(sched_thread_count(), 1);
-    CHECK_EQ(libc_states, 0);
+    CHECK_EQ(stub_libc_states, 0);
 }
 
 static struct waitq wq;
@@ -328,7 +290,7 @@ TEST(join_and_detach_free_everything)
     thread_yield();
     CHECK_EQ(sched_thread_count(), 1);
     CHECK_EQ(page_free_count(), free_before);
-    CHECK_EQ(libc_states, 0);
+    CHECK_EQ(stub_libc_states, 0);
 }
 
 TEST(stack_guard_is_found)
@@ -400,7 +362,7 @@ TEST(huge_stack_sizes_are_enomem)
     }
     CHECK_EQ(page_free_count(), free_before);
     CHECK_EQ(sched_thread_count(), 1);
-    CHECK_EQ(libc_states, 0);
+    CHECK_EQ(stub_libc_states, 0);
 }
 
 /* Finding 21: waits only a thread can end, all at once, are a reported deadlock. */

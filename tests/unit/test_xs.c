@@ -103,18 +103,6 @@ void arch_irq_enable(void)
 void arch_irq_disable(void)
 {
 }
-int arch_map_page(uintptr_t va, uint64_t pa, unsigned int flags)
-{
-    (void)va;
-    (void)pa;
-    (void)flags;
-    return 0;
-}
-int arch_unmap_page(uintptr_t va)
-{
-    (void)va;
-    return 0;
-}
 static bool quiet;
 void kprintf(const char *fmt, ...)
 {
@@ -126,26 +114,6 @@ void kprintf(const char *fmt, ...)
     printf("  | ");
     vprintf(fmt, ap);
     va_end(ap);
-}
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    abort();
-}
-void *libc_thread_state_new(void)
-{
-    return malloc(16);
-}
-void libc_thread_state_free(void *s)
-{
-    free(s);
-}
-void libc_thread_state_switch(void *s)
-{
-    (void)s;
 }
 
 static struct xenstore_domain_interface *fake_ring;

@@ -1,0 +1,64 @@
+/*
+ * Stand-ins for the kernel services the scheduler calls that host tests do
+ * not model: mapping always works (no guard pages on the host), a panic
+ * fails the test, and each thread's libc state is a counted allocation so
+ * that a test can check none leaks. Interrupts, idling and the console are
+ * each test's own, since that is where the tests differ.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <uk/arch.h>
+#include <uk/kernel.h>
+
+#include "../../kernel/kernel_private.h"
+#include "kernel_stubs.h"
+
+int stub_libc_states;
+
+int arch_map_page(uintptr_t va, uint64_t pa, unsigned int flags)
+{
+    (void)va;
+    (void)pa;
+    (void)flags;
+    return 0;
+}
+
+int arch_unmap_page(uintptr_t va)
+{
+    (void)va;
+    return 0;
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    printf("PANIC: ");
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    fflush(stdout);
+    abort();
+}
+
+void *libc_thread_state_new(void)
+{
+    stub_libc_states++;
+    return malloc(16);
+}
+
+void libc_thread_state_free(void *s)
+{
+    if (s)
+        stub_libc_states--;
+    free(s);
+}
+
+void libc_thread_state_switch(void *s)
+{
+    (void)s;
+}
