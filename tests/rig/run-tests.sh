@@ -174,10 +174,15 @@ limit=$((total_timeout + 120))
 [ "$limit" -le 3600 ] || limit=3600
 limit=${RIG_TIME_LIMIT:-$limit}
 say "booting Xen with ${#names[@]} test(s), at most ${limit}s; serial log: $serial"
+# RIG_MONITOR=PATH: QEMU's monitor on a Unix socket, to look into a frozen
+# run (`info registers`, `info lapic`, `nmi`) with socat.
+monitor=none
+[ -z "${RIG_MONITOR:-}" ] || monitor="unix:$RIG_MONITOR,server=on,wait=off"
 start=$(date +%s.%N)
 timeout --kill-after=10 "$limit" qemu-system-x86_64 \
     -machine q35 -cpu "${RIG_CPU:-qemu64,+svm,+npt,+rdrand}" -m "${RIG_MEM:-6144}" -smp 1 \
-    -display none -no-reboot -serial "file:$serial" -monitor none \
+    -display none -no-reboot -serial "file:$serial" \
+    -monitor "$monitor" \
     -kernel "$rig/xen" \
     -append "dom0_mem=512M,max:512M console=com1 loglvl=all guest_loglvl=all noreboot bootscrub=0" \
     -initrd "$rig/vmlinuz console=hvc0 quiet,$rig/initrd.img" < /dev/null

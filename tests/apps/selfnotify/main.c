@@ -8,6 +8,7 @@
  * that the loopback handler saw the notifies.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <uk/events.h>
 #include <uk/time.h>
@@ -15,8 +16,9 @@
 #define TEST_NAME "selfnotify"
 #include "../expect.h"
 
-#define ROUNDS     2000
-#define TICK_NS    (1000 * NSEC_PER_USEC)
+/* Defaults; the command line may give other rounds and tick (us). */
+static int rounds = 2000;
+static uint64_t tick_ns = 1000 * NSEC_PER_USEC;
 #define OVERRUN_NS (500 * NSEC_PER_MSEC)
 
 static evtchn_port_t a, b;
@@ -36,22 +38,27 @@ static void on_tick(struct timer *t, void *ctx)
     (void)ctx;
     ticks++;
     evtchn_notify(a);
-    timer_arm(t, time_monotonic_ns() + TICK_NS);
+    timer_arm(t, time_monotonic_ns() + tick_ns);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     uint64_t seed = 12345, worst = 0, late = 0;
     int rc;
+
+    if (argc > 1)
+        rounds = atoi(argv[1]);
+    if (argc > 2)
+        tick_ns = (uint64_t)atoi(argv[2]) * NSEC_PER_USEC;
 
     rc = evtchn_alloc_unbound(DOMID_SELF, NULL, NULL, &a);
     EXPECT(rc == 0, "alloc_unbound for self");
     rc = evtchn_bind_interdomain(DOMID_SELF, a, on_b, NULL, &b);
     EXPECT(rc == 0, "bind_interdomain to self (ports %u, %u)", a, b);
     EXPECT(timer_init(&tick, on_tick, NULL) == 0, "timer");
-    timer_arm(&tick, time_monotonic_ns() + TICK_NS);
+    timer_arm(&tick, time_monotonic_ns() + tick_ns);
 
-    for (int i = 1; i <= ROUNDS; i++) {
+    for (int i = 1; i <= rounds; i++) {
         uint64_t ns, t0, took;
 
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
@@ -70,7 +77,7 @@ int main(void)
                    (unsigned long long)(worst / NSEC_PER_USEC));
     }
     timer_destroy(&tick);
-    EXPECT(late == 0, "%d sleeps of 50-200 us all ended (%llu overran by 0.5 s)", ROUNDS,
+    EXPECT(late == 0, "%d sleeps of 50-200 us all ended (%llu overran by 0.5 s)", rounds,
            (unsigned long long)late);
     /* Xen raises a port once when it is bound (bind_interdomain): one more than the ticks. */
     EXPECT(received > 0 && received <= ticks + 1, "loopback handler ran (%llu of %llu notifies)",
