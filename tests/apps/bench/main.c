@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <uk/arch.h>
+#include <uk/hypercall.h>
 #include <uk/kernel.h>
 #include <uk/sched.h>
 #include <uk/time.h>
@@ -93,12 +94,42 @@ static void bench_timers(unsigned int n)
     printf("bench: timer_expire_%u %llu cycles\n", n, (unsigned long long)expire);
 }
 
+/* Where one loop of XenStore operations spent its time, per operation. */
+struct xs_cost {
+    uint64_t ns, hypercalls, stolen_ns, blocked_ns;
+};
+
+static void xs_cost_start(struct xs_cost *c)
+{
+    xen_cpu_times(&c->stolen_ns, &c->blocked_ns);
+    c->hypercalls = arch_hypercall_count();
+    c->ns = time_monotonic_ns();
+}
+
+static void xs_cost_end(struct xs_cost *c, const char *what, int n)
+{
+    uint64_t stolen, blocked, ns = time_monotonic_ns();
+
+    xen_cpu_times(&stolen, &blocked);
+    c->ns = ns - c->ns;
+    c->hypercalls = arch_hypercall_count() - c->hypercalls;
+    c->stolen_ns = stolen - c->stolen_ns;
+    c->blocked_ns = blocked - c->blocked_ns;
+    printf("bench: xs_%ss_per_s %.0f ops/s\n", what, n / ((double)c->ns / NSEC_PER_SEC));
+    /* Running = the rest: what the guest itself spent (clock reads included). */
+    printf("bench: xs_%s_us_per_op %.1f us (running %.1f, stolen %.1f, blocked %.1f)\n", what,
+           (double)c->ns / n / 1000, (double)(c->ns - c->stolen_ns - c->blocked_ns) / n / 1000,
+           (double)c->stolen_ns / n / 1000, (double)c->blocked_ns / n / 1000);
+    printf("bench: xs_%s_hypercalls_per_op %.2f\n", what, (double)c->hypercalls / n);
+}
+
 /* The same loops as tests/peers/xs_peer.c runs from dom0 with libxenstore. */
 static void bench_xenstore(int n)
 {
     char v[16];
-    uint64_t t0 = time_monotonic_ns(), tw, tr;
+    struct xs_cost w, r;
 
+    xs_cost_start(&w);
     for (int i = 0; i < n; i++) {
         snprintf(v, sizeof(v), "%d", i);
         if (xs_write(XS_NO_TX, "data/bench", v)) {
@@ -106,16 +137,14 @@ static void bench_xenstore(int n)
             return;
         }
     }
-    tw = time_monotonic_ns() - t0;
-    t0 = time_monotonic_ns();
+    xs_cost_end(&w, "write", n);
+    xs_cost_start(&r);
     for (int i = 0; i < n; i++)
         if (xs_read_buf(XS_NO_TX, "data/bench", v, sizeof(v)) < 0) {
             printf("bench: xenstore read failed\n");
             return;
         }
-    tr = time_monotonic_ns() - t0;
-    printf("bench: xs_writes_per_s %.0f ops/s\n", n / ((double)tw / NSEC_PER_SEC));
-    printf("bench: xs_reads_per_s %.0f ops/s\n", n / ((double)tr / NSEC_PER_SEC));
+    xs_cost_end(&r, "read", n);
 }
 
 /* Index of the first phase whose name starts with `prefix`, or -1. */
