@@ -34,6 +34,17 @@
 /* A slow dom0 under emulation answers in well under this. */
 #define XS_REPLY_TIMEOUT (30 * NSEC_PER_SEC)
 
+/*
+ * Replies time out by a watchdog, not by a timer per request: the fast
+ * path then reads no clock and arms no Xen timer (each an exit to Xen,
+ * dearer than the rest of a request under emulation). While requests are
+ * in flight the watchdog ticks every XS_WATCHDOG_PERIOD; a request that
+ * has seen XS_REPLY_TICKS ticks fails with -ETIMEDOUT, so a reply may take
+ * 30 to 40 s.
+ */
+#define XS_WATCHDOG_PERIOD (10 * NSEC_PER_SEC)
+#define XS_REPLY_TICKS     (XS_REPLY_TIMEOUT / XS_WATCHDOG_PERIOD + 1)
+
 static struct xenstore_domain_interface *ring;
 static evtchn_port_t port;
 static struct xs_stream stream;
@@ -42,6 +53,10 @@ static uint32_t next_req_id = 1;
 static unsigned long next_watch_id = 1;
 static int domid = -1;
 static char home[32];
+static struct timer watchdog;
+static bool watchdog_armed;     /* interrupts off to touch: the handler does */
+static uint64_t watchdog_ticks; /* written by the handler only */
+static unsigned int in_flight;  /* requests waiting for their reply */
 
 uint64_t xs_watch_events_dropped(void)
 {
@@ -116,16 +131,51 @@ static bool req_space(void)
     return xs_ring_writable(ring->req_cons, ring->req_prod) != 0;
 }
 
-static bool rsp_data(void)
+static uint64_t reader_ticks; /* the watchdog tick the reader last acted on */
+
+static bool rsp_data_or_tick(void)
 {
-    return xs_ring_readable(ring->rsp_cons, ring->rsp_prod) != 0;
+    return xs_ring_readable(ring->rsp_cons, ring->rsp_prod) != 0 ||
+           READ_ONCE(watchdog_ticks) != reader_ticks;
+}
+
+/*
+ * In the timer handler. The request list belongs to threads, so the reader
+ * thread, woken here, is the one that fails the requests that are too old.
+ */
+static void watchdog_tick(struct timer *t, void *ctx)
+{
+    (void)ctx;
+    watchdog_ticks++;
+    waitq_wake_all(&stream.rsp_wq);
+    if (in_flight)
+        timer_arm(t, time_monotonic_ns() + XS_WATCHDOG_PERIOD);
+    else
+        watchdog_armed = false;
+}
+
+/* A request goes out: count it, and have the watchdog tick while any is out. */
+static uint64_t watchdog_start(void)
+{
+    unsigned long flags = arch_irq_save();
+
+    in_flight++;
+    if (!watchdog_armed) {
+        watchdog_armed = true;
+        timer_arm(&watchdog, time_monotonic_ns() + XS_WATCHDOG_PERIOD);
+    }
+    arch_irq_restore(flags);
+    return watchdog_ticks;
 }
 
 /*
  * Put `len` bytes on the request ring, waiting for space; *started is set
- * once a byte is out. The caller holds write_lock.
+ * once a byte is out. The daemon is told only before a wait for space and
+ * once the whole message is out (write_message): one notify per request.
+ * A wait for space is bounded by *deadline, set at the first such wait.
+ * The caller holds write_lock.
  */
-static int ring_write(const void *data, size_t len, uint64_t deadline, bool *started)
+static int ring_write(const void *data, size_t len, uint64_t *deadline, bool *started)
 {
     const char *p = data;
 
@@ -139,7 +189,13 @@ static int ring_write(const void *data, size_t len, uint64_t deadline, bool *sta
             return -EIO;
         }
         if (space == 0) {
-            int rc = wait_ring(&stream.req_wq, req_space, deadline);
+            int rc;
+
+            /* The daemon frees space only for what it was told of. */
+            evtchn_notify(port);
+            if (!*deadline)
+                *deadline = time_add_sat(time_monotonic_ns(), XS_REPLY_TIMEOUT);
+            rc = wait_ring(&stream.req_wq, req_space, *deadline);
 
             if (rc)
                 return rc;
@@ -150,7 +206,6 @@ static int ring_write(const void *data, size_t len, uint64_t deadline, bool *sta
         ring_copy_to(ring->req, XENSTORE_RING_SIZE, prod, p, n);
         smp_wmb(); /* the bytes before the index that publishes them */
         WRITE_ONCE(ring->req_prod, prod + (XENSTORE_RING_IDX)n);
-        evtchn_notify(port);
         *started = true;
         p += n;
         len -= n;
@@ -165,15 +220,18 @@ static int ring_write(const void *data, size_t len, uint64_t deadline, bool *sta
  * that point (the deadline, a failed wait) breaks the connection.
  */
 static int write_message(const struct xsd_sockmsg *hdr, const struct xs_part *parts,
-                         unsigned int nparts, uint64_t deadline)
+                         unsigned int nparts)
 {
+    uint64_t deadline = 0;
     bool started = false;
-    int rc = ring_write(hdr, sizeof(*hdr), deadline, &started);
+    int rc = ring_write(hdr, sizeof(*hdr), &deadline, &started);
 
     for (unsigned int i = 0; i < nparts && !rc; i++)
-        rc = ring_write(parts[i].data, parts[i].len, deadline, &started);
+        rc = ring_write(parts[i].data, parts[i].len, &deadline, &started);
     if (rc && started && !stream.broken)
         xs_stream_break(&stream, "a request could not be finished on the ring");
+    if (!rc)
+        evtchn_notify(port);
     return rc;
 }
 
@@ -185,8 +243,15 @@ static void reader_thread(void *arg)
         XENSTORE_RING_IDX cons = ring->rsp_cons, prod = READ_ONCE(ring->rsp_prod);
         int rc;
 
+        XENSTORE_RING_IDX was = cons;
+        uint64_t ticks = READ_ONCE(watchdog_ticks);
+
+        if (ticks != reader_ticks) {
+            reader_ticks = ticks;
+            xs_stream_expire(&stream, ticks, XS_REPLY_TICKS);
+        }
         if (cons == prod) {
-            if (wait_ring(&stream.rsp_wq, rsp_data, 0))
+            if (wait_ring(&stream.rsp_wq, rsp_data_or_tick, 0))
                 break;
             continue;
         }
@@ -194,7 +259,15 @@ static void reader_thread(void *arg)
         rc = xs_stream_rx(&stream, ring->rsp, &cons, prod);
         smp_mb(); /* done reading before the daemon may reuse the space */
         WRITE_ONCE(ring->rsp_cons, cons);
-        evtchn_notify(port);
+        /*
+         * xenstored waits for an event only when it found the ring full:
+         * tell it only then. Our index is out before we look at its (the
+         * barrier): if it filled the ring before seeing our index, we see
+         * that here; if after, it saw the space.
+         */
+        smp_mb();
+        if (READ_ONCE(ring->rsp_prod) - was >= XENSTORE_RING_SIZE)
+            evtchn_notify(port);
         if (rc)
             break;
     }
@@ -222,18 +295,17 @@ static void callback_thread(void *arg)
     }
 }
 
-/* Wait for r's reply until the deadline; any error of the wait is final. */
-static int wait_reply(struct xs_request *r, uint64_t deadline)
+/* Wait for r's reply, its error, or the watchdog's -ETIMEDOUT. */
+static int wait_reply(struct xs_request *r)
 {
     unsigned long flags = arch_irq_save();
-    int rc = 0;
 
-    while (!r->done && rc == 0)
-        rc = waitq_wait_until(&r->wq, "xenstore reply", deadline);
+    while (!r->done)
+        waitq_wait(&r->wq, "xenstore reply");
     list_remove(&r->link);
+    in_flight--;
     arch_irq_restore(flags);
-    /* Done after all (woken and timed out at once): take the reply. */
-    return r->done ? r->err : rc;
+    return r->err;
 }
 
 /* The payload's length: the parts' sum without wrapping, or -E2BIG. */
@@ -279,7 +351,6 @@ int xs_request(uint32_t type, xs_tx_t tx, const struct xs_part *parts, unsigned 
 {
     struct xs_request req;
     struct xsd_sockmsg hdr = {.type = type, .tx_id = tx, .len = 0};
-    uint64_t deadline;
     int rc;
 
     if (!ring)
@@ -293,18 +364,22 @@ int xs_request(uint32_t type, xs_tx_t tx, const struct xs_part *parts, unsigned 
         mutex_unlock(&write_lock);
         return -EIO;
     }
-    /* From here: time spent queued behind other writers does not count. */
-    deadline = time_monotonic_ns() + XS_REPLY_TIMEOUT;
     hdr.req_id = next_req_id++;
     xs_stream_add_request(&stream, &req, hdr.req_id);
-    rc = write_message(&hdr, parts, nparts, deadline);
+    /* From here: time spent queued behind other writers does not count. */
+    req.sent_tick = watchdog_start();
+    rc = write_message(&hdr, parts, nparts);
     mutex_unlock(&write_lock);
 
     if (rc) {
+        unsigned long flags = arch_irq_save();
+
         list_remove(&req.link);
+        in_flight--;
+        arch_irq_restore(flags);
         return rc;
     }
-    rc = wait_reply(&req, deadline);
+    rc = wait_reply(&req);
     if (!rc)
         rc = check_reply(&req, type);
     if (rc || !reply) {
@@ -398,6 +473,7 @@ static int xs_init(void)
 
     xs_stream_init(&stream);
     mutex_init(&write_lock);
+    timer_init(&watchdog, watchdog_tick, NULL);
     rc = hvm_get_param(HVM_PARAM_STORE_PFN, &pfn);
     if (!rc)
         rc = hvm_get_param(HVM_PARAM_STORE_EVTCHN, &evtchn);

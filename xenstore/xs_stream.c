@@ -96,6 +96,22 @@ void xs_stream_add_request(struct xs_stream *s, struct xs_request *r, uint32_t r
     }
 }
 
+void xs_stream_expire(struct xs_stream *s, uint64_t tick, uint64_t max)
+{
+    struct list_node *n;
+
+    list_for_each(n, &s->requests)
+    {
+        struct xs_request *r = list_entry(n, struct xs_request, link);
+
+        if (!r->done && tick - r->sent_tick >= max) {
+            r->err = -ETIMEDOUT;
+            r->done = true;
+            waitq_wake_all(&r->wq);
+        }
+    }
+}
+
 static void deliver_reply(struct xs_stream *s)
 {
     struct list_node *n;

@@ -39,6 +39,7 @@ struct xs_request {
     uint32_t type;
     char *reply; /* malloc'd, NUL-terminated beyond reply_len */
     uint32_t reply_len;
+    uint64_t sent_tick; /* the reply watchdog's tick when it went out (xs.c) */
     struct waitq wq;
 };
 
@@ -105,6 +106,12 @@ void xs_stream_break(struct xs_stream *s, const char *what);
 /* A request goes on the in-flight list before its first byte is written (done with -EIO if broken).
  */
 void xs_stream_add_request(struct xs_stream *s, struct xs_request *r, uint32_t req_id);
+/*
+ * The reply watchdog ticked to `tick`: every request in flight that has
+ * seen `max` ticks since it went out is done with -ETIMEDOUT. A reply that
+ * comes later is one for an unknown id: dropped.
+ */
+void xs_stream_expire(struct xs_stream *s, uint64_t tick, uint64_t max);
 
 /*
  * A new watch (refs 1, its rescan event allocated): 0 or -ENOMEM. Added to
