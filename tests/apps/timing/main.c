@@ -90,6 +90,23 @@ static void forever_nanosleep(void *arg)
     printf("timing: nanosleep({LONG_MAX, 0}) returned\n");
 }
 
+/*
+ * {LONG_MAX, 999999999} in ns is 2^64 - 1 modulo 2^64: without
+ * saturation the deadline is now - 1 whatever the clock reads, so the sleep
+ * returns at once. ({LONG_MAX, 0} wraps to now - 1 s, which is still far
+ * in the future while the clock, counted from the domain's creation, is
+ * below 1 s.)
+ */
+static void wrapping_nanosleep(void *arg)
+{
+    struct timespec ts = {.tv_sec = LONG_MAX, .tv_nsec = 999999999};
+
+    (void)arg;
+    nanosleep(&ts, NULL);
+    far_returned = true;
+    printf("timing: nanosleep({LONG_MAX, 999999999}) returned\n");
+}
+
 static void beyond_int64_wait(void *arg)
 {
     struct waitq wq;
@@ -108,6 +125,7 @@ static int far(void)
 
     thread_detach(thread_create("nanosleep-max", forever_nanosleep, NULL, 0));
     thread_detach(thread_create("beyond-int64", beyond_int64_wait, NULL, 0));
+    thread_detach(thread_create("nanosleep-wrap", wrapping_nanosleep, NULL, 0));
     thread_yield();
     irqs = time_timer_interrupts();
     t0 = time_monotonic_ns();
