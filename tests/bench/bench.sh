@@ -23,8 +23,9 @@ for m in 1 2 3; do
     printf 'APP=hello\nMEMORY=%s\nEXPECT=%s\n' "$m" "'^exit status 0'" > "$out/hello-mem$m.test"
 done
 # dom0 stays quiet while the guest measures: it sets a XenStore watch on
-# bench-done, then lets the guest start (bench-go) and sleeps in the watch;
-# its own XenStore loop runs once the guest's has finished.
+# bench-done, makes the guest a node beside its own (/bench/guest, like
+# xs_peer's /bench/dom0), lets the guest start (bench-go) and sleeps in the
+# watch; its own XenStore loop runs once the guest's has finished.
 cat > "$out/bench.test" <<'CASE'
 APP=bench
 TIMEOUT=240
@@ -32,6 +33,7 @@ PEERS=xs_peer
 DOM0='d=/local/domain/$DOMID/data
 timeout 200 xenstore-watch -n 2 "$d/bench-done" > watch.out &
 for i in $(seq 1 100); do [ -s watch.out ] && break; sleep 0.1; done
+xenstore-write /bench/guest 0 && xenstore-chmod /bench/guest n0 b$DOMID
 xenstore-write "$d/bench-go" 1
 wait
 $PEERS/xs_peer bench 500'
