@@ -26,7 +26,7 @@ done
 # bench-done, makes the guest a node beside its own (/bench/guest, like
 # xs_peer's /bench/dom0), lets the guest start (bench-go) and sleeps in the
 # watch; its own XenStore loop runs once the guest's has finished.
-cat > "$out/bench.test" <<'CASE'
+cat > "$out/bench-1.test" <<'CASE'
 APP=bench
 TIMEOUT=240
 PEERS=xs_peer
@@ -38,11 +38,16 @@ xenstore-write "$d/bench-go" 1
 wait
 $PEERS/xs_peer bench 500'
 CASE
-cp "$top/tests/cases/event-ping.test" "$out/event-ping.test"
+# Every figure three times (median and spread): the bench app and the
+# event round trip each run in three guests, one after another.
+for i in 2 3; do cp "$out/bench-1.test" "$out/bench-$i.test"; done
+for i in 1 2 3; do cp "$top/tests/cases/event-ping.test" "$out/event-ping-$i.test"; done
 
 "$top/tests/rig/run-tests.sh" --quiet "$out/hello-mem1.test" "$out/hello-mem2.test" \
-    "$out/hello-mem3.test" "$top/tests/cases/hello.test" "$out/bench.test" \
-    "$out/event-ping.test" "$top/tests/cases/shmem.test" \
+    "$out/hello-mem3.test" "$top/tests/cases/hello.test" \
+    "$out/bench-1.test" "$out/bench-2.test" "$out/bench-3.test" \
+    "$out/event-ping-1.test" "$out/event-ping-2.test" "$out/event-ping-3.test" \
+    "$top/tests/cases/shmem.test" \
     "$top/tests/cases/vchan-client.test" > "$out/rig.out" 2>&1
 serial=$build/rig/last-run.log
 
@@ -59,18 +64,36 @@ for k in create_ms first_output_ms run_ms; do
     printf '%-34s %10s\n' "xl create -> $k" "$(echo "$times" | tr ' ' '\n' | sed -n "s/^$k=//p")"
 done
 
-echo "== guest (bench app) =="
-sed -n 's/^bench: \([a-z_0-9]*\) \([0-9.]*\) \(.*\)/\1 \2 \3/p' "$build/rig/results/bench.log" |
-    while read -r k v u; do printf '%-34s %10s %s\n' "$k" "$v" "$u"; done
+# "KEY VALUE REST" lines from three runs -> KEY, the median VALUE, the
+# spread, and the REST of the run that gave the median.
+median3() {
+    awk '{ n[$1]++; v[$1, n[$1]] = $2; $2 = ""; r[$1, n[$1]] = $0; if (!($1 in o)) o[$1] = ++k; }
+    END {
+        for (key in o) ord[o[key]] = key
+        for (i = 1; i <= k; i++) {
+            key = ord[i]; c = n[key]
+            for (a = 1; a <= c; a++) s[a] = a
+            for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++)
+                if (v[key, s[b]] + 0 < v[key, s[a]] + 0) { t = s[a]; s[a] = s[b]; s[b] = t }
+            m = s[int((c + 1) / 2)]; rest = r[key, m]; sub("^" key "  *", "", rest)
+            printf "%-34s %10s %s [%s-%s, %d runs]\n", key, v[key, m], rest, v[key, s[1]], v[key, s[c]], c
+        }
+    }'
+}
 
-echo "== boot breakdown (bench app: guest TSC; hypercalls and pages do not vary with emulation) =="
-sed -n 's/^boot: //p' "$build/rig/results/bench.log"
+echo "== guest (bench app, three guests: median, [spread]) =="
+for i in 1 2 3; do
+    sed -n 's/^bench: \([a-z_0-9]*\) \([0-9.]*\) \(.*\)/\1 \2 \3/p' "$build/rig/results/bench-$i.log"
+done | median3
 
-echo "== XenStore: guest client vs dom0 libxenstore (500 ops each) =="
-sed -n 's/^dom0: xs_peer: //p' "$build/rig/results/bench.log"
+echo "== boot breakdown (first bench guest: guest TSC; hypercalls and pages do not vary with emulation) =="
+sed -n 's/^boot: //p' "$build/rig/results/bench-1.log"
 
-echo "== event channel round trip with dom0 (libxenevtchn peer) =="
-sed -n 's/^dom0: evtchn_peer: //p' "$build/rig/results/event-ping.log"
+echo "== XenStore: dom0 libxenstore after each guest (the guest's own figures above) =="
+for i in 1 2 3; do sed -n 's/^dom0: xs_peer: //p' "$build/rig/results/bench-$i.log"; done
+
+echo "== event channel round trip with dom0 (libxenevtchn peer, three guests) =="
+for i in 1 2 3; do sed -n 's/^dom0: evtchn_peer: //p' "$build/rig/results/event-ping-$i.log"; done
 
 echo "== grant tables (shmem pair: 64 MiB through a 64 KiB window) =="
 sed -n 's/^\(\[shmem-2\] \)\{0,1\}shmem: ok \(bench: .*\|64 MiB sent.*\|[0-9]* rounds received.*\)/\2/p' \
