@@ -41,14 +41,17 @@ CASE
 # Every figure three times (median and spread): the bench app and the
 # event round trip each run in three guests, one after another.
 for i in 2 3; do cp "$out/bench-1.test" "$out/bench-$i.test"; done
-for i in 1 2 3; do cp "$top/tests/cases/event-ping.test" "$out/event-ping-$i.test"; done
+for i in 1 2 3; do
+    for c in event-ping shmem vchan-client; do cp "$top/tests/cases/$c.test" "$out/$c-$i.test"; done
+done
 
 "$top/tests/rig/run-tests.sh" --quiet "$out/hello-mem1.test" "$out/hello-mem2.test" \
     "$out/hello-mem3.test" "$top/tests/cases/hello.test" \
     "$out/bench-1.test" "$out/bench-2.test" "$out/bench-3.test" \
     "$out/event-ping-1.test" "$out/event-ping-2.test" "$out/event-ping-3.test" \
-    "$top/tests/cases/shmem.test" \
-    "$top/tests/cases/vchan-client.test" > "$out/rig.out" 2>&1
+    "$out/shmem-1.test" "$out/shmem-2.test" "$out/shmem-3.test" \
+    "$out/vchan-client-1.test" "$out/vchan-client-2.test" "$out/vchan-client-3.test" \
+    > "$out/rig.out" 2>&1
 serial=$build/rig/last-run.log
 
 echo "== memory =="
@@ -89,18 +92,34 @@ done | median3
 echo "== boot breakdown (first bench guest: guest TSC; hypercalls and pages do not vary with emulation) =="
 sed -n 's/^boot: //p' "$build/rig/results/bench-1.log"
 
+# Three runs' lines of one figure: the run with the median of field $1
+# (whitespace-separated), then the spread.
+median_line() {
+    sort -t ' ' -k "$1,$1" -g | awk -v f="$1" '{ l[NR] = $0; v[NR] = $f }
+        END { if (NR) printf "%s [%s-%s, %d runs]\n", l[int((NR + 1) / 2)], v[1], v[NR], NR }'
+}
+
 echo "== XenStore: dom0 libxenstore after each guest (the guest's own figures above) =="
-for i in 1 2 3; do sed -n 's/^dom0: xs_peer: //p' "$build/rig/results/bench-$i.log"; done
+for i in 1 2 3; do sed -n 's/^dom0: xs_peer: //p' "$build/rig/results/bench-$i.log"; done | median_line 3
 
 echo "== event channel round trip with dom0 (libxenevtchn peer, three guests) =="
-for i in 1 2 3; do sed -n 's/^dom0: evtchn_peer: //p' "$build/rig/results/event-ping-$i.log"; done
+for i in 1 2 3; do sed -n 's/^dom0: evtchn_peer: //p' "$build/rig/results/event-ping-$i.log"; done |
+    median_line 6
 
-echo "== grant tables (shmem pair: 64 MiB through a 64 KiB window) =="
-sed -n 's/^\(\[shmem-2\] \)\{0,1\}shmem: ok \(bench: .*\|64 MiB sent.*\|[0-9]* rounds received.*\)/\2/p' \
-    "$build/rig/results/shmem.log"
+echo "== grant tables (shmem pair: 64 MiB through a 64 KiB window, three pairs) =="
+for i in 1 2 3; do
+    sed -n 's/^shmem: ok \(64 MiB sent.*\)/\1/p' "$build/rig/results/shmem-$i.log"
+done | sed 's/, \([0-9.]*\) MB\/s$/ \1 MB\/s/' | median_line 9
+for i in 1 2 3; do sed -n 's/^\(\[shmem-2\] \)\{0,1\}shmem: ok bench: grant copy \([0-9.]*\) .*/grant copy \2 MB\/s/p' \
+    "$build/rig/results/shmem-$i.log"; done | median_line 3
+for i in 1 2 3; do sed -n 's/^\(\[shmem-2\] \)\{0,1\}shmem: ok bench: map+unmap \([0-9.]*\) .*/map+unmap \2 us per page/p' \
+    "$build/rig/results/shmem-$i.log"; done | median_line 2
 
-echo "== vchan with dom0's libxenvchan (1 MiB echo, 64 KiB rings) =="
-sed -n 's/^vchantest: \(1048576 bytes echoed.*\)/\1/p' "$build/rig/results/vchan-client.log"
+echo "== vchan with dom0's libxenvchan (1 MiB echo, 64 KiB rings, three guests) =="
+for i in 1 2 3; do
+    sed -n 's/^vchantest: 1048576 bytes echoed.*, \([0-9.]*\) MB\/s each way/1 MiB echo \1 MB\/s each way/p' \
+        "$build/rig/results/vchan-client-$i.log"
+done | median_line 4
 
 echo "== host: cooperative switch (arch/x86/switch.S) =="
 gcc -O2 -o "$out/switch_host" "$top/tests/bench/switch_host.c" "$top/arch/x86/switch.S" &&
