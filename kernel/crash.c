@@ -4,12 +4,13 @@
  * even when the console ring is broken (0xE9 as well), ending in
  * SHUTDOWN_crash.
  */
+#include <assert.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <uk/arch.h>
 #include <uk/console.h>
+#include <uk/format.h>
 #include <uk/hypercall.h>
 #include <uk/kernel.h>
 #include <uk/ksyms.h>
@@ -29,7 +30,7 @@ static __attribute__((format(printf, 1, 2))) void emitf(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    kvsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     emit(buf);
 }
@@ -112,10 +113,29 @@ void panic(const char *fmt, ...)
 
     arch_irq_disable();
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    kvsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     emitf("\n*** PANIC: %s\n", buf);
     emitf("  thread: %s\n", kernel_thread_name());
     backtrace_print();
     crash_end();
+}
+
+/*
+ * assert() failures, newlib's own included (its dtoa has some), as a panic:
+ * the same report as abort() with a backtrace from the failing assert. Ours
+ * rather than newlib's, which prints with fiprintf and so pulls the stdio
+ * FILE machinery and a second vfprintf into every image. Here, beside
+ * panic(), because this file is in every image before the linker reaches
+ * libc.a: newlib's assert.o is then never pulled in (a second definition).
+ */
+void __assert_func(const char *file, int line, const char *func, const char *expr)
+{
+    panic("assertion \"%s\" failed: file \"%s\", line %d%s%s", expr, file, line,
+          func ? ", function: " : "", func ? func : "");
+}
+
+void __assert(const char *file, int line, const char *expr)
+{
+    __assert_func(file, line, NULL, expr);
 }

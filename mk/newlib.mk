@@ -3,7 +3,8 @@
 NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
 NEWLIB_STAMP := $(NEWLIB_PREFIX)/.built
 NEWLIB_CC := gcc -ffreestanding -fno-stack-protector -mno-red-zone -fno-pic \
-	-fno-pie -O2 -g -fno-omit-frame-pointer -fstack-clash-protection
+	-fno-pie -O2 -g -fno-omit-frame-pointer -fstack-clash-protection \
+	-ffunction-sections -fdata-sections
 
 newlib: $(NEWLIB_STAMP)
 
