@@ -18,7 +18,7 @@ struct out {
 struct spec {
     bool left, zero, alt, plus, space;
     size_t width;
-    int prec; /* -1: none given */
+    int prec;    /* -1: none given */
     char length; /* 'H' hh, 'h', 'l', 'L' ll, 'z', 'j', 't', 0: none */
 };
 

@@ -3,7 +3,7 @@
 NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
 NEWLIB_STAMP := $(NEWLIB_PREFIX)/.built
 NEWLIB_CC := gcc -ffreestanding -fno-stack-protector -mno-red-zone -fno-pic \
-	-fno-pie -O2 -g -fno-omit-frame-pointer -fstack-clash-protection \
+	-fno-pie -g -fno-omit-frame-pointer -fstack-clash-protection \
 	-ffunction-sections -fdata-sections
 
 newlib: $(NEWLIB_STAMP)
@@ -23,7 +23,7 @@ $(NEWLIB_STAMP): mk/newlib.mk
 		--disable-nls \
 		--enable-newlib-global-stdio-streams \
 		--enable-newlib-retargetable-locking \
-		CC_FOR_TARGET="$(NEWLIB_CC)" AR_FOR_TARGET=ar AS_FOR_TARGET=as \
+		CC_FOR_TARGET="$(NEWLIB_CC)" CFLAGS_FOR_TARGET="-g -Os" AR_FOR_TARGET=ar AS_FOR_TARGET=as \
 		LD_FOR_TARGET=ld RANLIB_FOR_TARGET=ranlib NM_FOR_TARGET=nm \
 		OBJDUMP_FOR_TARGET=objdump > ../configure.log 2>&1
 	$(Q)cd $(BUILD)/newlib/obj && $(MAKE) -j$$(nproc) all-target-newlib > ../build.log 2>&1 \

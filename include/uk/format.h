@@ -19,7 +19,7 @@
  * argument is ever read as the wrong type.
  */
 __attribute__((format(printf, 3, 0))) int kvsnprintf(char *buf, size_t size, const char *fmt,
-                                                      va_list ap);
+                                                     va_list ap);
 __attribute__((format(printf, 3, 4))) int ksnprintf(char *buf, size_t size, const char *fmt, ...);
 
 #endif

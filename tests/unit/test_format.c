@@ -78,8 +78,8 @@ TEST(unsigned_integers)
     same("%016lx %016llx %#lx %04lx %08lx", 0x1234ul, 0xdeadull, 0x100000ul, 0xful, 0ul);
     same("%o %#o %#o %#.3o %#5o", 8u, 8u, 0u, 8u, 0u);
     same("%zu %zx %ju %hhu %hu", (size_t)-1, (size_t)255, UINTMAX_MAX, 511u, 70000u);
-    same("[%8llu] [%-12llu] [%6llu] [%3lu] [%.0u] [%#.0x] [%#.0o]", 12ull, 34ull, 1234567ull,
-         1ul, 0u, 0u, 0u);
+    same("[%8llu] [%-12llu] [%6llu] [%3lu] [%.0u] [%#.0x] [%#.0o]", 12ull, 34ull, 1234567ull, 1ul,
+         0u, 0u, 0u);
     same("[%#10x] [%#-10x] [%#010x] [%+u] [% x]", 0xabu, 0xabu, 0xabu, 5u, 6u);
 }
 
