@@ -2,6 +2,8 @@
  * kvsnprintf: the runtime's integer-only formatter (see <uk/format.h>).
  * One pass over fmt; every byte goes through put(), which counts it and
  * stores it only while it fits, so a short buffer never changes the result.
+ * Letters are looked up in strings rather than tested one by one: GCC turns
+ * chains of character tests into jump tables, 1.6 KB of them here.
  */
 #include <limits.h>
 #include <stdbool.h>
@@ -15,12 +17,27 @@ struct out {
     size_t len;
 };
 
+/* The flags, in the order of their letters in "-0#+ ". */
+enum { F_LEFT = 1, F_ZERO = 2, F_ALT = 4, F_PLUS = 8, F_SPACE = 16 };
+
+/* The lengths, in the order of their letters in "hlzjt", then hh and ll. */
+enum length { LEN_H, LEN_L, LEN_Z, LEN_J, LEN_T, LEN_HH, LEN_LL, LEN_INT };
+
 struct spec {
-    bool left, zero, alt, plus, space;
+    unsigned int flags;
     size_t width;
-    int prec;    /* -1: none given */
-    char length; /* 'H' hh, 'h', 'l', 'L' ll, 'z', 'j', 't', 0: none */
+    int prec; /* -1: none given */
+    enum length length;
 };
+
+/* Where c is in set, or -1 (never for '\0'). */
+static int index_of(const char *set, char c)
+{
+    for (int i = 0; c && set[i]; i++)
+        if (set[i] == c)
+            return i;
+    return -1;
+}
 
 static void put(struct out *o, char c)
 {
@@ -57,15 +74,15 @@ static void put_field(struct out *o, const struct spec *s, const char *prefix, s
     size_t plen = str_len(prefix, 2);
     size_t total = plen + zeros + n;
     size_t fill = s->width > total ? s->width - total : 0;
+    bool left = s->flags & F_LEFT;
+    bool zero_fill = !left && (s->flags & F_ZERO) && s->prec < 0;
 
-    if (!s->left && !(s->zero && s->prec < 0))
+    if (!left && !zero_fill)
         put_n(o, ' ', fill);
     put_s(o, prefix, plen);
-    if (!s->left && s->zero && s->prec < 0)
-        put_n(o, '0', fill);
-    put_n(o, '0', zeros);
+    put_n(o, '0', (zero_fill ? fill : 0) + zeros);
     put_s(o, body, n);
-    if (s->left)
+    if (left)
         put_n(o, ' ', fill);
 }
 
@@ -76,18 +93,18 @@ static void put_int(struct out *o, const struct spec *s, uintmax_t v, bool neg, 
     char digits[24]; /* 22 octal digits for 64 bits */
     size_t n = 0, zeros;
     const char *prefix = "";
-    bool is_signed = conv == 'd' || conv == 'i';
 
     for (uintmax_t x = v; x; x /= base)
         digits[sizeof(digits) - ++n] = set[x % base];
     if (n == 0 && s->prec != 0)
         digits[sizeof(digits) - ++n] = '0';
     zeros = s->prec > 0 && (size_t)s->prec > n ? (size_t)s->prec - n : 0;
-    if (is_signed)
-        prefix = neg ? "-" : s->plus ? "+" : s->space ? " " : "";
-    else if (conv == 'p' || (s->alt && v && conv != 'o'))
+    if (conv == 'd' || conv == 'i')
+        prefix = neg ? "-" : s->flags & F_PLUS ? "+" : s->flags & F_SPACE ? " " : "";
+    else if (conv == 'p' || (s->flags & F_ALT && v && conv != 'o'))
         prefix = conv == 'X' ? "0X" : "0x"; /* %p as newlib does: 0x0 for NULL */
-    else if (s->alt && conv == 'o' && zeros == 0 && (n == 0 || digits[sizeof(digits) - n] != '0'))
+    else if (s->flags & F_ALT && conv == 'o' && zeros == 0 &&
+             (n == 0 || digits[sizeof(digits) - n] != '0'))
         zeros = 1;
     put_field(o, s, prefix, zeros, digits + sizeof(digits) - n, n);
 }
@@ -95,18 +112,18 @@ static void put_int(struct out *o, const struct spec *s, uintmax_t v, bool neg, 
 static intmax_t arg_signed(const struct spec *s, va_list *ap)
 {
     switch (s->length) {
-    case 'H':
+    case LEN_HH:
         return (signed char)va_arg(*ap, int);
-    case 'h':
+    case LEN_H:
         return (short)va_arg(*ap, int);
-    case 'l':
+    case LEN_L:
         return va_arg(*ap, long);
-    case 'L':
+    case LEN_LL:
         return va_arg(*ap, long long);
-    case 'z':
-    case 't':
+    case LEN_Z:
+    case LEN_T:
         return va_arg(*ap, ptrdiff_t); /* the signed type of size_t's width */
-    case 'j':
+    case LEN_J:
         return va_arg(*ap, intmax_t);
     default:
         return va_arg(*ap, int);
@@ -116,68 +133,59 @@ static intmax_t arg_signed(const struct spec *s, va_list *ap)
 static uintmax_t arg_unsigned(const struct spec *s, va_list *ap)
 {
     switch (s->length) {
-    case 'H':
+    case LEN_HH:
         return (unsigned char)va_arg(*ap, unsigned int);
-    case 'h':
+    case LEN_H:
         return (unsigned short)va_arg(*ap, unsigned int);
-    case 'l':
+    case LEN_L:
         return va_arg(*ap, unsigned long);
-    case 'L':
+    case LEN_LL:
         return va_arg(*ap, unsigned long long);
-    case 'z':
-    case 't':
+    case LEN_Z:
+    case LEN_T:
         return va_arg(*ap, size_t);
-    case 'j':
+    case LEN_J:
         return va_arg(*ap, uintmax_t);
     default:
         return va_arg(*ap, unsigned int);
     }
 }
 
+/* A width or precision: digits, or * for the next int argument. */
+static const char *parse_number(const char *f, int *n, va_list *ap)
+{
+    if (*f == '*') {
+        *n = va_arg(*ap, int);
+        return f + 1;
+    }
+    for (*n = 0; *f >= '0' && *f <= '9'; f++)
+        *n = *n > (INT_MAX - 9) / 10 ? INT_MAX : *n * 10 + (*f - '0');
+    return f;
+}
+
 /* Flags, width, precision, length; returns where the conversion letter is. */
 static const char *parse_spec(const char *f, struct spec *s, va_list *ap)
 {
-    *s = (struct spec){.prec = -1};
-    for (;; f++) {
-        if (*f == '-')
-            s->left = true;
-        else if (*f == '0')
-            s->zero = true;
-        else if (*f == '#')
-            s->alt = true;
-        else if (*f == '+')
-            s->plus = true;
-        else if (*f == ' ')
-            s->space = true;
-        else
-            break;
-    }
-    if (*f == '*') {
-        int w = va_arg(*ap, int);
+    int i, w;
 
-        s->left |= w < 0;
-        s->width = w < 0 ? -(size_t)w : (size_t)w;
-        f++;
-    }
-    for (; *f >= '0' && *f <= '9'; f++)
-        s->width = s->width * 10 + (size_t)(*f - '0');
+    *s = (struct spec){.prec = -1, .length = LEN_INT};
+    for (; (i = index_of("-0#+ ", *f)) >= 0; f++)
+        s->flags |= 1u << i;
+    f = parse_number(f, &w, ap);
+    if (w < 0)
+        s->flags |= F_LEFT;
+    s->width = w < 0 ? -(size_t)w : (size_t)w;
     if (*f == '.') {
-        f++;
-        s->prec = 0;
-        if (*f == '*') {
-            int p = va_arg(*ap, int);
-
-            s->prec = p < 0 ? -1 : p;
-            f++;
-        }
-        for (; *f >= '0' && *f <= '9'; f++)
-            s->prec = s->prec * 10 + (*f - '0');
+        f = parse_number(f + 1, &s->prec, ap);
+        if (s->prec < 0)
+            s->prec = -1;
     }
     if ((f[0] == 'h' || f[0] == 'l') && f[1] == f[0]) {
-        s->length = f[0] == 'h' ? 'H' : 'L';
+        s->length = f[0] == 'h' ? LEN_HH : LEN_LL;
         f += 2;
-    } else if (*f == 'h' || *f == 'l' || *f == 'z' || *f == 'j' || *f == 't') {
-        s->length = *f++;
+    } else if ((i = index_of("hlzjt", *f)) >= 0) {
+        s->length = (enum length)i;
+        f++;
     }
     return f;
 }
@@ -185,43 +193,33 @@ static const char *parse_spec(const char *f, struct spec *s, va_list *ap)
 /* One conversion, its letter `conv`; false when it is not one of ours. */
 static bool convert(struct out *o, struct spec *s, char conv, va_list *ap)
 {
-    char c;
-    const char *str;
+    int k = index_of("diuoxXpcs%", conv);
 
-    switch (conv) {
-    case 'd':
-    case 'i': {
+    if (k < 0)
+        return false;
+    if (k < 2) {
         intmax_t v = arg_signed(s, ap);
 
         put_int(o, s, v < 0 ? -(uintmax_t)v : (uintmax_t)v, v < 0, conv);
-        return true;
-    }
-    case 'u':
-    case 'o':
-    case 'x':
-    case 'X':
+    } else if (k < 6) {
         put_int(o, s, arg_unsigned(s, ap), false, conv);
-        return true;
-    case 'p':
-        put_int(o, s, (uintptr_t)va_arg(*ap, void *), false, 'p');
-        return true;
-    case 'c':
-        c = (char)va_arg(*ap, int);
+    } else if (conv == 'p') {
+        put_int(o, s, (uintptr_t)va_arg(*ap, void *), false, conv);
+    } else if (conv == 'c') {
+        char c = (char)va_arg(*ap, int);
+
         s->prec = -1;
         put_field(o, s, "", 0, &c, 1);
-        return true;
-    case 's':
-        str = va_arg(*ap, const char *);
+    } else if (conv == 's') {
+        const char *str = va_arg(*ap, const char *);
+
         if (!str)
             str = "(null)";
         put_field(o, s, "", 0, str, str_len(str, s->prec < 0 ? SIZE_MAX : (size_t)s->prec));
-        return true;
-    case '%':
+    } else {
         put(o, '%');
-        return true;
-    default:
-        return false;
     }
+    return true;
 }
 
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
