@@ -6,6 +6,7 @@
  */
 #include <assert.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <uk/arch.h>
@@ -37,14 +38,22 @@ static __attribute__((format(printf, 1, 2))) void emitf(const char *fmt, ...)
 
 struct bt_state {
     int n;
+    bool exact_first; /* frame #0 is a faulting pc, not a return address */
 };
 
+/*
+ * A return address is looked up one byte back, in the call instruction:
+ * after a call to a noreturn function (panic, abort) that ends a function,
+ * it points at the next function (seen as "main.cold+0x0" for an assert).
+ */
 static void print_frame(uintptr_t pc, void *ctx)
 {
     struct bt_state *st = ctx;
+    uintptr_t at = st->n == 0 && st->exact_first ? pc : pc - 1;
     uintptr_t off = 0;
-    const char *name = ksym_lookup(pc, &off);
+    const char *name = ksym_lookup(at, &off);
 
+    off += pc - at;
     if (name)
         emitf("  #%-2d %016lx %s+0x%lx\n", st->n, (unsigned long)pc, name, (unsigned long)off);
     else
@@ -54,7 +63,7 @@ static void print_frame(uintptr_t pc, void *ctx)
 
 static void backtrace_from(uintptr_t pc, uintptr_t sp, uintptr_t fp)
 {
-    struct bt_state st = {0};
+    struct bt_state st = {.exact_first = pc != 0};
     uintptr_t off;
 
     emit("backtrace:\n");
