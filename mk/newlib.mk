@@ -23,7 +23,7 @@ $(NEWLIB_STAMP): mk/newlib.mk
 		--disable-nls \
 		--enable-newlib-global-stdio-streams \
 		--enable-newlib-retargetable-locking \
-		CC_FOR_TARGET="$(NEWLIB_CC)" CFLAGS_FOR_TARGET="-g -Os" AR_FOR_TARGET=ar AS_FOR_TARGET=as \
+		CC_FOR_TARGET="$(NEWLIB_CC)" CFLAGS_FOR_TARGET="-g -Os -U__OPTIMIZE_SIZE__" AR_FOR_TARGET=ar AS_FOR_TARGET=as \
 		LD_FOR_TARGET=ld RANLIB_FOR_TARGET=ranlib NM_FOR_TARGET=nm \
 		OBJDUMP_FOR_TARGET=objdump > ../configure.log 2>&1
 	$(Q)cd $(BUILD)/newlib/obj && $(MAKE) -j$$(nproc) all-target-newlib > ../build.log 2>&1 \
