@@ -46,7 +46,7 @@ static uint8_t ist_stacks[4][IST_STACK_SIZE] __attribute__((aligned(16)));
 extern const uint64_t trap_stubs[32];
 extern const char trap_vector_stubs[], trap_spurious[];
 
-#define VECTOR_STUB_SIZE 16
+#define VECTOR_STUB_SIZE 8
 #define SPURIOUS_VECTOR  0xff
 extern uint64_t boot_gdt[];
 
