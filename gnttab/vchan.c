@@ -12,12 +12,12 @@
  * The layout and index checks live in vchan_wire.c, shared by both ends.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <uk/compiler.h>
 #include <uk/events.h>
+#include <uk/format.h>
 #include <uk/gnttab.h>
 #include <uk/mm.h>
 #include <uk/ring.h>
@@ -220,11 +220,11 @@ static int write_node(const char *path, const char *leaf, unsigned int value, do
     const char *perms[2] = {owner, reader};
     int rc;
 
-    if (snprintf(key, sizeof(key), "%s/%s", path, leaf) >= (int)sizeof(key))
+    if (ksnprintf(key, sizeof(key), "%s/%s", path, leaf) >= (int)sizeof(key))
         return -ENAMETOOLONG;
-    snprintf(val, sizeof(val), "%u", value);
-    snprintf(owner, sizeof(owner), "n%d", xs_domid());
-    snprintf(reader, sizeof(reader), "r%u", peer);
+    ksnprintf(val, sizeof(val), "%u", value);
+    ksnprintf(owner, sizeof(owner), "n%d", xs_domid());
+    ksnprintf(reader, sizeof(reader), "r%u", peer);
     rc = xs_write(XS_NO_TX, key, val);
     return rc ? rc : xs_set_perms(XS_NO_TX, key, perms, 2);
 }
@@ -286,7 +286,7 @@ static int read_node(const char *path, const char *leaf, unsigned long *value, u
     char key[256];
     int rc;
 
-    snprintf(key, sizeof(key), "%s/%s", path, leaf);
+    ksnprintf(key, sizeof(key), "%s/%s", path, leaf);
     /*
      * The server may not have written it yet: poll until the deadline. A
      * node that does not exist under a parent we may not read is EACCES.

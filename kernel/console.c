@@ -9,11 +9,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include <uk/arch.h>
 #include <uk/compiler.h>
 #include <uk/console.h>
+#include <uk/format.h>
 #include <uk/hypercall.h>
 #include <uk/mm.h>
 #include <xen/event_channel.h>
@@ -189,7 +189,7 @@ static bool backend_back(void)
     stalled = false;
     if (!dropped)
         return true;
-    n = snprintf(note, sizeof(note), "\n[console] %zu bytes of output were dropped\n", dropped);
+    n = ksnprintf(note, sizeof(note), "\n[console] %zu bytes of output were dropped\n", dropped);
     dropped = 0;
     if (n > 0 && (size_t)n < sizeof(note))
         dropped += (size_t)n - ring_write(note, (size_t)n);
@@ -241,7 +241,7 @@ void kprintf(const char *fmt, ...)
     int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    n = kvsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     if (n < 0)
         return;

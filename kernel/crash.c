@@ -4,12 +4,14 @@
  * even when the console ring is broken (0xE9 as well), ending in
  * SHUTDOWN_crash.
  */
+#include <assert.h>
 #include <stdarg.h>
-#include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <uk/arch.h>
 #include <uk/console.h>
+#include <uk/format.h>
 #include <uk/hypercall.h>
 #include <uk/kernel.h>
 #include <uk/ksyms.h>
@@ -29,21 +31,29 @@ static __attribute__((format(printf, 1, 2))) void emitf(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    kvsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     emit(buf);
 }
 
 struct bt_state {
     int n;
+    bool exact_first; /* frame #0 is a faulting pc, not a return address */
 };
 
+/*
+ * A return address is looked up one byte back, in the call instruction:
+ * after a call to a noreturn function (panic, abort) that ends a function,
+ * it points at the next function (seen as "main.cold+0x0" for an assert).
+ */
 static void print_frame(uintptr_t pc, void *ctx)
 {
     struct bt_state *st = ctx;
+    uintptr_t at = st->n == 0 && st->exact_first ? pc : pc - 1;
     uintptr_t off = 0;
-    const char *name = ksym_lookup(pc, &off);
+    const char *name = ksym_lookup(at, &off);
 
+    off += pc - at;
     if (name)
         emitf("  #%-2d %016lx %s+0x%lx\n", st->n, (unsigned long)pc, name, (unsigned long)off);
     else
@@ -53,7 +63,7 @@ static void print_frame(uintptr_t pc, void *ctx)
 
 static void backtrace_from(uintptr_t pc, uintptr_t sp, uintptr_t fp)
 {
-    struct bt_state st = {0};
+    struct bt_state st = {.exact_first = pc != 0};
     uintptr_t off;
 
     emit("backtrace:\n");
@@ -112,10 +122,29 @@ void panic(const char *fmt, ...)
 
     arch_irq_disable();
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    kvsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     emitf("\n*** PANIC: %s\n", buf);
     emitf("  thread: %s\n", kernel_thread_name());
     backtrace_print();
     crash_end();
+}
+
+/*
+ * assert() failures, newlib's own included (its dtoa has some), as a panic:
+ * the same report as abort() with a backtrace from the failing assert. Ours
+ * rather than newlib's, which prints with fiprintf and so pulls the stdio
+ * FILE machinery and a second vfprintf into every image. Here, beside
+ * panic(), because this file is in every image before the linker reaches
+ * libc.a: newlib's assert.o is then never pulled in (a second definition).
+ */
+void __assert_func(const char *file, int line, const char *func, const char *expr)
+{
+    panic("assertion \"%s\" failed: file \"%s\", line %d%s%s", expr, file, line,
+          func ? ", function: " : "", func ? func : "");
+}
+
+void __assert(const char *file, int line, const char *expr)
+{
+    __assert_func(file, line, NULL, expr);
 }

@@ -5,12 +5,12 @@
  * the queues are touched only with interrupts off.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <uk/arch.h>
 #include <uk/console.h>
+#include <uk/format.h>
 #include <uk/kernel.h>
 #include <uk/mm.h>
 #include <uk/sched.h>
@@ -301,7 +301,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, si
         libc_thread_state_free(t->libc_state);
         goto nomem;
     }
-    snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
+    ksnprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
     t->fn = fn;
     t->arg = arg;
     t->id = next_id++;

@@ -41,7 +41,7 @@ $(APP_ELF): $(APP_OBJS) $(LIBUNIKERNEL) $(LINK_SCRIPT) $(TOP)/tools/gen-ksyms.sh
 	$(Q)$(TOP)/tools/gen-ksyms.sh < /dev/null | as -o $@.ksyms0.o
 	$(Q)ld $(LDFLAGS) -o $@.pass1 $(APP_OBJS) $@.ksyms0.o $(LINK_LIBS)
 	$(Q)nm -n $@.pass1 | $(TOP)/tools/gen-ksyms.sh | as -o $@.ksyms.o
-	$(Q)ld $(LDFLAGS) -o $@ $(APP_OBJS) $@.ksyms.o $(LINK_LIBS)
+	$(Q)ld $(LDFLAGS) -Map $@.map -o $@ $(APP_OBJS) $@.ksyms.o $(LINK_LIBS)
 	$(Q)nm -n $@.pass1 | grep ' [tT] ' > $@.syms1; nm -n $@ | grep ' [tT] ' > $@.syms2; \
 		cmp -s $@.syms1 $@.syms2 || { echo "ksyms: functions moved between links"; rm -f $@; exit 1; }
 	$(Q)rm -f $@.pass1 $@.ksyms0.o $@.syms1 $@.syms2

@@ -7,25 +7,26 @@ CHECK_TESTS += cmdline memmap page_alloc timer_heap sched xs_wire grefs ring xs
 CHECK_TESTS += evtchn_scan
 CHECK_SRCS_evtchn_scan := events/evtchn_scan.c
 CHECK_SRCS_cmdline := kernel/cmdline.c
-CHECK_TESTS += console_ring
+CHECK_TESTS += console_ring format
+CHECK_SRCS_format := kernel/format.c
 CHECK_SRCS_console_ring := kernel/console_ring.c
 CHECK_TESTS += console
-CHECK_SRCS_console := kernel/console.c kernel/console_ring.c
+CHECK_SRCS_console := kernel/console.c kernel/console_ring.c kernel/format.c
 CHECK_SRCS_memmap := kernel/memmap.c
 CHECK_SRCS_page_alloc := kernel/page_alloc.c
 CHECK_SRCS_timer_heap := events/timer_heap.c
 CHECK_SRCS_xs_wire := xenstore/xs_wire.c
 CHECK_SRCS_grefs := gnttab/grefs.c
 CHECK_SRCS_ring :=
-CHECK_SRCS_sched := kernel/sched.c kernel/page_alloc.c arch/x86/context.c arch/x86/switch.S \
+CHECK_SRCS_sched := kernel/sched.c kernel/format.c kernel/page_alloc.c arch/x86/context.c arch/x86/switch.S \
 	tests/unit/kernel_stubs.c
 # test_xs.c includes xenstore/xs.c itself (to reset its static state between tests).
-CHECK_SRCS_xs := xenstore/xs_stream.c xenstore/xs_ops.c xenstore/xs_wire.c kernel/sched.c kernel/page_alloc.c \
+CHECK_SRCS_xs := xenstore/xs_stream.c xenstore/xs_ops.c xenstore/xs_wire.c kernel/sched.c kernel/format.c kernel/page_alloc.c \
 	arch/x86/context.c arch/x86/switch.S tests/unit/kernel_stubs.c
 CHECK_TESTS += vchan_wire
 CHECK_SRCS_vchan_wire := gnttab/vchan_wire.c
 CHECK_TESTS += vchan
-CHECK_SRCS_vchan := gnttab/vchan.c gnttab/vchan_wire.c
+CHECK_SRCS_vchan := gnttab/vchan.c gnttab/vchan_wire.c kernel/format.c
 
 CHECK_BIN := $(BUILD)/check
 CHECK_BINS := $(foreach t,$(CHECK_TESTS),$(CHECK_BIN)/test_$(t))

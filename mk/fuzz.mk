@@ -16,7 +16,7 @@ FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_TARGETS += xs_wire xs_stream xs_replies
 FUZZ_SRCS_xs_wire := xenstore/xs_wire.c
 FUZZ_SRCS_xs_stream := xenstore/xs_stream.c xenstore/xs_wire.c
-FUZZ_SRCS_xs_replies := xenstore/xs_ops.c xenstore/xenbus.c xenstore/xs_wire.c
+FUZZ_SRCS_xs_replies := xenstore/xs_ops.c xenstore/xenbus.c xenstore/xs_wire.c kernel/format.c
 
 FUZZ_TARGETS += console_ring
 FUZZ_SRCS_console_ring := kernel/console_ring.c

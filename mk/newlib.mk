@@ -2,8 +2,15 @@
 # docs/architecture.md for the flags and why they match the kernel's.
 NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
 NEWLIB_STAMP := $(NEWLIB_PREFIX)/.built
+# Sections per function and object, so that --gc-sections drops what an app
+# does not call (newlib puts helpers every printf needs beside a second,
+# integer-only printf). Optimised for size, but without __OPTIMIZE_SIZE__, under
+# which newlib's string functions become byte loops (NEWLIB_CFLAGS; configure
+# puts its CFLAGS after CC, so an -O in CC would be overridden).
+NEWLIB_CFLAGS := -g -Os -U__OPTIMIZE_SIZE__
 NEWLIB_CC := gcc -ffreestanding -fno-stack-protector -mno-red-zone -fno-pic \
-	-fno-pie -O2 -g -fno-omit-frame-pointer -fstack-clash-protection
+	-fno-pie -g -fno-omit-frame-pointer -fstack-clash-protection \
+	-ffunction-sections -fdata-sections
 
 newlib: $(NEWLIB_STAMP)
 
@@ -22,7 +29,7 @@ $(NEWLIB_STAMP): mk/newlib.mk
 		--disable-nls \
 		--enable-newlib-global-stdio-streams \
 		--enable-newlib-retargetable-locking \
-		CC_FOR_TARGET="$(NEWLIB_CC)" AR_FOR_TARGET=ar AS_FOR_TARGET=as \
+		CC_FOR_TARGET="$(NEWLIB_CC)" CFLAGS_FOR_TARGET="$(NEWLIB_CFLAGS)" AR_FOR_TARGET=ar AS_FOR_TARGET=as \
 		LD_FOR_TARGET=ld RANLIB_FOR_TARGET=ranlib NM_FOR_TARGET=nm \
 		OBJDUMP_FOR_TARGET=objdump > ../configure.log 2>&1
 	$(Q)cd $(BUILD)/newlib/obj && $(MAKE) -j$$(nproc) all-target-newlib > ../build.log 2>&1 \

@@ -3,16 +3,16 @@
  * XenbusState handshake both ends follow through <path>/state.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <uk/format.h>
 #include <uk/time.h>
 #include <uk/xenstore.h>
 
 static int state_path(const char *path, char *buf, size_t size)
 {
-    int n = snprintf(buf, size, "%s/state", path);
+    int n = ksnprintf(buf, size, "%s/state", path);
 
     return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
@@ -20,7 +20,7 @@ static int state_path(const char *path, char *buf, size_t size)
 int xenbus_backend_path(const char *dev, char **path)
 {
     char key[256];
-    int n = snprintf(key, sizeof(key), "%s/backend", dev);
+    int n = ksnprintf(key, sizeof(key), "%s/backend", dev);
 
     if (n < 0 || (size_t)n >= sizeof(key))
         return -ENAMETOOLONG;
@@ -50,7 +50,7 @@ int xenbus_switch_state(const char *path, enum xenbus_state state)
 
     if (rc)
         return rc;
-    snprintf(value, sizeof(value), "%d", (int)state);
+    ksnprintf(value, sizeof(value), "%d", (int)state);
     return xs_write(XS_NO_TX, key, value);
 }
 

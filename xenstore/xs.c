@@ -10,7 +10,6 @@
  * every waiter, watch waiters included, gets -EIO, nobody hangs.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +17,7 @@
 #include <uk/compiler.h>
 #include <uk/console.h>
 #include <uk/events.h>
+#include <uk/format.h>
 #include <uk/hypercall.h>
 #include <uk/kernel.h>
 #include <uk/mm.h>
@@ -87,7 +87,7 @@ int xs_domid(void)
     }
     /* Another thread may have read it meanwhile: the same value. */
     domid = (int)id;
-    snprintf(home, sizeof(home), "/local/domain/%d", domid);
+    ksnprintf(home, sizeof(home), "/local/domain/%d", domid);
     return domid;
 }
 
@@ -399,7 +399,7 @@ struct xs_watch *xs_watch(const char *path, xs_watch_fn fn, void *ctx)
 
     if (w) {
         /* The token before it is known: its first event may come before XS_WATCH's reply. */
-        snprintf(w->token, sizeof(w->token), "uk%lu", next_watch_id++);
+        ksnprintf(w->token, sizeof(w->token), "uk%lu", next_watch_id++);
         w->fn = fn;
         w->ctx = ctx;
         rc = xs_stream_watch_new(&stream, w, path);

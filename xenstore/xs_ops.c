@@ -3,10 +3,10 @@
  * large directory, a few) over xs_request.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <uk/format.h>
 #include <uk/sched.h>
 #include <uk/time.h>
 #include <uk/xenstore.h>
@@ -122,7 +122,7 @@ static int directory_parts(xs_tx_t tx, const char *path, char ***names, unsigned
             uint32_t len, clen;
             struct xs_part parts[2] = {{path, strlen(path) + 1}, {off, 0}};
 
-            parts[1].len = (size_t)snprintf(off, sizeof(off), "%lu", (unsigned long)all_len) + 1;
+            parts[1].len = (size_t)ksnprintf(off, sizeof(off), "%lu", (unsigned long)all_len) + 1;
             rc = xs_request(XS_DIRECTORY_PART, tx, parts, 2, &reply, &len);
             if (rc)
                 break;
@@ -202,7 +202,7 @@ int xs_get_domain_path(unsigned int id, char **path)
 {
     char buf[16];
 
-    snprintf(buf, sizeof(buf), "%u", id);
+    ksnprintf(buf, sizeof(buf), "%u", id);
     return request_path(XS_GET_DOMAIN_PATH, XS_NO_TX, buf, path, NULL);
 }
 

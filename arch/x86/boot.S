@@ -87,8 +87,11 @@ pvh_start64:
     push $0                         /* fake return address, keeps ABI alignment */
     jmp arch_start
 
-    /* Xen writes one 32-byte stub per hypercall here (hypercall.c). */
-    .section .text.hypercall_page, "ax"
+    /*
+     * Xen writes one 32-byte stub per hypercall here (hypercall.c). NOBITS:
+     * the page takes no room in the file (link.ld).
+     */
+    .section .hypercall_page, "ax", @nobits
     .balign 4096
     .globl hypercall_page
 hypercall_page:

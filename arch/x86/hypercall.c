@@ -3,10 +3,10 @@
  * wrappers of <uk/hypercall.h>.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <uk/arch.h>
+#include <uk/format.h>
 #include <uk/hypercall.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
@@ -142,7 +142,7 @@ void xen_shutdown(unsigned int reason)
     struct sched_shutdown s = {.reason = reason};
     long rc = hypercall_sched_op(SCHEDOP_shutdown, &s);
     char msg[80];
-    int n = snprintf(msg, sizeof(msg), "\nxen_shutdown(%u) failed: %ld; halting\n", reason, rc);
+    int n = ksnprintf(msg, sizeof(msg), "\nxen_shutdown(%u) failed: %ld; halting\n", reason, rc);
 
     arch_debug_write(msg, (size_t)n);
     arch_halt_forever();

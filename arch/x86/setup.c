@@ -4,10 +4,10 @@
  * anything can overwrite it), sets up the IDT/TSS and refines the page
  * tables. Also the small x86 services of <uk/arch.h>.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include <uk/arch.h>
+#include <uk/format.h>
 #include <uk/hypercall.h>
 #include <uk/mm.h>
 #include <xen/arch-x86/hvm/start_info.h>
@@ -153,7 +153,7 @@ static void copy_memmap(const struct hvm_start_info *si)
         if (rc < 0) {
             char msg[64];
 
-            snprintf(msg, sizeof(msg), "XENMEM_memory_map failed: %ld\n", rc);
+            ksnprintf(msg, sizeof(msg), "XENMEM_memory_map failed: %ld\n", rc);
             early_print(msg);
             xen_shutdown(SHUTDOWN_crash);
         }

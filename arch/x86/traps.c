@@ -6,11 +6,11 @@
  * too: the upcall's (irq.c), a bare return for the APIC's spurious vector,
  * and a fatal "unexpected interrupt" naming the vector for the rest.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include <uk/arch.h>
 #include <arch/traps.h>
+#include <uk/format.h>
 #include <uk/hypercall.h>
 #include <xen/sched.h>
 
@@ -46,7 +46,7 @@ static uint8_t ist_stacks[4][IST_STACK_SIZE] __attribute__((aligned(16)));
 extern const uint64_t trap_stubs[32];
 extern const char trap_vector_stubs[], trap_spurious[];
 
-#define VECTOR_STUB_SIZE 16
+#define VECTOR_STUB_SIZE 8
 #define SPURIOUS_VECTOR  0xff
 extern uint64_t boot_gdt[];
 
@@ -154,7 +154,7 @@ void trap_handler(struct cpu_regs *r)
     fi.vector = v;
     if (v >= 32) {
         /* `int $N` or an interrupt nobody routed here: no exception at all. */
-        snprintf(vector_name, sizeof(vector_name), "vector %#x", v);
+        ksnprintf(vector_name, sizeof(vector_name), "vector %#x", v);
         fi.mnemonic = vector_name;
         fi.name = "unexpected interrupt";
     } else {
@@ -180,16 +180,16 @@ void trap_handler(struct cpu_regs *r)
     if (fi.has_addr)
         fi.guard = paging_guard_name((uintptr_t)fi.addr);
 
-    snprintf(regs, sizeof(regs),
-             "  rip=%016lx rsp=%016lx rbp=%016lx rflags=%08lx\n"
-             "  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n"
-             "  rsi=%016lx rdi=%016lx r8 =%016lx r9 =%016lx\n"
-             "  r10=%016lx r11=%016lx r12=%016lx r13=%016lx\n"
-             "  r14=%016lx r15=%016lx cs=%04lx ss=%04lx\n"
-             "  cr2=%016lx cr3=%016lx vector=%lu error=%#lx\n",
-             r->rip, r->rsp, r->rbp, r->rflags, r->rax, r->rbx, r->rcx, r->rdx, r->rsi, r->rdi,
-             r->r8, r->r9, r->r10, r->r11, r->r12, r->r13, r->r14, r->r15, r->cs, r->ss, read_cr2(),
-             read_cr3(), r->vector, r->error_code);
+    ksnprintf(regs, sizeof(regs),
+              "  rip=%016lx rsp=%016lx rbp=%016lx rflags=%08lx\n"
+              "  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n"
+              "  rsi=%016lx rdi=%016lx r8 =%016lx r9 =%016lx\n"
+              "  r10=%016lx r11=%016lx r12=%016lx r13=%016lx\n"
+              "  r14=%016lx r15=%016lx cs=%04lx ss=%04lx\n"
+              "  cr2=%016lx cr3=%016lx vector=%lu error=%#lx\n",
+              r->rip, r->rsp, r->rbp, r->rflags, r->rax, r->rbx, r->rcx, r->rdx, r->rsi, r->rdi,
+              r->r8, r->r9, r->r10, r->r11, r->r12, r->r13, r->r14, r->r15, r->cs, r->ss,
+              read_cr2(), read_cr3(), r->vector, r->error_code);
     fi.regs = regs;
     kernel_fault(&fi);
 }

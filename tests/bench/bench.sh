@@ -17,6 +17,15 @@ for sz in $(readelf -lW "$elf" | awk '$1 == "LOAD" { print $5 }'); do loaded=$((
 printf '%-34s %10s\n' "hello text bytes" "$text" "hello data bytes" "$data" \
     "hello bss bytes" "$bss" "hello loaded (file) bytes" "$loaded" \
     "hello ELF file bytes" "$(stat -c %s "$elf")"
+# Stripped, as Mini-OS's and Solo5's are compared; the link maps say what is in them.
+for app in hello onewrite; do
+    strip -o "$out/$app.stripped" "$build/apps/$app/$app.elf"
+    printf '%-34s %10s\n' "$app stripped bytes" "$(stat -c %s "$out/$app.stripped")"
+done
+for app in hello onewrite; do
+    echo "largest contributors to $app (bytes in the file, from its link map):"
+    "$top/tools/linkmap-top.sh" "$build/apps/$app/$app.elf.map" 10 | sed 's/^/  /'
+done
 
 # Cases made here: hello at several memory sizes, the in-guest benchmark.
 for m in 1 2 3; do

@@ -3,8 +3,10 @@
  * crash report naming the faulting function and its caller, and a crashed
  * domain. The functions are noinline so that they appear in the backtrace.
  * "spurious" raises the APIC's spurious vector, which must simply return,
- * and then an unexpected vector.
+ * and then an unexpected vector. "assert" fails an assert(), which the
+ * runtime reports as a panic (kernel/crash.c owns __assert_func).
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@ void fault_invalid_opcode_here(void);
 void fault_vector_here(void);
 void spurious_vector_here(void);
 void fault_abort_here(void);
+void fault_assert_here(volatile int x);
 
 __attribute__((noinline)) void fault_page_here(volatile int *p)
 {
@@ -52,6 +55,11 @@ __attribute__((noinline)) void fault_abort_here(void)
     abort();
 }
 
+__attribute__((noinline)) void fault_assert_here(volatile int x)
+{
+    assert(x == 42);
+}
+
 int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "";
@@ -68,6 +76,8 @@ int main(int argc, char **argv)
         fault_invalid_opcode_here();
     else if (strcmp(what, "abort") == 0)
         fault_abort_here();
+    else if (strcmp(what, "assert") == 0)
+        fault_assert_here(7);
     else if (strcmp(what, "vector") == 0)
         fault_vector_here();
     else if (strcmp(what, "spurious") == 0) {

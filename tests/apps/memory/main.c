@@ -13,6 +13,9 @@
  *
  * Before the rounds, the allocation calls beside malloc: calloc's overflow
  * check, posix_memalign, aligned_alloc, mallinfo.
+ *
+ * memory small: for memory=1, the smallest guest: the map, what the page
+ * allocator has, and 256 KiB through malloc, touched and checked.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -288,6 +291,33 @@ static void allocation_calls(void)
     free(p);
 }
 
+static int small(uint64_t total)
+{
+    size_t n = 256 * 1024, bad = 0;
+    unsigned char *p;
+
+    printf("memory: small: %llu KiB managed, %llu KiB free\n", (unsigned long long)(total >> 10),
+           (unsigned long long)(page_free_count() * PAGE_SIZE >> 10));
+    p = malloc(n);
+    if (!p) {
+        printf("memory: small: FAIL malloc(%zu)\n", n);
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        p[i] = (unsigned char)(i * 7 + i / PAGE_SIZE);
+    for (size_t i = 0; i < n; i++)
+        bad += p[i] != (unsigned char)(i * 7 + i / PAGE_SIZE);
+    free(p);
+    printf("memory: small: %zu KiB allocated and touched, %zu bad, %llu KiB free after\n", n >> 10,
+           bad, (unsigned long long)(page_free_count() * PAGE_SIZE >> 10));
+    if (bad || page_alloc_errors()) {
+        printf("memory: small: FAIL\n");
+        return 1;
+    }
+    printf("memory: small: ok\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t total = page_total_count() * PAGE_SIZE;
@@ -296,6 +326,8 @@ int main(int argc, char **argv)
     kernel_print_memmap();
     if (argc > 1 && strcmp(argv[1], "high") == 0)
         return high();
+    if (argc > 1 && strcmp(argv[1], "small") == 0)
+        return small(total);
     if (argc > 1) {
         printf("memory: FAIL unknown mode %s\n", argv[1]);
         return 1;

@@ -1,0 +1,34 @@
+#!/bin/sh
+# The largest contributors to an image, from its GNU ld link map (each app
+# link writes NAME.elf.map): bytes each input object puts in the file
+# (.text, .rodata, .data, .ksyms, .initcall, .note; not .bss), largest first.
+# Usage: linkmap-top.sh MAP [N]   (N lines, default 10)
+set -eu
+map=$1
+n=${2:-10}
+awk '
+function hex(s,    v, i, c) {
+    v = 0
+    s = tolower(substr(s, 3))
+    for (i = 1; i <= length(s); i++) {
+        c = index("0123456789abcdef", substr(s, i, 1)) - 1
+        v = v * 16 + c
+    }
+    return v
+}
+/^Linker script and memory map/ { on = 1; next }
+!on { next }
+# An input section: " .name ADDR SIZE FILE", or a long name alone on its
+# line with " ADDR SIZE FILE" on the next.
+/^ \.[^ ]+$/ { pend = $1; next }
+{
+    if (pend != "" && $1 ~ /^0x/ && NF == 3) { name = pend; size = $2; file = $3 }
+    else if ($0 ~ /^ \./ && NF == 4 && $2 ~ /^0x/) { name = $1; size = $3; file = $4 }
+    else { pend = ""; next }
+    pend = ""
+    if (name !~ /^\.(text|rodata|data|ksyms|initcall|note)/) next
+    sub(/.*\//, "", file)
+    bytes[file] += hex(size)
+}
+END { for (f in bytes) if (bytes[f] > 0) printf "%8d  %s\n", bytes[f], f }
+' "$map" | sort -rn | head -n "$n"
