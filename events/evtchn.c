@@ -342,8 +342,8 @@ int events_init(void)
         .idx = 0,
         .gpfn = (uintptr_t)shared_info_page >> PAGE_SHIFT,
     };
+    struct xen_hvm_evtchn_upcall_vector uv = {.vcpu = 0};
     evtchn_port_t port;
-    unsigned int vector;
     long rc;
 
     rc = hypercall_memory_op(XENMEM_add_to_physmap, &xatp);
@@ -354,15 +354,12 @@ int events_init(void)
     for (unsigned int i = 0; i < NR_WORDS; i++)
         shared->evtchn_mask[i] = ~(xen_ulong_t)0;
 
-    /*
-     * The callback vector (as Mini-OS and Linux's HVM guests take it): Xen
-     * injects it while evtchn_upcall_pending is set, and it needs no EOI.
-     * The per-vCPU vector (HVMOP_set_evtchn_upcall_vector) goes through
-     * the local APIC and costs an emulated EOI write per upcall.
-     */
-    vector = arch_upcall_init(upcall);
-    rc = hvm_set_param(HVM_PARAM_CALLBACK_IRQ,
-                       (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | vector);
+    uv.vector = (uint8_t)arch_upcall_init(upcall);
+    rc = hypercall_hvm_op(HVMOP_set_evtchn_upcall_vector, &uv);
+    if (rc)
+        return (int)rc;
+    /* As Linux does once the per-vCPU vector is set: any non-zero value. */
+    rc = hvm_set_param(HVM_PARAM_CALLBACK_IRQ, 1);
     if (rc)
         return (int)rc;
     /* Sub-phases, so that the boot report says which part of events cost what. */

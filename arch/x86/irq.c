@@ -11,6 +11,7 @@
 #define UPCALL_VECTOR    0xf3
 #define LAPIC_BASE       0xfee00000ul
 #define LAPIC_SVR        0xf0
+#define LAPIC_EOI        0xb0
 #define APIC_BASE_ENABLE (1 << 11)
 #define SVR_ENABLE       (1 << 8)
 
@@ -29,13 +30,16 @@ static uint32_t lapic_read(unsigned int reg)
 }
 
 /*
- * Called by upcall.S with interrupts off. No EOI: Xen injects the callback
- * vector itself, not through the local APIC, whenever evtchn_upcall_pending
- * is set and interrupts are on (the handler clears it first). An EOI would
- * be an emulated APIC write, an exit to Xen on every upcall.
+ * Called by upcall.S with interrupts off. EOI first, as Linux does for the
+ * per-vCPU vector: Xen raises it only when evtchn_upcall_pending goes from
+ * 0 to 1, so a raise during the scan must be a new request, delivered after
+ * iretq, not one that meets the vector still in service. (The scan itself
+ * loops while upcall_pending is set again, so such a late upcall finds
+ * nothing; interrupts stay off, so the vector cannot nest.)
  */
 void arch_upcall_dispatch(void)
 {
+    lapic_write(LAPIC_EOI, 0);
     upcall_handler();
 }
 
@@ -43,9 +47,9 @@ unsigned int arch_upcall_init(void (*handler)(void))
 {
     upcall_handler = handler;
     /*
-     * The local APIC carries nothing of Xen's here, but is enabled (globally
-     * and in software) so that what reaches it is well defined: the
-     * spurious vector, which has a gate of its own (traps.c).
+     * Xen delivers the upcall through the virtual local APIC, which stays
+     * silent until it is enabled both globally (APIC_BASE MSR) and in
+     * software (spurious-vector register).
      */
     wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
     lapic_write(LAPIC_SVR, lapic_read(LAPIC_SVR) | SVR_ENABLE | 0xff);
