@@ -2,31 +2,47 @@
  * Interrupt-side services of <uk/arch.h>: the local APIC (which carries
  * Xen's event upcall to a PVH guest), the upcall vector and idling.
  */
+#include <cpuid.h>
 #include <string.h>
 
 #include <uk/arch.h>
 
 #include "x86_private.h"
 
-#define UPCALL_VECTOR    0xf3
-#define LAPIC_BASE       0xfee00000ul
-#define LAPIC_SVR        0xf0
-#define LAPIC_EOI        0xb0
-#define APIC_BASE_ENABLE (1 << 11)
-#define SVR_ENABLE       (1 << 8)
+#define UPCALL_VECTOR     0xf3
+#define LAPIC_BASE        0xfee00000ul
+#define LAPIC_SVR         0xf0
+#define LAPIC_EOI         0xb0
+#define APIC_BASE_ENABLE  (1 << 11)
+#define APIC_BASE_X2APIC  (1 << 10)
+#define SVR_ENABLE        (1 << 8)
+#define CPUID1_ECX_X2APIC (1u << 21)
+/* x2APIC mode: register r is MSR 0x800 + r / 16. */
+#define X2APIC_MSR(reg) (0x800 + (reg) / 16)
 
 extern char arch_upcall_entry[];
 
 static void (*upcall_handler)(void);
 
+/*
+ * In x2APIC mode a register is an MSR: Xen takes a write to it (the EOI
+ * after every upcall) from the registers of the exit. In xAPIC mode it is
+ * an MMIO write that Xen must decode and emulate, which under this rig's
+ * emulation costs about 80 us per upcall.
+ */
+static bool x2apic;
+
 static void lapic_write(unsigned int reg, uint32_t v)
 {
-    *(volatile uint32_t *)(LAPIC_BASE + reg) = v;
+    if (x2apic)
+        wrmsr(X2APIC_MSR(reg), v);
+    else
+        *(volatile uint32_t *)(LAPIC_BASE + reg) = v;
 }
 
 static uint32_t lapic_read(unsigned int reg)
 {
-    return *(volatile uint32_t *)(LAPIC_BASE + reg);
+    return x2apic ? (uint32_t)rdmsr(X2APIC_MSR(reg)) : *(volatile uint32_t *)(LAPIC_BASE + reg);
 }
 
 /*
@@ -45,13 +61,20 @@ void arch_upcall_dispatch(void)
 
 unsigned int arch_upcall_init(void (*handler)(void))
 {
+    unsigned int a, b, c, d;
+    uint64_t base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
+
     upcall_handler = handler;
     /*
      * Xen delivers the upcall through the virtual local APIC, which stays
      * silent until it is enabled both globally (APIC_BASE MSR) and in
      * software (spurious-vector register).
      */
-    wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
+    x2apic = __get_cpuid(1, &a, &b, &c, &d) && (c & CPUID1_ECX_X2APIC);
+    /* x2APIC is entered from an enabled xAPIC (the architecture's order). */
+    wrmsr(MSR_APIC_BASE, base);
+    if (x2apic)
+        wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);
     lapic_write(LAPIC_SVR, lapic_read(LAPIC_SVR) | SVR_ENABLE | 0xff);
     traps_set_gate(UPCALL_VECTOR, (uintptr_t)arch_upcall_entry);
     return UPCALL_VECTOR;
