@@ -80,31 +80,20 @@ static int idle(void)
 
 static volatile bool far_returned;
 
+/*
+ * A thread asleep in nanosleep(*arg) for good. {LONG_MAX, 999999999} in ns
+ * is 2^64 - 1 modulo 2^64: without saturation the deadline is now - 1
+ * whatever the clock reads, so the sleep returns at once. ({LONG_MAX, 0}
+ * wraps to now - 1 s, which is still far in the future while the clock,
+ * counted from the domain's creation, is below 1 s.)
+ */
 static void forever_nanosleep(void *arg)
 {
-    struct timespec ts = {.tv_sec = LONG_MAX, .tv_nsec = 0};
+    const struct timespec *ts = arg;
 
-    (void)arg;
-    nanosleep(&ts, NULL);
+    nanosleep(ts, NULL);
     far_returned = true;
-    printf("timing: nanosleep({LONG_MAX, 0}) returned\n");
-}
-
-/*
- * {LONG_MAX, 999999999} in ns is 2^64 - 1 modulo 2^64: without
- * saturation the deadline is now - 1 whatever the clock reads, so the sleep
- * returns at once. ({LONG_MAX, 0} wraps to now - 1 s, which is still far
- * in the future while the clock, counted from the domain's creation, is
- * below 1 s.)
- */
-static void wrapping_nanosleep(void *arg)
-{
-    struct timespec ts = {.tv_sec = LONG_MAX, .tv_nsec = 999999999};
-
-    (void)arg;
-    nanosleep(&ts, NULL);
-    far_returned = true;
-    printf("timing: nanosleep({LONG_MAX, 999999999}) returned\n");
+    printf("timing: nanosleep({LONG_MAX, %ld}) returned\n", ts->tv_nsec);
 }
 
 static void beyond_int64_wait(void *arg)
@@ -120,12 +109,13 @@ static void beyond_int64_wait(void *arg)
 
 static int far(void)
 {
+    static const struct timespec max = {LONG_MAX, 0}, wraps = {LONG_MAX, 999999999};
     uint64_t irqs, t0, took;
     int ok;
 
-    thread_detach(thread_create("nanosleep-max", forever_nanosleep, NULL, 0));
+    thread_detach(thread_create("nanosleep-max", forever_nanosleep, (void *)&max, 0));
     thread_detach(thread_create("beyond-int64", beyond_int64_wait, NULL, 0));
-    thread_detach(thread_create("nanosleep-wrap", wrapping_nanosleep, NULL, 0));
+    thread_detach(thread_create("nanosleep-wrap", forever_nanosleep, (void *)&wraps, 0));
     thread_yield();
     irqs = time_timer_interrupts();
     t0 = time_monotonic_ns();
