@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # libunikernel: top-level build. See README.md for the commands.
 #
 #   make deps    install the Debian packages the build and the rig need

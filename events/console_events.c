@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The console, event-driven: instead of polling while xenconsoled drains a
  * full ring, the writer sleeps on the console's event channel.

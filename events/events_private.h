@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to events/: how evtchn.c starts the time code and hooks the
  * console onto its event channel.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Event channels over Xen's 2-level ABI: the shared_info page, the upcall
  * and its fair scan, the port table, and the binding operations.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The 2-level event scan. Xen raises a port in this order: its bit in
  * evtchn_pending, then (unless masked, and unless already set) the word's

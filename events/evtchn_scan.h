@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The 2-level event scan, apart from the upcall so that the host tests can
  * run it against a model of Xen: which ports to dispatch, in which order,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The C library's clocks and sleeps over <uk/time.h>: clock_gettime,
  * gettimeofday (and so time()), times (and so clock()), nanosleep, usleep,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The clocks (pvclock and Xen's wall clock) and the timers behind sleeps and
  * timeouts: a heap of struct timer, with Xen's single-shot vCPU timer always

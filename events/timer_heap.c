@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A pairing heap of timers by deadline, intrusive: the links live in struct
  * timer, so arming never allocates and cannot fail (a timed wait keeps its

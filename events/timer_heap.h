@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to events/: the pairing heap of armed timers, ordered by
  * deadline. Pure logic, unit-tested on the host. Never allocates.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Grant tables, v1. The table's frames are mapped (XENMAPSPACE_grant_table)
  * onto pages of ours only as references are needed, up to the domain's

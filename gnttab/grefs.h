@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to gnttab/: the grant-reference allocator. A stack of free
  * references threaded through an array: alloc and free in constant time,

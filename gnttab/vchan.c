@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * vchan, libxenvchan-compatible. One shared page (struct vchan_interface)
  * holds the two rings' indices, their sizes, the liveness and notification

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * vchan's layout and index checks (see vchan_wire.h). Pure logic: no
  * grants, events or XenStore; host-tested and fuzzed.

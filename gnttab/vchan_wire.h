@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to gnttab/: the pure part of vchan, what both ends must agree on
  * and every check of what the peer wrote, apart from the grant and event

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kernel_start: from the CPU set up by arch/ to the app's main(): console,
  * usable memory, page allocator, heap, argv. Then exit() with main's result.

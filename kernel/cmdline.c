@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Splitting the guest's command line into argv, shell-style for simple
  * input: blanks separate words, quotes group, backslash escapes. The line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Producer side of a xencons-style ring: free-running 32-bit indices, so
  * prod - cons is the bytes in flight even across wrap-around.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The index arithmetic of the console's output ring, apart from the shared
  * page so that host tests and a fuzzer can drive it with any indices a

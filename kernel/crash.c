@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Crash reports: CPU faults decoded by arch/ and panics from C, each with a
  * symbolised backtrace and the running thread, written so that they get out

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kvsnprintf: the runtime's integer-only formatter (see <uk/format.h>).
  * One pass over fmt; every byte goes through put(), which counts it and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The heap behind newlib's malloc: sbrk over a virtual range of its own,
  * backed page by page from the page allocator as it grows and given back as

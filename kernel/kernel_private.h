@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to kernel/: how the scheduler asks the C library glue for
  * per-thread state (newlib's struct _reent), kept apart so that the host

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Looking up the symbol table the second link adds (see <uk/ksyms.h>). The
  * table is sorted by address: entry i covers [addr[i], addr[i + 1]), and the

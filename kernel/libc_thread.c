@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * newlib and threads. Each thread has its own struct _reent (errno,
  * strtok-like state), reached through _impure_ptr, which the scheduler

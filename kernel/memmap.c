@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * From Xen's memory map to usable RAM: RAM entries clipped inward to whole
  * pages, minus every non-RAM entry and every reserved range (the image)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The physical page allocator: a binary buddy allocator. Free blocks of
  * 2^order pages sit on one list per order, linked through their own first

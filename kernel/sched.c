@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The cooperative scheduler: threads, the run queue, wait queues and the
  * synchronisation built on them. One vCPU, so mutual exclusion against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The system calls newlib expects (built with
  * --disable-newlib-supplied-syscalls): console output on fd 1 and 2, the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Static checks, all from Debian's packages (`make deps`); `make check` runs
 # every one of them (scan-build only when the runtime changed):
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Building one app. An app's Makefile (apps/NAME/Makefile) sets
 #   APP  := NAME
 #   SRCS := main.c ...

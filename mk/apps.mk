@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Every app under apps/: each apps/NAME/Makefile is run with this tree's
 # settings, so an app's own Makefile stays a few lines.
 # Example apps live in apps/, the rig's test apps in tests/apps/.

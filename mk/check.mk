@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `make check`: host-side unit tests, under AddressSanitizer and UBSan. Each
 # test binary is tests/unit/test_NAME.c plus the runtime sources it tests;
 # add one with two lines:

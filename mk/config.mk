@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared build settings for the guest (target) and the host tests.
 BUILD ?= $(TOP)/build
 Q ?= @

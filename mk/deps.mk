@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `make deps`: install what the build and the rig need, with apt. Idempotent
 # and quiet when everything is already there.
 DEPS_PKGS := gcc make binutils xz-utils qemu-system-x86 \

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Fuzzing: libFuzzer (clang) over everything a peer domain writes. Each
 # target is tests/fuzz/fuzz_NAME.c plus the runtime sources it drives; add
 # one with two lines:

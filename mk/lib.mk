@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # libunikernel.a: every C and assembly source of the runtime's subsystems.
 LIB_DIRS := arch/x86 kernel events xenstore gnttab
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c $(d)/*.S))

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # newlib, built once from Debian's newlib-source into the build tree. See
 # docs/architecture.md for the flags and why they match the kernel's.
 NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz

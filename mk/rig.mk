@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The nested Xen rig (tests/rig/): `make test`, `make run`, the dom0 peers.
 # docs/testing.md explains it.
 #

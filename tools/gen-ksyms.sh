@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Write the assembly for an image's symbol table (see include/uk/ksyms.h).
 # Input: `nm -n` output of the first link on stdin. Output: assembly on stdout.
 # With no input (the first link) it writes an empty table of the same shape.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The largest contributors to an image, from its GNU ld link map (each app
 # link writes NAME.elf.map): bytes each input object puts in the file
 # (.text, .rodata, .data, .ksyms, .initcall, .note; not .bss), largest first.

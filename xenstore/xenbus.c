@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Xenbus helpers for split drivers: where a device's backend lives, and the
  * XenbusState handshake both ends follow through <path>/state.

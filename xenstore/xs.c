@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The XenStore client: the ring on the page Xen names in
  * HVM_PARAM_STORE_PFN, one reader thread that hands every byte of the

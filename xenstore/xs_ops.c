@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The XenStore operations of <uk/xenstore.h>, each one request (or, for a
  * large directory, a few) over xs_request.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to xenstore/: the one request primitive the operations are built
  * on (xs.c implements it; xs_ops.c and xenbus.c use it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The XenStore connection's state machine (see xs_stream.h): framing,
  * reply matching, watch routing with bounded queues, and `broken`. It

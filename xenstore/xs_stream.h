@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to xenstore/: the client's connection state machine, free of
  * hypercalls, the ring page and blocking, so that the host tests and the

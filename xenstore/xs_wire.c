@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The pure half of the XenStore protocol: ring arithmetic and the parsing
  * of what xenstored (a peer we must not trust blindly) writes. Every

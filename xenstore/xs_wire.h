@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to xenstore/: the pure parts of the wire protocol, free of
  * hypercalls and threads so that the host tests and the fuzzer exercise

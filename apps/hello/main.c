@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hello: the smallest useful app. Prints with printf (integers, strings,
  * floats), uses a little of the C library (malloc, strtod, qsort,

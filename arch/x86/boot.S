@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * PVH entry. Xen starts us in 32-bit protected mode, paging off, flat
  * segments, %ebx holding the physical address of struct hvm_start_info.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Thread contexts: the initial frame of a new thread and the switch between
  * two (the instructions are in switch.S). Nothing privileged here, so the

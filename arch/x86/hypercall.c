@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Finding Xen, installing the hypercall page, and the typed hypercall
  * wrappers of <uk/hypercall.h>.

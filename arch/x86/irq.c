@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Interrupt-side services of <uk/arch.h>: the local APIC (which carries
  * Xen's event upcall to a PVH guest), the upcall vector and idling.

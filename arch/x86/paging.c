@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The guest's page tables. boot.S identity-maps 0..4 GiB with 2 MiB pages;
  * here we map and unmap single pages (splitting a 2 MiB page when a finer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * arch_start: from boot.S's first C call to kernel_start. Installs the
  * hypercall page, copies what the kernel needs out of hvm_start_info (before

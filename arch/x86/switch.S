@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Cooperative context switch and the first entry of a new thread. A switch
  * is a function call, so only what the ABI makes callee-saved is kept:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Exception entry stubs. Each stub makes the stack look the same (an error
  * code, real or dummy, then the vector) and jumps to trap_common, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The IDT, the TSS with its IST stacks, and decoding CPU exceptions into a
  * struct fault_info for the kernel's crash report. Every exception is fatal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The event-channel upcall: Xen raises UPCALL_VECTOR through the local APIC.
  * Unlike the exception stubs this path returns to the interrupted code, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to arch/x86: instruction wrappers and the entry points the
  * pieces of arch/x86 give each other.

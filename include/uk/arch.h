@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What the rest of the runtime may ask of the architecture layer. Only
  * arch/ knows x86; everything above speaks through this header and

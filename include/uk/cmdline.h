@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The guest's command line (xl's cmdline= / extra=) as argc/argv.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The console: the PV console ring served by xenconsoled (what `xl console`
  * and the per-guest log show), with the debug port 0xE9 before the ring is

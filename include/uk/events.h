@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Event channels: Xen's signals. Every event arrives through one upcall,
  * which dispatches it to the handler bound to its port (a function and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The runtime's own snprintf: integers, characters, strings and pointers,
  * no floating point. Everything the runtime formats goes through it, so an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Grant tables: sharing pages with other domains, Xen's POSIX shared
  * memory. A guest grants a page to a domain (a grant reference names it);

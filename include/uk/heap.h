@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The heap newlib's malloc grows through sbrk (kernel/heap.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Hypercalls: typed wrappers over Xen's hypercall page (arch/x86 installs it
  * and implements these). Each returns Xen's result: 0 or a positive value on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The kernel's life cycle: start, exit, crash. Crash reports (registers,
  * symbolised backtrace, the running thread) go to the console and to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The image's own symbol table, for symbolised backtraces. The build links
  * each app twice: the second link adds a table of every function's address

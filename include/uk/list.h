@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Intrusive circular doubly-linked lists: O(1) insert and remove with no
  * allocation, which the scheduler's queues and the timer code rely on.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Physical memory: the usable memory map, the page allocator and the
  * kernel heap. All RAM is identity-mapped (below 4 GiB from the first

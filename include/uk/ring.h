@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Shared rings: Xen's own io/ring.h macros for the request/response rings
  * of split drivers (DEFINE_RING_TYPES, RING_PUSH_REQUESTS_AND_CHECK_NOTIFY,

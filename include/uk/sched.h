@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Cooperative threads on one vCPU: a thread runs until it blocks, yields or
  * exits. Wait queues are the one blocking primitive; mutexes, semaphores and

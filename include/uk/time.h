@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Time: a monotonic clock in nanoseconds from Xen's pvclock, the wall clock
  * from shared_info, and one-shot timers driven by Xen's single-shot vCPU

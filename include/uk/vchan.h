@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * vchan: a byte stream between two domains over grant-shared rings,
  * compatible with Xen's libxenvchan (the shared-page layout of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * XenStore, the filesystem of Xen: a tree of small keys shared with dom0
  * and other guests, with permissions, watches and transactions. The client

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs shellcheck over the rig's test cases (tests/cases/*.test): each case file
 # as the bash that run-tests.sh sources, and its DOM0_SETUP and DOM0 scripts
 # as the /bin/sh (busybox) scripts dom0 runs. Findings name the case file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The verdict lines of the guest test apps: EXPECT(cond, fmt, ...) prints
  * "<TEST_NAME>: ok <what>" or "<TEST_NAME>: FAIL <what>" and counts

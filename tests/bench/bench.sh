@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # `make bench`: print the benchmark figures. One Xen boot runs every guest
 # benchmark; host-side figures come from the same code built for the host.
 # Under nested emulation absolute guest times only indicate: compare cycles,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The cooperative switch (arch/x86/switch.S) measured on the host: the same
  * instructions the guest runs, free of nested emulation. Two contexts switch

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Included first in every fuzz target by mk/fuzz.mk (-include): libFuzzer
  * calls LLVMFuzzerTestOneInput but ships no header declaring it, and the

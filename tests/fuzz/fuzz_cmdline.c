@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer target: the guest's command line (from the domain's
  * configuration) split into argv. The input is three size bytes and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer target: the console's output ring indices. xenconsoled (in
  * dom0, not trusted with our memory) writes the consumer index; the input

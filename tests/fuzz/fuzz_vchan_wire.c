@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer target: what a vchan peer writes into the shared page (ring
  * orders, indices) and what a caller asks of the server (ring sizes) goes

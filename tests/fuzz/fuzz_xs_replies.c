@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer target: the consumers of xenstored's replies (xenstore/xs_ops.c,
  * xenbus.c) as the guest links them, with xs_request answered from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer target: the XenStore connection's state machine
  * (xenstore/xs_stream.c), fed what a hostile xenstored can write on the

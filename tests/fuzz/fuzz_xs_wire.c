@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer target: everything xenstored (a peer domain, untrusted) can put
  * on the response ring goes through these parsers. The input is taken as a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Run each libFuzzer target for a bounded time, starting from its committed
 # seed corpus (tests/fuzz/corpus/NAME/, read only) and a working corpus under
 # DIR; print runs per second and corpus size per target, fail on any finding.

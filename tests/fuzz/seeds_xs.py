@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Write the seed corpora of fuzz_xs_stream and fuzz_xs_replies
 (tests/fuzz/corpus/NAME/). Each seed is a short program in the target's
 input format (see the targets' comments): a run this script can explain,

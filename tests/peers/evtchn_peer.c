@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A dom0-side peer for the event-channel tests, built against Xen's real
  * libxenevtchn and run by the rig inside dom0.

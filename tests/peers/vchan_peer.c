@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A dom0-side vchan echo peer built on Xen's own libxenvchan: whatever the
  * guest sends comes straight back, until the guest closes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A hostile XenStore daemon, for tests/cases/xenstore-hostile.test: dom0
  * maps a guest's XenStore ring page (its pfn from Xen's HVM_PARAM_STORE_PFN,

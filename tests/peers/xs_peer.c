@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A dom0-side XenStore peer built on Xen's own libxenstore, for
  * benchmarks: the same read and write loops the guest runs, so that the two

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=sh
 # Shell functions shared by the rig's dom0 /init and rig-wait; installed in
 # dom0 as /etc/rig-lib.sh.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Build the rig's dom0: Debian's kernel plus a small busybox initramfs with
 # Xen's toolstack (xl, xenstored, xenconsoled, xenstore-*), all taken from the
 # installed Debian packages. Output in $1 (default build/rig): xen (the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Run guest tests in one boot of Xen (inside QEMU) and judge them.
 #
 #   tests/rig/run-tests.sh [--show] [--quiet] CASE...

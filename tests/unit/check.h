@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A very small unit-test harness for the host tests. A test is a function
  * registered with TEST(name); CHECK, CHECK_EQ and CHECK_STR record a failure

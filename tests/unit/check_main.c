@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The harness's main(): run every registered test, report per test, and
  * print the closing `N passed, N failed` line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Stand-ins for the kernel services the scheduler calls that host tests do
  * not model: mapping always works (no guard pages on the host), a panic

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* tests/unit/kernel_stubs.c: what the shared kernel stand-ins let a test check. */
 #ifndef TESTS_KERNEL_STUBS_H
 #define TESTS_KERNEL_STUBS_H

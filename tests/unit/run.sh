@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Run every host unit-test binary given, add up their `N passed, N failed`
 # lines into one, and fail if any binary failed or crashed.
 pass=0 fail=0 status=0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host tests for kernel/cmdline.c. Every parse writes into a buffer and an
  * argv with guard bytes and guard entries around the sizes it is given, so

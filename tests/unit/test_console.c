@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host tests for kernel/console.c over a stand-in ring and a scripted
  * backend: the stall (xenconsoled takes nothing) and the recovery when it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for kernel/console_ring.c: the console ring's index arithmetic. */
 #include <string.h>
 

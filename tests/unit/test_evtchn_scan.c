@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host tests for events/evtchn_scan.c against a model of Xen's 2-level
  * event delivery (xen_raise: pending bit, selector bit, upcall_pending, and

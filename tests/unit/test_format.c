@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host tests for kernel/format.c: for every conversion it knows, the output
  * and the length must be the host C library's, for every buffer size from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for gnttab/grefs.c, the grant-reference allocator. */
 #include <errno.h>
 #include <stdlib.h>

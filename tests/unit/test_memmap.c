@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for kernel/memmap.c: odd memory maps, and random ones against a page model. */
 #include <errno.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host tests for kernel/page_alloc.c, over memory from aligned_alloc: the
  * allocator treats addresses as physical == virtual and writes its links

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for <uk/ring.h>: Xen's ring macros over our barriers, at wrap-around. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host tests for kernel/sched.c: the real scheduler and the real context
  * switch (arch/x86/context.c, switch.S) over stand-ins for the few arch/

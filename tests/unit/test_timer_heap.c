@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for events/timer_heap.c (the pairing heap) and <uk/time.h>'s saturating sums. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host tests for gnttab/vchan.c itself: a server and a client in one
  * process, over stand-ins for grants (a reference names a page of ours),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host tests for gnttab/vchan_wire.c: the shared-page layout both ends
  * check, the server's choice of ring orders, and the index checks.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host tests for the XenStore client (xenstore/xs.c, xs_ops.c) on the real
  * scheduler and context switch: guest threads run until every one blocks;

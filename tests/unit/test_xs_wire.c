@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for xenstore/xs_wire.c: ring arithmetic and reply parsing. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench: in-guest figures for `make bench`. Prints one `bench: KEY VALUE
  * UNIT` line per figure and the kernel's boot breakdown (`boot: ...`); the

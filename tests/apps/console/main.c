@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * console: the console and stdio as the program sees them; the mode is the
  * command line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * evpeer: event channels against a peer in dom0 (tests/peers/evtchn_peer,
  * built on Xen's libxenevtchn). The guest allocates a port for dom0 and

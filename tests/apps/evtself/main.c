@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * evtself: event-channel semantics on a loopback channel (a port pair the
  * guest binds to itself: alloc_unbound for DOMID_SELF, then

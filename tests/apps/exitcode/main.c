@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * exitcode: ends with the status given on the command line, by returning
  * from main ("return N") or by calling exit ("exit N"). The rig checks the

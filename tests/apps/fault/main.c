@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fault: commits the fault named on the command line. Each must end in a
  * crash report naming the faulting function and its caller, and a crashed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * granttest: the grant table on its own. The table starts with one frame
  * and grows as references run out, up to the domain's limit; past it,

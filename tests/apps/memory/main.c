@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * memory: prints the memory map, then allocates and touches most of the
  * guest's RAM through malloc, frees it, and allocates it again, checking the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * onewrite: the smallest app, one write() and no stdio. What it carries is
  * the runtime itself: `make bench` reports its stripped size (issue 9: at

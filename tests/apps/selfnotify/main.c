@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * selfnotify: finding 18, "a sleep that never ends". A timer handler
  * notifies a loopback event channel (a port pair the guest binds to

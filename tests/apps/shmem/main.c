@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shmem: sharing memory between two unikernels, the example of
  * docs/gnttab.md. The producer grants a control page and a 64 KiB data

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * stackoverflow: recurses until the boot stack's guard page is hit. The
  * report must call it a stack overflow, not a random page fault.

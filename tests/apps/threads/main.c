@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * threads: the scheduler in a real guest.
  *  - 1,000 threads pass a token around a ring through wait queues; the

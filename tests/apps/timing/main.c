@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * timing: sleeps of 10 ms, 100 ms and 1 s measured with the guest's own
  * monotonic clock must land within tolerance (never early; late by at most

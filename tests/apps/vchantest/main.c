@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * vchantest: our vchan against Xen's libxenvchan in dom0
  * (tests/peers/vchan_peer, an echo). 1 MiB goes out from one thread while

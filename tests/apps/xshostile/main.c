@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * xshostile: the XenStore client against a hostile response ring, in real
  * Xen. A dom0 peer (tests/peers/xs_inject.c) maps this guest's ring and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * xstest: the XenStore client against the real xenstored in dom0.
  *

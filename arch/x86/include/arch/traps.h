@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The register frame trap_common (traps.S) builds on the stack.
  */

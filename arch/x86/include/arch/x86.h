@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * x86-64 definitions shared by the assembly and C of arch/x86: control
  * register bits, segment selectors, page-table entry bits, MSRs.
