@@ -241,11 +241,9 @@ static void reader_thread(void *arg)
 {
     (void)arg;
     for (;;) {
-        XENSTORE_RING_IDX cons = ring->rsp_cons, prod = READ_ONCE(ring->rsp_prod);
-        int rc;
-
-        XENSTORE_RING_IDX was = cons;
+        XENSTORE_RING_IDX cons = ring->rsp_cons, prod = READ_ONCE(ring->rsp_prod), was = cons;
         uint64_t ticks = READ_ONCE(watchdog_ticks);
+        int rc;
 
         if (ticks != reader_ticks) {
             reader_ticks = ticks;
