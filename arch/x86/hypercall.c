@@ -3,6 +3,7 @@
  * Finding Xen, installing the hypercall page, and the typed hypercall
  * wrappers of <uk/hypercall.h>.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <string.h>
 
@@ -149,11 +150,6 @@ void xen_shutdown(unsigned int reason)
     arch_halt_forever();
 }
 
-static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
-{
-    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
-
 int hypercall_init(void)
 {
     uint32_t base, a, b, c, d;
@@ -161,7 +157,7 @@ int hypercall_init(void)
 
     /* Xen may sit at 0x40000100.. when it also offers a Viridian leaf. */
     for (base = 0x40000000; base < 0x40010000; base += 0x100) {
-        cpuid(base, &a, &b, &c, &d);
+        __cpuid(base, a, b, c, d); /* no __get_cpuid: it checks against the basic leaves */
         memcpy(sig + 0, &b, 4);
         memcpy(sig + 4, &c, 4);
         memcpy(sig + 8, &d, 4);
@@ -173,9 +169,9 @@ int hypercall_init(void)
         return -ENODEV;
 
     xen_cpuid_base = base;
-    cpuid(base + 1, &a, &b, &c, &d);
+    __cpuid(base + 1, a, b, c, d);
     xen_version = a;
-    cpuid(base + 2, &a, &b, &c, &d);
+    __cpuid(base + 2, a, b, c, d);
     if (a < 1)
         return -ENODEV;
     wrmsr(b, (uintptr_t)hypercall_page);
@@ -192,11 +188,9 @@ uint64_t arch_tsc_khz(void)
     /* Xen's leaf 3, subleaf 0: ECX is the guest's TSC frequency in kHz. */
     if (!xen_cpuid_base)
         return 0;
-    cpuid(xen_cpuid_base, &a, &b, &c, &d);
+    __cpuid(xen_cpuid_base, a, b, c, d);
     if (a < xen_cpuid_base + 3)
         return 0;
-    __asm__ volatile("cpuid"
-                     : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
-                     : "a"(xen_cpuid_base + 3), "c"(0));
+    __cpuid_count(xen_cpuid_base + 3, 0, a, b, c, d);
     return c;
 }

@@ -91,7 +91,7 @@ unsigned long arch_irq_save(void)
 
 void arch_irq_restore(unsigned long flags)
 {
-    if (flags & (1 << 9))
+    if (flags & X86_EFLAGS_IF)
         __asm__ volatile("sti" ::: "memory");
 }
 

@@ -48,7 +48,7 @@ bool arch_irq_enabled(void)
     uint64_t flags;
 
     __asm__ volatile("pushf; pop %0" : "=r"(flags));
-    return flags & (1 << 9);
+    return flags & X86_EFLAGS_IF;
 }
 
 void arch_halt_forever(void)

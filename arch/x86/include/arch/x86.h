@@ -18,6 +18,8 @@
 #define CR4_OSFXSR     (1 << 9)
 #define CR4_OSXMMEXCPT (1 << 10)
 
+#define X86_EFLAGS_IF (1 << 9) /* interrupts enabled */
+
 #define MSR_EFER      0xc0000080
 #define EFER_LME      (1 << 8)
 #define EFER_NXE      (1 << 11)
