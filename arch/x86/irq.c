@@ -11,7 +11,6 @@
 #include "x86_private.h"
 
 #define UPCALL_VECTOR     0xf3
-#define LAPIC_BASE        0xfee00000ul
 #define LAPIC_SVR         0xf0
 #define LAPIC_EOI         0xb0
 #define APIC_BASE_ENABLE  (1 << 11)

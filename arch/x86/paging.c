@@ -17,7 +17,6 @@
 #define PT_ENTRIES 512
 #define ADDR_MASK  0x000ffffffffff000ull
 #define LARGE_SIZE 0x200000ull
-#define LAPIC_BASE 0xfee00000ull
 
 /*
  * Page-table pages before the page allocator exists: splitting the low 2 MiB
@@ -60,7 +59,7 @@ static uint64_t *pt_page_alloc(void)
 
 static unsigned int pt_index(uintptr_t va, int level)
 {
-    return (va >> (12 + 9 * level)) & (PT_ENTRIES - 1);
+    return (va >> (PAGE_SHIFT + 9 * level)) & (PT_ENTRIES - 1);
 }
 
 /* Replace a 2 MiB mapping by a page table with the same 512 mappings. */
@@ -193,7 +192,7 @@ int64_t arch_virt_to_phys(uintptr_t va)
         return -1;
     for (int l = 3; l >= 0; l--) {
         uint64_t e = table[pt_index(va, l)];
-        uint64_t span = 1ull << (12 + 9 * l);
+        uint64_t span = 1ull << (PAGE_SHIFT + 9 * l);
 
         if (!(e & PTE_P))
             return -1;

@@ -82,7 +82,7 @@ static void idt_set(unsigned int vec, uint64_t handler, unsigned int ist)
         .offset_lo = (uint16_t)handler,
         .selector = GDT_CS64,
         .ist = (uint8_t)ist,
-        .type = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
+        .type = DESC_INTR_GATE64,
         .offset_mid = (uint16_t)(handler >> 16),
         .offset_hi = (uint32_t)(handler >> 32),
     };
@@ -106,13 +106,17 @@ void traps_init(void)
     tss.iomap_base = sizeof(tss);
 
     /* 64-bit available TSS descriptor, two GDT slots. */
-    boot_gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
-                            (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    boot_gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+                            ((uint64_t)DESC_TSS64_AVAIL << 40) | (((limit >> 16) & 0xf) << 48) |
+                            (((base >> 24) & 0xff) << 56);
     boot_gdt[GDT_TSS / 8 + 1] = base >> 32;
     __asm__ volatile("ltr %w0" ::"r"(GDT_TSS));
 
     for (unsigned int v = 0; v < 32; v++) {
-        unsigned int ist = v == 8 ? IST_DF : v == 2 ? IST_NMI : v == 18 ? IST_MC : IST_FAULT;
+        unsigned int ist = v == X86_VEC_DF    ? IST_DF
+                           : v == X86_VEC_NMI ? IST_NMI
+                           : v == X86_VEC_MC  ? IST_MC
+                                              : IST_FAULT;
 
         idt_set(v, trap_stubs[v], ist);
     }
@@ -125,14 +129,16 @@ void traps_init(void)
 
 static const char *pf_detail(uint64_t ec)
 {
-    if (ec & 0x10)
-        return ec & 1 ? "instruction fetch from a protected page"
-                      : "instruction fetch from a not-present page";
-    if (ec & 8)
+    bool prot = ec & PF_EC_PRESENT;
+
+    if (ec & PF_EC_INSN)
+        return prot ? "instruction fetch from a protected page"
+                    : "instruction fetch from a not-present page";
+    if (ec & PF_EC_RSVD)
         return "reserved bit set in a page-table entry";
-    if (ec & 2)
-        return ec & 1 ? "write to a protected page" : "write to a not-present page";
-    return ec & 1 ? "read of a protected page" : "read of a not-present page";
+    if (ec & PF_EC_WRITE)
+        return prot ? "write to a protected page" : "write to a not-present page";
+    return prot ? "read of a protected page" : "read of a not-present page";
 }
 
 /* Called from trap_common with interrupts off, on an IST stack. */
@@ -166,11 +172,11 @@ void trap_handler(struct cpu_regs *r)
     fi.pc = r->rip;
     fi.sp = r->rsp;
     fi.fp = r->rbp;
-    if (v == 14) {
+    if (v == X86_VEC_PF) {
         fi.has_addr = true;
         fi.addr = read_cr2();
         fi.detail = pf_detail(r->error_code);
-    } else if (v == 8) {
+    } else if (v == X86_VEC_DF) {
         /*
          * A #DF here is almost always a #PF that could not push its frame:
          * CR2 still holds that address.

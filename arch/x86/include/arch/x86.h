@@ -20,6 +20,24 @@
 
 #define X86_EFLAGS_IF (1 << 9) /* interrupts enabled */
 
+/* Exception vectors that get their own handling. */
+#define X86_VEC_NMI 2
+#define X86_VEC_DF  8
+#define X86_VEC_PF  14
+#define X86_VEC_MC  18
+
+/* Page-fault error code bits. */
+#define PF_EC_PRESENT (1 << 0) /* a protection fault, not a missing page */
+#define PF_EC_WRITE   (1 << 1)
+#define PF_EC_RSVD    (1 << 3)
+#define PF_EC_INSN    (1 << 4)
+
+/* Descriptor types: present, DPL 0. */
+#define DESC_INTR_GATE64 0x8e
+#define DESC_TSS64_AVAIL 0x89
+
+#define LAPIC_BASE 0xfee00000ul
+
 #define MSR_EFER      0xc0000080
 #define EFER_LME      (1 << 8)
 #define EFER_NXE      (1 << 11)
