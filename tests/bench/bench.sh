@@ -72,7 +72,7 @@ serial=$build/rig/last-run.log
 echo "== memory =="
 least=none
 for m in 1 2 3; do
-    if grep -q "^ok   hello-mem$m" "$out/rig.out"; then least="$m MiB"; break; fi
+    if grep -q "^ok [0-9]* - hello-mem$m " "$out/rig.out"; then least="$m MiB"; break; fi
 done
 printf '%-34s %10s\n' "least memory= hello boots in" "$least"
 
@@ -141,7 +141,7 @@ gcc -O2 -o "$out/switch_host" "$top/tests/bench/switch_host.c" "$top/arch/x86/sw
     "$out/switch_host" | while read -r k v u; do printf '%-34s %10s %s\n' "$k" "$v" "$u"; done
 
 # hello-memN may fail by design (that is how the least memory is found).
-if grep -E '^FAIL' "$out/rig.out" | grep -vq 'hello-mem'; then
+if grep -E '^not ok' "$out/rig.out" | grep -vq 'hello-mem'; then
     echo "(some benchmark guests failed; see $out/rig.out)"
-    grep -E '^(ok|FAIL)' "$out/rig.out"
+    grep -E '^(not )?ok ' "$out/rig.out"
 fi

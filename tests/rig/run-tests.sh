@@ -6,8 +6,9 @@
 #
 # A CASE is a name from tests/cases/ (NAME.test) or a path to a .test file
 # (docs/testing.md describes the format). All cases run one after another
-# in one dom0. Prints `ok NAME` or `FAIL NAME: why` (with the guest's
-# console), then one line `N passed, N failed`; exits non-zero if any
+# in one dom0. Prints TAP: `1..N`, then `ok K - NAME` or
+# `not ok K - NAME # why` (with the end of the guest's console as `#`
+# lines), then one line `N passed, N failed`; exits non-zero if any
 # failed or if dom0 did not finish. --show prints every case's console and
 # shutdown reason; --quiet only the verdicts.
 # Logs: $RIG_DIR (default build/rig)/last-run.log, the whole serial console;
@@ -261,10 +262,10 @@ judge() {
     fi
     times=$(sed -n "s/.*@@RIG times $name //p" "$serial" | tail -n 1)
     if [ -z "$why" ]; then
-        echo "ok   $name ${times:+($times)}"
+        echo "ok $number - $name ${times:+($times)}"
     else
-        echo "FAIL $name: $why"
-        tail -n 40 "$out" | sed 's/^/    | /'
+        echo "not ok $number - $name # $why"
+        tail -n 40 "$out" | sed 's/^/#   | /'
     fi
     if [ $show = 1 ]; then
         echo "---- console of $name ----"
@@ -274,9 +275,11 @@ judge() {
     [ -z "$why" ]
 }
 
-pass=0 fail=0
+pass=0 fail=0 number=0
+echo "1..$#"
 for c in "$@"; do
     file=$(case_file "$c")
+    number=$((number + 1))
     if (judge "$file" "$(basename "$file" .test)"); then
         pass=$((pass + 1))
     else

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The harness's main(): run every registered test, report per test, and
- * print the closing `N passed, N failed` line.
+ * The harness's main(): run every registered test, report each as TAP
+ * (`1..N`, then `ok K - name` or `not ok K - name`), and print the closing
+ * `N passed, N failed` line.
  */
 #include <string.h>
 
@@ -12,8 +13,11 @@ int nr_test_cases, check_failures;
 
 int main(int argc, char **argv)
 {
-    int passed = 0, failed = 0;
+    int passed = 0, failed = 0, planned = 0;
 
+    for (int i = 0; i < nr_test_cases; i++)
+        planned += argc <= 1 || strcmp(argv[1], test_cases[i].name) == 0;
+    printf("1..%d\n", planned);
     for (int i = 0; i < nr_test_cases; i++) {
         int before = check_failures;
 
@@ -22,9 +26,10 @@ int main(int argc, char **argv)
         test_cases[i].fn();
         if (check_failures == before) {
             passed++;
+            printf("ok %d - %s\n", passed + failed, test_cases[i].name);
         } else {
             failed++;
-            printf("FAIL %s\n", test_cases[i].name);
+            printf("not ok %d - %s\n", passed + failed, test_cases[i].name);
         }
     }
     printf("%d passed, %d failed\n", passed, failed);
