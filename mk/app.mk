@@ -18,16 +18,26 @@ APP_OUT := $(BUILD)/apps/$(APP)
 APP_ELF := $(APP_OUT)/$(APP).elf
 APP_OBJS := $(patsubst %.c,$(APP_OUT)/%.o,$(SRCS)) $(APP_OUT)/appname.o
 LINK_SCRIPT := $(TOP)/arch/x86/link.ld
-LINK_LIBS := --start-group $(LIBUNIKERNEL) $(NEWLIB_SYSROOT)/lib/libc.a \
+# An app sees the public API only: include/uk/ and the runtime object whose
+# other symbols are local. A white-box test app (APP_WHITEBOX := 1: the
+# boot report, memory and timing tests) also gets the internal headers and
+# the archive that keeps every symbol, with the events pulled in by hand.
+ifeq ($(APP_WHITEBOX),1)
+RUNTIME := $(LIBUNIKERNEL)
+LINK_FORCE := -u evtchn_init
+APP_CFLAGS += -I$(TOP)
+else
+RUNTIME := $(LIBUNIKERNEL_OBJ)
+LINK_FORCE :=
+endif
+LINK_LIBS := --start-group $(RUNTIME) $(NEWLIB_SYSROOT)/lib/libc.a \
 	$(NEWLIB_SYSROOT)/lib/libm.a $(LIBGCC) --end-group
-# Subsystems every image has, though the app may not call them itself.
-LINK_FORCE := -u events_init
 LDFLAGS := $(LINK_FORCE) -nostdlib -static -z noexecstack -z max-page-size=4096 --gc-sections -T $(LINK_SCRIPT)
 
 $(APP_OUT)/%.o: $(APP_DIR)/%.c $(NEWLIB_STAMP) | $(XEN_INC)/xen
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo "  CC      $<"
-	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) $(APP_CFLAGS) -MMD -MP -c $< -o $@
 
 # argv[0]: the app's name.
 $(APP_OUT)/appname.o: $(APP_DIR)/Makefile
@@ -37,7 +47,7 @@ $(APP_OUT)/appname.o: $(APP_DIR)/Makefile
 
 # Two links: the second adds the symbol table made from the first, and the
 # check below proves that no function moved in between.
-$(APP_ELF): $(APP_OBJS) $(LIBUNIKERNEL) $(LINK_SCRIPT) $(TOP)/tools/gen-ksyms.sh
+$(APP_ELF): $(APP_OBJS) $(RUNTIME) $(LINK_SCRIPT) $(TOP)/tools/gen-ksyms.sh
 	$(Q)echo "  LD      $@"
 	$(Q)$(TOP)/tools/gen-ksyms.sh < /dev/null | as -o $@.ksyms0.o
 	$(Q)ld $(LDFLAGS) -o $@.pass1 $(APP_OBJS) $@.ksyms0.o $(LINK_LIBS)
