@@ -104,7 +104,8 @@ run_test() {
     xenstore-rm /test >/dev/null 2>&1
     setup_rc=0
     if [ -x "$dir/setup.sh" ]; then
-        (cd "$dir" && PEERS=$peers TEST_DIR="$dir" timeout "$TIMEOUT" ./setup.sh > "$dir/setup.out" 2>&1)
+        (cd "$dir" && PEERS=$peers TEST_DIR="$dir" CONSOLE_DIR=$CONSOLE_DIR timeout "$TIMEOUT" ./setup.sh \
+            > "$dir/setup.out" 2>&1)
         setup_rc=$?
         sed "s/^/@@DOM0 $name: /" "$dir/setup.out"
         say "setuprc $name $setup_rc"
@@ -136,7 +137,7 @@ run_test() {
     if [ -x "$dir/dom0.sh" ] && [ $setup_rc = 0 ]; then
         # $env is split on purpose: NAME=value words, none with a space.
         # shellcheck disable=SC2086
-        (cd "$dir" && env $env PEERS=$peers TEST_DIR="$dir" timeout "$TIMEOUT" ./dom0.sh \
+        (cd "$dir" && env $env PEERS=$peers TEST_DIR="$dir" CONSOLE_DIR=$CONSOLE_DIR timeout "$TIMEOUT" ./dom0.sh \
             > "$dir/dom0.out" 2>&1; echo $? > "$dir/dom0.rc") &
         dom0_pid=$!
     fi
