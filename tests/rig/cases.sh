@@ -156,7 +156,7 @@ judge() {
     if [ -n "$DOM0_SETUP" ] && [ -n "$end" ] && [ "$rc" != 0 ]; then
         why="dom0 setup script exited with '${rc:-nothing}'"
     elif [ -z "$end" ]; then
-        why="did not finish (dom0 or QEMU stopped: see $serial)"
+        why="did not finish (the run stopped: see $serial)"
     elif [ "$end" != "$SHUTDOWN" ]; then
         why="shutdown was '$end', expected '$SHUTDOWN'"
     fi

@@ -3,10 +3,11 @@
 # shellcheck shell=dash # POSIX sh with local
 # Run guest tests in dom0 of a real Xen host, with xl, and judge them.
 #
-#   tests/rig/run-on-host.sh [--show] [--quiet] CASE...
+#   tests/rig/run-on-host.sh [--show] [--quiet] [CASE...]
 #
 # The same cases as run-tests.sh runs in the nested rig (a name in
-# tests/cases/ or a path to a .test file), run and judged the same way:
+# tests/cases/ or a path to a .test file; without any, every case in
+# tests/cases/), run and judged the same way:
 # packing and judging are tests/rig/cases.sh, dom0's side is the rig's own
 # runner (run-cases.sh), with rig-wait and rig-wait-log from tests/rig on
 # the scripts' PATH. Prints the same TAP: `1..N`, `ok K - NAME (timings)`
@@ -39,12 +40,14 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --show) show=1 ;;
         --quiet) quiet=1 ;;
-        -*) echo "usage: $0 [--show] [--quiet] CASE..." >&2; exit 2 ;;
+        -*) echo "usage: $0 [--show] [--quiet] [CASE...]" >&2; exit 2 ;;
         *) break ;;
     esac
     shift
 done
-[ $# -gt 0 ] || { echo "usage: $0 [--show] [--quiet] CASE..." >&2; exit 2; }
+if [ $# = 0 ]; then
+    for f in "$top"/tests/cases/*.test; do set -- "$@" "$(basename "$f" .test)"; done
+fi
 say() { [ $quiet = 1 ] || echo "  HOST    $*"; }
 
 # shellcheck source=tests/rig/cases.sh
@@ -105,6 +108,12 @@ RIG_LIB=$top/tests/rig/dom0-lib.sh PATH=$top/tests/rig:$PATH CONSOLE_DIR=$CONSOL
     "$top/tests/rig/run-cases.sh" "$work/tests" "$work/peers" > "$serial" 2>&1 < /dev/null
 run_rc=$?
 finished=$(sed -n 's/.*@@RIG all done \([0-9]*\).*/\1/p' "$serial" | head -n 1)
+# Stopped midway: no guest of ours is left running on the host.
+if [ -z "$finished" ]; then
+    cat "$work"/tests/*/guests 2> /dev/null | while read -r g; do
+        timeout 30 xl destroy "$g" > /dev/null 2>&1 < /dev/null
+    done
+fi
 say "done ($run_rc) after $(($(date +%s) - start))s"
 
 results=$work/results
