@@ -51,6 +51,8 @@ struct uk_thread {
     uintptr_t stack_base; /* lowest page: the guard; 0 for main */
     unsigned int stack_order;
     void *libc_state;
+    void *posix; /* sched_set_posix */
+    void (*posix_release)(void *);
     struct uk_waitq joiners;
     bool detached, joined;
 };
@@ -96,6 +98,22 @@ unsigned int uk_thread_count(void)
     return nr_threads;
 }
 
+struct uk_thread *sched_main_thread(void)
+{
+    return &main_thread;
+}
+
+void sched_set_posix(struct uk_thread *t, void *rec, void (*release)(void *rec))
+{
+    t->posix = rec;
+    t->posix_release = release;
+}
+
+void *sched_posix(const struct uk_thread *t)
+{
+    return t->posix;
+}
+
 uint64_t sched_switch_count(void)
 {
     return nr_switches;
@@ -110,6 +128,8 @@ static void thread_free(struct uk_thread *t)
         uk_panic("thread_free: cannot remap the guard page of %s", t->name);
     uk_page_free_order((void *)t->stack_base, t->stack_order);
     libc_thread_state_free(t->libc_state);
+    if (t->posix_release)
+        t->posix_release(t->posix);
     free(t);
 }
 
