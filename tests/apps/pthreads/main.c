@@ -419,10 +419,12 @@ static void test_keys(void)
            "4 threads each saw their own value, 4 destructors ran, main's value kept");
     EXPECT(pthread_key_delete(key) == 0, "key deleted");
     pthread_key_create(&key2, destroy_and_reset);
-    EXPECT(pthread_getspecific(key2) == NULL, "a new key reads NULL, even where the old one was set");
+    EXPECT(pthread_getspecific(key2) == NULL,
+           "a new key reads NULL, even where the old one was set");
     pthread_create(&t[0], NULL, resets_key, &main_value);
     pthread_join(t[0], NULL);
-    EXPECT(reset_rounds == 3, "a destructor that sets the value again: called %d times", reset_rounds);
+    EXPECT(reset_rounds == 3, "a destructor that sets the value again: called %d times",
+           reset_rounds);
     pthread_key_delete(key2);
 }
 
