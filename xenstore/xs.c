@@ -269,6 +269,12 @@ static void reader_thread(void *arg)
     }
 }
 
+/* A watch with events for its callback, taken off the ready list. */
+static bool ready_watch(void *n)
+{
+    return (*(struct uk_list **)n = uk_list_pop(&stream.ready)) != NULL;
+}
+
 static void callback_thread(void *arg)
 {
     (void)arg;
@@ -277,9 +283,7 @@ static void callback_thread(void *arg)
         struct xs_watch *w;
         struct xs_event *ev;
 
-        /* Only threads queue here (the reader): no event can slip in between. */
-        while ((n = uk_list_pop(&stream.ready)) == NULL)
-            uk_waitq_wait(&stream.ready_wq, "watch events");
+        uk_waitq_wait_cond(&stream.ready_wq, "watch events", ready_watch, &n, UK_TIME_NEVER);
         w = uk_list_entry(n, struct xs_watch, ready);
         w->on_ready = false;
         /* The callback may block: the reader may queue more meanwhile (and requeue w). */

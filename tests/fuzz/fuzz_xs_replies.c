@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <internal/time.h>
+#include <uk/sched.h>
 
 #include "../../xenstore/xs_private.h"
 #include "../../xenstore/xs_wire.h"
