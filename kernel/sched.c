@@ -600,9 +600,11 @@ int uk_mutex_unlock(struct uk_mutex *m)
     if (m->owner != current)
         return -EPERM;
     /*
-     * The next owner is chosen and woken in one interrupts-off section: a
-     * deadline that ends its wait in between would otherwise leave the
-     * mutex owned by a thread no longer waiting for it.
+     * The next owner is chosen and woken in one interrupts-off section. Were
+     * its deadline to pass in between, a separate wake would wake the waiter
+     * behind it instead, which would find the mutex taken and requeue last.
+     * A chosen owner whose deadline passes before it runs still sees the
+     * mutex as its own (mutex_taken) and keeps it.
      */
     flags = arch_irq_save();
     m->owner = wake_first(&m->waiters);
