@@ -535,8 +535,11 @@ static int mutex_of(pthread_mutex_t *mutex, struct pmutex **pm)
 
         if (rc)
             return rc;
-        /* Threads do not preempt each other: nobody made it meanwhile. */
-        *mutex = made;
+        /* malloc may have slept on its lock, and another thread made it meanwhile. */
+        if (*mutex == STATIC_INITIALIZER)
+            *mutex = made;
+        else
+            pthread_mutex_destroy(&made);
     }
     *pm = handle_get(*mutex, KIND_MUTEX);
     return *pm ? 0 : EINVAL;
@@ -701,7 +704,10 @@ static int cond_of(pthread_cond_t *cond, struct pcond **pc)
 
         if (rc)
             return rc;
-        *cond = made;
+        if (*cond == STATIC_INITIALIZER)
+            *cond = made;
+        else
+            pthread_cond_destroy(&made);
     }
     *pc = handle_get(*cond, KIND_COND);
     return *pc ? 0 : EINVAL;
