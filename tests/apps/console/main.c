@@ -24,9 +24,9 @@
 #include <uk/xenstore.h>
 
 #define TEST_NAME "console"
-#include "../expect.h"
+#include "../report.h"
 
-static int longline(void)
+static void longline(void)
 {
     char word[301];
 
@@ -34,7 +34,6 @@ static int longline(void)
     word[sizeof(word) - 1] = 0;
     uk_printf("console: long %s\n", word);
     uk_printf("console: the line after the long one\n");
-    return 0;
 }
 
 static struct uk_waitq never;
@@ -52,17 +51,22 @@ static void leave_text(void *arg)
 
 static int exitflush(void)
 {
-    bool ok;
-
     uk_waitq_init(&never);
     errno = 0;
     printf("console: main starts\n");
     uk_thread_detach(uk_thread_create("leaver", leave_text, NULL, 0));
     uk_thread_yield();
-    /* uk_printf: a printf would join the thread's text in the one stdout. */
-    ok = errno == 0 && thread_errno == ERANGE;
-    uk_printf("console: %s errno is per thread\n", ok ? "ok" : "FAIL");
-    return !ok;
+    /*
+     * uk_printf, for the check and the result line alike: printf (EXPECT,
+     * test_result) would join the thread's text in the one stdout and
+     * flush it before exit has to.
+     */
+    if (errno == 0 && thread_errno == ERANGE) {
+        uk_printf("console: ok errno is per thread\nTest result: SUCCESS\n");
+        return 0;
+    }
+    uk_printf("console: FAIL errno is per thread\nTest result: FAILURE\n");
+    return 1;
 }
 
 #define LINE_CHARS 60
@@ -91,7 +95,7 @@ static void writer_b(void *arg)
         printf("console: B %03d %s\n", i, fill);
 }
 
-static int share(void)
+static void share(void)
 {
     char fill[LINE_CHARS + 1];
     struct uk_thread *a, *b;
@@ -105,7 +109,6 @@ static int share(void)
     a = uk_thread_create("writer-a", writer_a, NULL, 0);
     b = uk_thread_create("writer-b", writer_b, NULL, 0);
     EXPECT(a && b && uk_thread_join(a) == 0 && uk_thread_join(b) == 0, "both writers done");
-    return failures;
 }
 
 #define STALL_LINES 150
@@ -115,15 +118,15 @@ static int wait_key(const char *key)
     return xs_wait_exists(key, uk_monotonic_ns() + 60 * UK_NSEC_PER_SEC);
 }
 
-static int stall(void)
+static void stall(void)
 {
     int rc;
 
     printf("console: waiting for dom0 to stop xenconsoled\n");
     rc = wait_key("data/stopped");
     if (rc) {
-        printf("console: FAIL data/stopped: %d\n", rc);
-        return 1;
+        test_error("dom0 never wrote data/stopped: %d", rc);
+        return;
     }
     /* More than the ring holds: the console waits, gives up, drops the rest. */
     for (int i = 0; i < STALL_LINES; i++)
@@ -132,7 +135,7 @@ static int stall(void)
     rc = xs_write(XS_NO_TX, "data/burst-done", "1");
     rc = rc ? rc : wait_key("data/continued");
     printf("console: after the stall (%d)\n", rc);
-    return rc != 0;
+    EXPECT(rc == 0, "dom0 let xenconsoled go on (%d)", rc);
 }
 
 int main(int argc, char **argv)
@@ -140,13 +143,14 @@ int main(int argc, char **argv)
     const char *mode = argc > 1 ? argv[1] : "";
 
     if (strcmp(mode, "longline") == 0)
-        return longline();
-    if (strcmp(mode, "exitflush") == 0)
+        longline();
+    else if (strcmp(mode, "exitflush") == 0)
         return exitflush();
-    if (strcmp(mode, "share") == 0)
-        return share();
-    if (strcmp(mode, "stall") == 0)
-        return stall();
-    printf("console: FAIL unknown mode '%s'\n", mode);
-    return 1;
+    else if (strcmp(mode, "share") == 0)
+        share();
+    else if (strcmp(mode, "stall") == 0)
+        stall();
+    else
+        test_error("unknown mode '%s'", mode);
+    return test_result();
 }

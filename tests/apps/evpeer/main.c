@@ -17,6 +17,9 @@
 #include <uk/events.h>
 #include <uk/time.h>
 
+#define TEST_NAME "evpeer"
+#include "../report.h"
+
 static volatile uint64_t received;
 
 static void count_event(evtchn_port_t port, void *ctx)
@@ -33,15 +36,15 @@ static void answer_event(evtchn_port_t port, void *ctx)
     evtchn_notify(port);
 }
 
-static int storm(evtchn_port_t port)
+static void storm(evtchn_port_t port)
 {
     uint64_t worst = 0, start;
     int late = 0;
 
     /* Start measuring once the storm has begun. */
     if (evtchn_wait(port, uk_monotonic_ns() + 60 * UK_NSEC_PER_SEC)) {
-        printf("evpeer: the storm never came: FAIL\n");
-        return 1;
+        test_error("the storm never came");
+        return;
     }
     start = received;
     for (int i = 0; i < 100; i++) {
@@ -54,24 +57,21 @@ static int storm(evtchn_port_t port)
         if (over > 50 * UK_NSEC_PER_MSEC)
             late++;
     }
-    printf("evpeer: storm: %llu events during 100 sleeps of 20 ms; worst lateness %llu us, "
-           "%d late\n",
+    EXPECT(late == 0 && received > start,
+           "storm: %llu events during 100 sleeps of 20 ms; worst lateness %llu us, %d late",
            (unsigned long long)(received - start), (unsigned long long)(worst / UK_NSEC_PER_USEC),
            late);
     evtchn_close(port);
-    printf("evpeer: storm %s\n", late == 0 && received > start ? "ok" : "FAIL");
-    return late == 0 && received > start ? 0 : 1;
 }
 
-static int ping(evtchn_port_t port, uint64_t n)
+static void ping(evtchn_port_t port, uint64_t n)
 {
     uint64_t deadline = uk_monotonic_ns() + 120 * UK_NSEC_PER_SEC;
 
     while (received < n && uk_monotonic_ns() < deadline)
         uk_sleep_ns(10 * UK_NSEC_PER_MSEC);
-    printf("evpeer: answered %llu pings (port %u): %s\n", (unsigned long long)received, port,
-           received == n ? "ok" : "FAIL");
-    return received == n ? 0 : 1;
+    EXPECT(received == n, "answered %llu pings of %llu (port %u)", (unsigned long long)received,
+           (unsigned long long)n, port);
 }
 
 int main(int argc, char **argv)
@@ -82,12 +82,14 @@ int main(int argc, char **argv)
 
     rc = evtchn_alloc_unbound(0, is_storm ? count_event : answer_event, NULL, &port);
     if (rc) {
-        printf("evpeer: evtchn_alloc_unbound: %d: FAIL\n", rc);
-        return 1;
+        test_error("evtchn_alloc_unbound: %d", rc);
+        return test_result();
     }
     printf("evpeer: port %u\n", port);
     fflush(stdout);
     if (is_storm)
-        return storm(port);
-    return ping(port, argc > 2 ? strtoull(argv[2], NULL, 10) : 1000);
+        storm(port);
+    else
+        ping(port, argc > 2 ? strtoull(argv[2], NULL, 10) : 1000);
+    return test_result();
 }

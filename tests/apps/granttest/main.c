@@ -22,7 +22,7 @@
 #include <uk/xenstore.h>
 
 #define TEST_NAME "granttest"
-#include "../expect.h"
+#include "../report.h"
 
 /* Grant `page` to ourselves and read it back through Xen: 0 if Xen sees `page`'s bytes. */
 static int read_back(const void *page, const char *what)
@@ -91,8 +91,12 @@ int main(void)
     void *page = uk_page_alloc(), *batch[64];
     unsigned int cap = max * (4096 / 8), n = 0, batch_n = 64;
     grant_ref_t *refs = malloc(cap * sizeof(*refs)), brefs[64];
-    int rc = 0, ok = 1, last = 0;
+    int rc = 0, last = 0, ended = 1;
 
+    if (!page || !refs) {
+        test_error("no memory for the test (page %p, refs %p)", page, (void *)refs);
+        return test_result();
+    }
     frames();
     free0 = uk_page_free_count();
     printf("granttest: %u frame(s) at start, at most %u\n", frames0, max);
@@ -100,30 +104,35 @@ int main(void)
     while (n < cap && (rc = gnttab_grant_access(0, page, true, &refs[n])) == 0)
         n++;
     last = rc;
-    printf("granttest: %u refs granted over %u frames, then %d\n", n, gnttab_frames(), last);
-    ok &= last == -ENOSPC && gnttab_frames() == max && gnttab_frames() > frames0;
+    EXPECT(last == -ENOSPC && gnttab_frames() == max && gnttab_frames() > frames0,
+           "%u refs granted over %u frames, then %d", n, gnttab_frames(), last);
     for (int i = 0; i < 64; i++)
         batch[i] = page;
-    ok &= gnttab_grant_access_batch(0, batch, batch_n, true, brefs) == -ENOSPC;
+    EXPECT(gnttab_grant_access_batch(0, batch, batch_n, true, brefs) == -ENOSPC,
+           "a batch on a full table: -ENOSPC");
     for (unsigned int i = 0; i < n; i++)
         if (gnttab_end_access(refs[i]) != 0)
-            ok = 0;
-    ok &= gnttab_end_access(refs[0]) == -EINVAL; /* already ended */
+            ended = 0;
+    EXPECT(ended, "every ref ended");
+    EXPECT(gnttab_end_access(refs[0]) == -EINVAL, "ending a ref twice: -EINVAL");
     /* The table's frames stay mapped for good: count pages from here. */
     printf("granttest: the table's frames took %llu pages\n",
            (unsigned long long)(free0 - uk_page_free_count()));
     free0 = uk_page_free_count();
-    ok &= gnttab_grant_access_batch(0, batch, batch_n, true, brefs) == 0;
-    for (unsigned int i = 0; i < batch_n; i++)
+    rc = gnttab_grant_access_batch(0, batch, batch_n, true, brefs);
+    EXPECT(rc == 0, "a batch of %u on the emptied table (%d)", batch_n, rc);
+    ended = 1;
+    for (unsigned int i = 0; rc == 0 && i < batch_n; i++)
         if (gnttab_end_access(brefs[i]) != 0)
-            ok = 0;
-    ok &= gnttab_grant_access(0, (char *)page + 1, true, &brefs[0]) == -EINVAL;
+            ended = 0;
+    EXPECT(ended, "every ref of the batch ended");
+    EXPECT(gnttab_grant_access(0, (char *)page + 1, true, &brefs[0]) == -EINVAL,
+           "granting an unaligned address: -EINVAL");
     free(refs);
-    printf("granttest: refs in use %u before, %u after; free pages %llu before, %llu after\n",
-           refs0, gnttab_refs_in_use(), (unsigned long long)free0,
+    EXPECT(gnttab_refs_in_use() == refs0 && uk_page_free_count() == free0,
+           "refs in use %u before, %u after; free pages %llu before, %llu after", refs0,
+           gnttab_refs_in_use(), (unsigned long long)free0,
            (unsigned long long)uk_page_free_count());
-    ok &= gnttab_refs_in_use() == refs0 && uk_page_free_count() == free0 && !failures;
     uk_page_free(page);
-    printf("granttest: %s\n", ok ? "ok" : "FAIL");
-    return ok ? 0 : 1;
+    return test_result();
 }

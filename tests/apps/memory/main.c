@@ -35,7 +35,7 @@
 #include <xen/arch-x86/hvm/start_info.h>
 
 #define TEST_NAME "memory"
-#include "../expect.h"
+#include "../report.h"
 
 #define CHUNK      (1024 * 1024)
 #define MAX_CHUNKS 1024
@@ -161,7 +161,7 @@ static int64_t xen_check(unsigned int i, uint64_t *buf)
     return bad;
 }
 
-static int high(void)
+static void high(void)
 {
     uint64_t map_high = ram_above_4g(), high_bytes = 0, bad = 0, wrong_map = 0;
     uint64_t heap_pages = 0, heap_high = 0, heap_bad = 0, lowest_heap = UINT64_MAX;
@@ -199,8 +199,11 @@ static int high(void)
                (unsigned long long)pa, (unsigned long long)(pa + bytes_of(i)),
                (unsigned long long)(bytes_of(i) >> 20));
     }
-    printf("memory: high: %u of %u blocks above 4 GiB, %llu MiB: %llu bad words, %llu pages not "
-           "identity-mapped, %lld words differ as Xen reads them\n",
+    /* All of the map's high RAM handed out, save what is not in 2 MiB blocks. */
+    EXPECT(map_high && high_bytes + (2 << 20) >= map_high && !bad && !wrong_map && !xen_bad &&
+               nr_blocks < MAX_BLOCKS,
+           "high: %u of %u blocks above 4 GiB, %llu MiB: %llu bad words, %llu pages not "
+           "identity-mapped, %lld words differ as Xen reads them",
            n_high, nr_blocks, (unsigned long long)(high_bytes >> 20), (unsigned long long)bad,
            (unsigned long long)wrong_map, (long long)xen_bad);
 
@@ -226,8 +229,8 @@ static int high(void)
         }
         free(h);
     }
-    printf("memory: high: malloc %llu pages, %llu of them above 4 GiB (lowest 0x%llx), %llu bad "
-           "bytes\n",
+    EXPECT(h && heap_high * 2 >= heap_pages && !heap_bad,
+           "high: malloc %llu pages, %llu of them above 4 GiB (lowest 0x%llx), %llu bad bytes",
            (unsigned long long)heap_pages, (unsigned long long)heap_high,
            (unsigned long long)(heap_high ? lowest_heap : 0), (unsigned long long)heap_bad);
     for (unsigned int i = 0; i < nr_blocks; i++)
@@ -236,15 +239,7 @@ static int high(void)
     if (buf)
         uk_page_free(buf);
 
-    /* All of the map's high RAM handed out, save what is not in 2 MiB blocks. */
-    if (!map_high || high_bytes + (2 << 20) < map_high || bad || wrong_map || xen_bad ||
-        nr_blocks == MAX_BLOCKS || !h || heap_high * 2 < heap_pages || heap_bad ||
-        page_alloc_errors()) {
-        printf("memory: high: FAIL\n");
-        return 1;
-    }
-    printf("memory: high: ok\n");
-    return 0;
+    EXPECT(page_alloc_errors() == 0, "high: no page allocator errors");
 }
 
 static bool all_zero(const unsigned char *p, size_t n)
@@ -292,7 +287,7 @@ static void allocation_calls(void)
     free(p);
 }
 
-static int small(uint64_t total)
+static void small(uint64_t total)
 {
     size_t n = 256 * 1024, bad = 0;
     unsigned char *p;
@@ -301,22 +296,17 @@ static int small(uint64_t total)
            (unsigned long long)(uk_page_free_count() * PAGE_SIZE >> 10));
     p = malloc(n);
     if (!p) {
-        printf("memory: small: FAIL malloc(%zu)\n", n);
-        return 1;
+        EXPECT(false, "small: malloc(%zu)", n);
+        return;
     }
     for (size_t i = 0; i < n; i++)
         p[i] = (unsigned char)(i * 7 + i / PAGE_SIZE);
     for (size_t i = 0; i < n; i++)
         bad += p[i] != (unsigned char)(i * 7 + i / PAGE_SIZE);
     free(p);
-    printf("memory: small: %zu KiB allocated and touched, %zu bad, %llu KiB free after\n", n >> 10,
-           bad, (unsigned long long)(uk_page_free_count() * PAGE_SIZE >> 10));
-    if (bad || page_alloc_errors()) {
-        printf("memory: small: FAIL\n");
-        return 1;
-    }
-    printf("memory: small: ok\n");
-    return 0;
+    EXPECT(!bad && !page_alloc_errors(),
+           "small: %zu KiB allocated and touched, %zu bad, %llu KiB free after", n >> 10, bad,
+           (unsigned long long)(uk_page_free_count() * PAGE_SIZE >> 10));
 }
 
 int main(int argc, char **argv)
@@ -325,35 +315,34 @@ int main(int argc, char **argv)
     int n1, n2, bad;
 
     kernel_print_memmap();
-    if (argc > 1 && strcmp(argv[1], "high") == 0)
-        return high();
-    if (argc > 1 && strcmp(argv[1], "small") == 0)
-        return small(total);
+    if (argc > 1 && strcmp(argv[1], "high") == 0) {
+        high();
+        return test_result();
+    }
+    if (argc > 1 && strcmp(argv[1], "small") == 0) {
+        small(total);
+        return test_result();
+    }
     if (argc > 1) {
-        printf("memory: FAIL unknown mode %s\n", argv[1]);
-        return 1;
+        test_error("unknown mode %s", argv[1]);
+        return test_result();
     }
     allocation_calls();
     printf("memory: %llu KiB managed, %llu KiB free before\n", (unsigned long long)(total >> 10),
            (unsigned long long)(uk_page_free_count() * PAGE_SIZE >> 10));
 
+    /* Most of RAM: at least 3/4 of what the page allocator manages. */
     n1 = fill(1);
     bad = verify(n1, 1);
-    printf("memory: round 1: %d MiB allocated and touched, %d bad\n", n1, bad);
+    EXPECT(!bad && n1 >= 1 && (uint64_t)n1 * CHUNK >= total / 4 * 3,
+           "round 1: %d MiB allocated and touched, %d bad", n1, bad);
     for (int c = 0; c < n1; c++)
         free(chunks[c]);
 
     n2 = fill(2);
-    bad += verify(n2, 2);
-    printf("memory: round 2: %d MiB allocated and touched, %d bad\n", n2, bad);
+    bad = verify(n2, 2);
+    EXPECT(!bad && n2 >= n1, "round 2: %d MiB allocated and touched, %d bad", n2, bad);
     for (int c = 0; c < n2; c++)
         free(chunks[c]);
-
-    /* Most of RAM: at least 3/4 of what the page allocator manages. */
-    if (failures || bad || n1 < 1 || n2 < n1 || (uint64_t)n1 * CHUNK < total / 4 * 3) {
-        printf("memory: FAIL\n");
-        return 1;
-    }
-    printf("memory: ok\n");
-    return 0;
+    return test_result();
 }

@@ -26,7 +26,7 @@
 #include <uk/xenstore.h>
 
 #define TEST_NAME "namespace"
-#include "../expect.h"
+#include "../report.h"
 
 static int calls;
 
@@ -175,6 +175,5 @@ int main(void)
     EXPECT(rc == 0 && domid > 0, "XenStore still works: domid %lu (%d)", domid, rc);
     EXPECT(calls == 13, "the runtime never called the app's functions (%d calls)", calls);
 
-    printf("%s: %s\n", TEST_NAME, failures ? "FAIL" : "done");
-    return failures ? 1 : 0;
+    return test_result();
 }

@@ -25,7 +25,7 @@
 #include <uk/xenstore.h>
 
 #define TEST_NAME "shmem"
-#include "../expect.h"
+#include "../report.h"
 
 #define DATA_PAGES 16
 #define WINDOW     (DATA_PAGES * UK_PAGE_SIZE)
@@ -82,7 +82,7 @@ static int producer(unsigned int mib)
     rc = rc ? rc : xs_read_ulong(XS_NO_TX, "/test/consumer", &consumer);
     EXPECT(rc == 0 && pages, "consumer is domain %lu", consumer);
     if (rc || !pages)
-        return 1;
+        return test_result();
     /* The consumer maps the window before the first round fills it: no old memory in it. */
     memset(pages, 0, (1 + DATA_PAGES) * UK_PAGE_SIZE);
     for (int i = 0; i <= DATA_PAGES && !rc; i++)
@@ -95,7 +95,7 @@ static int producer(unsigned int mib)
     rc = rc ? rc : xs_write(XS_NO_TX, "/test/shm", buf);
     EXPECT(rc == 0, "granted %d pages, port %u, published", 1 + DATA_PAGES, port);
     if (rc)
-        return 1;
+        return test_result();
     /* The consumer says it is ready with its first event. */
     rc = evtchn_wait(port, uk_monotonic_ns() + 60 * UK_NSEC_PER_SEC);
     EXPECT(rc == 0, "consumer attached");
@@ -130,8 +130,7 @@ static int producer(unsigned int mib)
     EXPECT(gnttab_refs_in_use() == refs_before, "grant refs in use: %u before, %u after",
            refs_before, gnttab_refs_in_use());
     uk_page_free_order(pages, 5);
-    printf("shmem: producer %s\n", failures ? "FAIL" : "done");
-    return failures ? 1 : 0;
+    return test_result();
 }
 
 static int consumer(bool vanish)
@@ -165,14 +164,14 @@ static int consumer(bool vanish)
     }
     EXPECT(rc == 0 && n == 1 + DATA_PAGES, "read %d grant refs from /test/shm", n);
     if (rc || n != 1 + DATA_PAGES)
-        return 1;
+        return test_result();
     for (int i = 0; i <= DATA_PAGES && !rc; i++)
         rc = gnttab_map((domid_t)dom, refs[i], i != 0, &map[i], &handles[i]);
     EXPECT(rc == 0, "mapped %d foreign pages", 1 + DATA_PAGES);
     rc = rc ? rc : evtchn_bind_interdomain((domid_t)dom, rport, NULL, NULL, &port);
     EXPECT(rc == 0, "bound to the producer's port");
     if (rc)
-        return 1;
+        return test_result();
     /* Binding leaves our port pending: take that before counting rounds. */
     evtchn_wait(port, uk_monotonic_ns() + 50 * UK_NSEC_PER_MSEC);
     evtchn_notify(port);
@@ -283,8 +282,7 @@ detach:
         EXPECT(rc == 0, "dom0 checked");
         xs_rm(XS_NO_TX, "/test/checked");
     }
-    printf("shmem: consumer %s\n", failures ? "FAIL" : "done");
-    return failures ? 1 : 0;
+    return test_result();
 }
 
 int main(int argc, char **argv)

@@ -27,6 +27,9 @@
 #include <uk/time.h>
 #include <uk/xenstore.h>
 
+#define TEST_NAME "threads"
+#include "../report.h"
+
 #define RING   1000
 #define ROUNDS 3
 
@@ -63,7 +66,7 @@ static void ring_thread(void *arg)
     }
 }
 
-static int test_ring(void)
+static void test_ring(void)
 {
     static struct uk_thread *threads[RING];
     /* The runtime's own threads (XenStore's reader, ...) are not counted. */
@@ -74,8 +77,8 @@ static int test_ring(void)
         uk_waitq_init(&nodes[i].wq);
         threads[i] = uk_thread_create("ring", ring_thread, (void *)(unsigned long)i, 8192);
         if (!threads[i]) {
-            printf("threads: create %d failed: %s\n", i, strerror(errno));
-            return 0;
+            test_error("create %d failed: %s", i, strerror(errno));
+            return;
         }
     }
     printf("threads: %u ring threads alive beside %u others\n", uk_thread_count() - others, others);
@@ -87,10 +90,9 @@ static int test_ring(void)
     for (int i = 0; i < RING; i++)
         if (nodes[i].hops != ROUNDS)
             ok = 0;
-    ok = ok && total_hops == RING * ROUNDS && uk_thread_count() == others;
-    printf("threads: ring of %d, %lu hops, %u ring threads left: %s\n", RING, total_hops,
-           uk_thread_count() - others, ok ? "ok" : "FAIL");
-    return ok;
+    EXPECT(ok && total_hops == RING * ROUNDS && uk_thread_count() == others,
+           "ring of %d, %lu hops, %u ring threads left", RING, total_hops,
+           uk_thread_count() - others);
 }
 
 static volatile unsigned long busy_iterations, others_ran;
@@ -114,21 +116,19 @@ static void polite_thread(void *arg)
     }
 }
 
-static int test_yield(void)
+static void test_yield(void)
 {
     struct uk_thread *b = uk_thread_create("busy", busy_thread, NULL, 0);
     struct uk_thread *p1 = uk_thread_create("polite1", polite_thread, NULL, 0);
     struct uk_thread *p2 = uk_thread_create("polite2", polite_thread, NULL, 0);
-    int ok;
 
     uk_thread_join(p1);
     uk_thread_join(p2);
     busy_stop = true;
     uk_thread_join(b);
-    ok = others_ran == 200 && busy_iterations >= 100;
-    printf("threads: yield: others ran %lu times beside a busy thread (%lu loops): %s\n",
-           others_ran, busy_iterations, ok ? "ok" : "FAIL");
-    return ok;
+    EXPECT(others_ran == 200 && busy_iterations >= 100,
+           "yield: others ran %lu times beside a busy thread (%lu loops)", others_ran,
+           busy_iterations);
 }
 
 static struct uk_mutex lock;
@@ -159,7 +159,7 @@ static void waiter_thread(void *arg)
     uk_mutex_unlock(&lock);
 }
 
-static int test_sync(void)
+static void test_sync(void)
 {
     struct uk_thread *t[4], *w;
     int ok;
@@ -181,10 +181,8 @@ static int test_sync(void)
     uk_cond_signal(&cond);
     uk_mutex_unlock(&lock);
     uk_thread_join(w);
-    ok = ok && shared_counter == 1400 && uk_mutex_unlock(&lock) == -EPERM;
-    printf("threads: mutex/semaphore/condvar: counter %d: %s\n", shared_counter,
-           ok ? "ok" : "FAIL");
-    return ok;
+    EXPECT(ok && shared_counter == 1400 && uk_mutex_unlock(&lock) == -EPERM,
+           "mutex/semaphore/condvar: counter %d", shared_counter);
 }
 
 static int errno_seen;
@@ -197,7 +195,7 @@ static void errno_thread(void *arg)
     errno_seen = errno;
 }
 
-static int test_errno(void)
+static void test_errno(void)
 {
     struct uk_thread *t = uk_thread_create("errno", errno_thread, NULL, 0);
     int ok;
@@ -207,8 +205,7 @@ static int test_errno(void)
     ok = errno == 7;
     uk_thread_join(t);
     ok = ok && errno_seen == 42 && errno == 7;
-    printf("threads: per-thread errno (7 here, 42 there): %s\n", ok ? "ok" : "FAIL");
-    return ok;
+    EXPECT(ok, "per-thread errno (7 here, 42 there)");
 }
 
 static struct uk_waitq never;
@@ -273,14 +270,12 @@ static int deadlock(void)
     printf("threads: joining two threads that deadlock\n");
     uk_thread_join(t1);
     uk_thread_join(t2);
-    printf("threads: the deadlock was not reported: FAIL\n");
-    return 1;
+    EXPECT(false, "the deadlock was reported (the joins returned)");
+    return test_result();
 }
 
 int main(int argc, char **argv)
 {
-    int ok = 1;
-
     if (argc > 1 && strcmp(argv[1], "deadlock") == 0)
         return deadlock();
 
@@ -288,8 +283,9 @@ int main(int argc, char **argv)
         struct uk_thread *t = uk_thread_create("overflower", overflow_thread, NULL, 8192);
 
         uk_thread_join(t);
-        printf("threads: the overflow was not caught: FAIL\n");
-        return 1;
+        /* The crash report is the verdict; reaching here is a failure. */
+        EXPECT(false, "the overflow was caught (the join returned)");
+        return test_result();
     }
     if (argc > 1 && strcmp(argv[1], "debugkey") == 0) {
         int rc;
@@ -300,19 +296,18 @@ int main(int argc, char **argv)
         printf("threads: waiting for VIRQ_DEBUG\n");
         /* Xen raises the VIRQ before dom0 writes the key: the dump is out by then. */
         rc = xs_wait_exists("data/debugged", uk_monotonic_ns() + 30 * UK_NSEC_PER_SEC);
-        printf("threads: dom0 says it pressed 'q': %s\n", rc == 0 ? "ok" : "FAIL");
-        return rc == 0 ? 0 : 1;
+        EXPECT(rc == 0, "dom0 says it pressed 'q' (%d)", rc);
+        return test_result();
     }
-    ok &= test_ring();
-    ok &= test_yield();
-    ok &= test_sync();
-    ok &= test_errno();
+    test_ring();
+    test_yield();
+    test_sync();
+    test_errno();
 
     uk_waitq_init(&never);
     struct uk_thread *s = uk_thread_create("dump-me", sleeper, NULL, 0);
     uk_thread_yield();
     uk_sched_dump();
     uk_thread_detach(s); /* stays blocked: the domain ends around it */
-    printf("threads: %s\n", ok ? "ok" : "FAIL");
-    return ok ? 0 : 1;
+    return test_result();
 }

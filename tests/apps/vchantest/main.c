@@ -32,6 +32,9 @@
 #include <uk/vchan.h>
 #include <uk/xenstore.h>
 
+#define TEST_NAME "vchantest"
+#include "../report.h"
+
 #define TOTAL (1024 * 1024)
 #define CHUNK 4000
 
@@ -101,7 +104,7 @@ static int wait_ulong(const char *path, unsigned long *value)
 }
 
 /* Two guests: echo whatever the pair-client sends, until it closes. */
-static int pair_server(size_t ring)
+static void pair_server(size_t ring)
 {
     static uint8_t buf[8192];
     unsigned int refs0 = gnttab_refs_in_use();
@@ -110,10 +113,11 @@ static int pair_server(size_t ring)
     int rc = wait_ulong("/test/vchan-client", &client);
 
     v = rc ? NULL : vchan_server_init((domid_t)client, "/test/vchan", ring, ring);
-    printf("vchantest: serving domain %lu at /test/vchan: %s\n", client,
-           v ? "ok" : strerror(rc ? -rc : errno));
-    if (!v)
-        return 1;
+    if (!v) {
+        test_error("serving domain %lu at /test/vchan: %s", client, strerror(rc ? -rc : errno));
+        return;
+    }
+    printf("vchantest: serving domain %lu at /test/vchan\n", client);
     snprintf(me, sizeof(me), "%d", xs_domid());
     xs_write(XS_NO_TX, "/test/vchan-server", me);
     for (;;) {
@@ -131,11 +135,9 @@ static int pair_server(size_t ring)
     }
     vchan_close(v);
     xs_rm(XS_NO_TX, "/test/vchan-server");
-    printf("vchantest: echoed %lu bytes, then %d\n", total, rc);
-    printf("vchantest: grant refs in use %u before, %u after\n", refs0, gnttab_refs_in_use());
-    rc = total == TOTAL && rc == -EPIPE && gnttab_refs_in_use() == refs0;
-    printf("vchantest: %s\n", rc ? "ok" : "FAIL");
-    return rc ? 0 : 1;
+    EXPECT(total == TOTAL && rc == -EPIPE, "echoed %lu bytes, then %d", total, rc);
+    EXPECT(gnttab_refs_in_use() == refs0, "grant refs in use %u before, %u after", refs0,
+           gnttab_refs_in_use());
 }
 
 int main(int argc, char **argv)
@@ -157,18 +159,21 @@ int main(int argc, char **argv)
         fflush(stdout);
         for (int i = 0; v && i < 600 && vchan_is_open(v) == 2; i++)
             uk_sleep_ns(100 * UK_NSEC_PER_MSEC);
-        if (!v)
-            return 1;
+        if (!v) {
+            test_error("no vchan to serve");
+            return test_result();
+        }
         rc = vchan_read(v, buf, sizeof(buf));
-        printf("vchantest: read from a hostile peer: %d\n", rc);
+        EXPECT(rc == want, "read from a hostile peer: %d (want %d)", rc, want);
         vchan_close(v);
-        printf("vchantest: grant refs in use %u before, %u after\n", refs0, gnttab_refs_in_use());
-        rc = rc == want && gnttab_refs_in_use() == refs0;
-        printf("vchantest: %s\n", rc ? "ok" : "FAIL");
-        return rc ? 0 : 1;
+        EXPECT(gnttab_refs_in_use() == refs0, "grant refs in use %u before, %u after", refs0,
+               gnttab_refs_in_use());
+        return test_result();
     }
-    if (argc > 2 && strcmp(argv[1], "pair-server") == 0)
-        return pair_server(strtoul(argv[2], NULL, 10));
+    if (argc > 2 && strcmp(argv[1], "pair-server") == 0) {
+        pair_server(strtoul(argv[2], NULL, 10));
+        return test_result();
+    }
     if (argc > 1 && strcmp(argv[1], "pair-client") == 0) {
         unsigned long server = 0;
         char me[16];
@@ -198,8 +203,8 @@ int main(int argc, char **argv)
             uk_sleep_ns(100 * UK_NSEC_PER_MSEC);
     }
     if (!v) {
-        printf("vchantest: FAIL\n");
-        return 1;
+        EXPECT(false, "a vchan to echo through");
+        return test_result();
     }
     t0 = uk_monotonic_ns();
     t = uk_thread_create("vchan-writer", writer, NULL, 0);
@@ -216,16 +221,11 @@ int main(int argc, char **argv)
     uk_thread_join(t);
     ns = uk_monotonic_ns() - t0;
     vchan_close(v);
-    printf("vchantest: %zu bytes echoed (read rc %d, write rc %d), sums %016llx %016llx, "
-           "%.2f MB/s each way\n",
+    EXPECT(got == TOTAL && rc == 0 && write_rc >= 0 && sent_sum == got_sum,
+           "%zu bytes echoed (read rc %d, write rc %d), sums %016llx %016llx, %.2f MB/s each way",
            got, rc, write_rc, (unsigned long long)sent_sum, (unsigned long long)got_sum,
            (double)got / ((double)ns / 1e9) / 1e6);
-    printf("vchantest: grant refs in use %u before, %u after\n", refs0, gnttab_refs_in_use());
-    {
-        int ok = got == TOTAL && rc == 0 && write_rc >= 0 && sent_sum == got_sum &&
-                 gnttab_refs_in_use() == refs0;
-
-        printf("vchantest: %s\n", ok ? "ok" : "FAIL");
-        return ok ? 0 : 1;
-    }
+    EXPECT(gnttab_refs_in_use() == refs0, "grant refs in use %u before, %u after", refs0,
+           gnttab_refs_in_use());
+    return test_result();
 }

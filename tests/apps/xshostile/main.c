@@ -34,7 +34,7 @@
 #include <uk/xenstore.h>
 
 #define TEST_NAME "xshostile"
-#include "../expect.h"
+#include "../report.h"
 
 #define VALUE "the real value"
 
@@ -188,9 +188,10 @@ int main(int argc, char **argv)
     live = rc ? NULL : watch_consumed("data/live");
     idle_watch = live ? watch_consumed("data/idle") : NULL;
     rc = idle_watch ? evtchn_alloc_unbound(0, NULL, NULL, &port) : -EIO;
-    EXPECT(rc == 0 && uk_thread_create("idle-waiter", idle_waiter, NULL, 0), "set up (%d)", rc);
-    if (failures)
-        return 1;
+    if (rc || !uk_thread_create("idle-waiter", idle_waiter, NULL, 0)) {
+        test_error("set up (%d)", rc);
+        return test_result();
+    }
     printf("xshostile: port %u\n", port);
 
     if (strcmp(mode, "framing") == 0) {
@@ -201,9 +202,8 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "indices") == 0) {
         closed(1);
     } else {
-        EXPECT(false, "known mode %s", mode);
+        test_error("unknown mode %s", mode);
     }
     printf("xshostile: %llu protocol errors in all\n", (unsigned long long)xs_protocol_errors());
-    printf("xshostile: done: %s\n", failures ? "FAIL" : "all ok");
-    return failures ? 1 : 0;
+    return test_result();
 }

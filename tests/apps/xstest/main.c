@@ -27,7 +27,7 @@
 #include <uk/xenstore.h>
 
 #define TEST_NAME "xstest"
-#include "../expect.h"
+#include "../report.h"
 
 static uint64_t deadline_in(uint64_t s)
 {
@@ -203,8 +203,7 @@ static int basic(void)
     }
     EXPECT(xs_reset_watches() == 0, "reset_watches");
     EXPECT(xs_protocol_errors() == 0, "no protocol errors");
-    printf("xstest: %s\n", failures ? "FAIL" : "all ok");
-    return failures ? 1 : 0;
+    return test_result();
 }
 
 static int increment(xs_tx_t tx, void *ctx)
@@ -230,8 +229,7 @@ static int counter(void)
         done += rc == 0;
     }
     EXPECT(done == 1000, "%d increments committed", done);
-    printf("xstest: counter %s\n", failures ? "FAIL" : "done");
-    return failures ? 1 : 0;
+    return test_result();
 }
 
 /*
@@ -339,8 +337,7 @@ static int transactions(void)
     probe_watch_quota();
     probe_directory_quota();
     EXPECT(xs_protocol_errors() == 0, "no protocol errors");
-    printf("xstest: transactions %s\n", failures ? "FAIL" : "done");
-    return failures ? 1 : 0;
+    return test_result();
 }
 
 #define PINGS 10000
@@ -394,7 +391,7 @@ static int ping(bool initiator)
         uk_sem_init(&got_sem, 0);
     }
     if (rc || failures)
-        return 1;
+        return test_result();
     t0 = uk_monotonic_ns();
     /* The answering side serves first: the initiator waits for its "ready" event. */
     if (!initiator)
@@ -418,8 +415,7 @@ static int ping(bool initiator)
                (unsigned long long)(ns / PINGS / UK_NSEC_PER_USEC));
     }
     evtchn_close(port);
-    printf("xstest: %s %s\n", initiator ? "ping" : "pong", failures ? "FAIL" : "done");
-    return failures ? 1 : 0;
+    return test_result();
 }
 
 int main(int argc, char **argv)
