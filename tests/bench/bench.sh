@@ -132,7 +132,7 @@ for i in 1 2 3; do sed -n 's/^\(\[shmem-[0-9]-2\] \)\{0,1\}shmem: ok bench: map+
 
 echo "== vchan with dom0's libxenvchan (1 MiB echo, 64 KiB rings, three guests) =="
 for i in 1 2 3; do
-    sed -n 's/^vchantest: 1048576 bytes echoed.*, \([0-9.]*\) MB\/s each way/1 MiB echo \1 MB\/s each way/p' \
+    sed -n 's/^vchantest: ok 1048576 bytes echoed.*, \([0-9.]*\) MB\/s each way/1 MiB echo \1 MB\/s each way/p' \
         "$build/rig/results/vchan-client-$i.log"
 done | median_line 4
 

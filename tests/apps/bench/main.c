@@ -19,6 +19,10 @@
 #include <internal/time.h>
 #include <uk/xenstore.h>
 
+/* The figures are bench.sh's to read; `report` (case boot-report) has a verdict. */
+#define TEST_NAME "boot-report"
+#include "../report.h"
+
 #define SWITCHES 20000
 
 static volatile bool stop;
@@ -201,7 +205,7 @@ static int phase_index(const struct boot_phase *p, unsigned int n, const char *p
 }
 
 /* The breakdown's structure: what boots in which order, what costs hypercalls. */
-static int check_report(void)
+static void check_report(void)
 {
     const struct boot_phase *p;
     unsigned int n = kernel_boot_phases(&p);
@@ -216,33 +220,26 @@ static int check_report(void)
         int k = phase_index(p, n, order[i]);
 
         if (k <= last) {
-            printf("boot-report: FAIL phase '%s' at %d, after index %d\n", order[i], k, last);
-            return 1;
+            EXPECT(false, "phase '%s' at %d, after index %d", order[i], k, last);
+            return;
         }
         last = k;
     }
-    if (strcmp(p[n - 1].name, "main") != 0) {
-        printf("boot-report: FAIL last phase is '%s', not main\n", p[n - 1].name);
-        return 1;
-    }
+    EXPECT(true, "the phases in boot order");
+    EXPECT(strcmp(p[n - 1].name, "main") == 0, "last phase is '%s'", p[n - 1].name);
     for (unsigned int i = 0; i + 1 < n; i++) {
         sum += p[i].cycles;
         hc += p[i].hypercalls;
     }
     /* The phases tile first instruction -> main exactly. */
-    if (sum != kernel_main_cycles() || sum == 0) {
-        printf("boot-report: FAIL phases add up to %llu cycles, entry to main is %llu\n",
-               (unsigned long long)sum, (unsigned long long)kernel_main_cycles());
-        return 1;
-    }
+    EXPECT(sum == kernel_main_cycles() && sum != 0,
+           "phases add up to %llu cycles, entry to main is %llu", (unsigned long long)sum,
+           (unsigned long long)kernel_main_cycles());
     /* Binding the timer VIRQ and XenStore's event channel are hypercalls. */
-    if (p[phase_index(p, n, "events: time")].hypercalls == 0 ||
-        p[phase_index(p, n, "xs_init")].hypercalls == 0 || hc == 0) {
-        printf("boot-report: FAIL no hypercalls counted where there must be some\n");
-        return 1;
-    }
-    printf("boot-report: ok %u phases, %llu hypercalls before main\n", n, (unsigned long long)hc);
-    return 0;
+    EXPECT(p[phase_index(p, n, "events: time")].hypercalls != 0 &&
+               p[phase_index(p, n, "xs_init")].hypercalls != 0 && hc != 0,
+           "%u phases, %llu hypercalls before main, some in events: time and xs_init", n,
+           (unsigned long long)hc);
 }
 
 int main(int argc, char **argv)
@@ -251,7 +248,8 @@ int main(int argc, char **argv)
 
     if (argc > 1 && strcmp(argv[1], "report") == 0) {
         kernel_boot_report();
-        return check_report();
+        check_report();
+        return test_result();
     }
 
     /*
