@@ -15,20 +15,20 @@ RIG_DIR ?= $(BUILD)/rig
 export RIG_DIR
 
 PEERS_DIR := $(BUILD)/peers
-PEER_NAMES := $(basename $(notdir $(wildcard tests/peers/*.c)))
+PEER_NAMES := $(basename $(notdir $(wildcard $(TOP)/tests/peers/*.c)))
 PEER_BINS := $(addprefix $(PEERS_DIR)/,$(PEER_NAMES))
 # Peers run in the rig's dom0: static, so they need nothing from its libraries.
 PEER_LIBS := -lxenvchan -lxenstore -lxenctrl -lxenforeignmemory -lxendevicemodel -lxencall -lxengnttab \
 	-lxenevtchn -lxentoollog -lxentoolcore -lpthread
 
-$(PEERS_DIR)/%: tests/peers/%.c
+$(PEERS_DIR)/%: $(TOP)/tests/peers/%.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo "  PEER    $@"
 	$(Q)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $< $(PEER_LIBS)
 
 peers: $(PEER_BINS)
 
-TESTS ?= $(sort $(basename $(notdir $(wildcard tests/cases/*.test))))
+TESTS ?= $(sort $(basename $(notdir $(wildcard $(TOP)/tests/cases/*.test))))
 APP ?= hello
 
 # deps first (it installs what the rest needs), then the unit tests, then
@@ -48,7 +48,7 @@ test: deps
 run: export ARGS := $(ARGS)
 run: deps
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/apps/$(APP)/$(APP).elf peers
-	$(Q)if [ -z "$$ARGS" ] && [ -f tests/cases/$(APP).test ]; then \
+	$(Q)if [ -z "$$ARGS" ] && [ -f $(TOP)/tests/cases/$(APP).test ]; then \
 		case=$(APP); \
 	else \
 		mkdir -p $(RIG_DIR)/run && case=$(RIG_DIR)/run/$(APP).test && \

@@ -60,20 +60,21 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/tests" "$stage/peers" "$rig/results"
 names=() total_timeout=0
 
-find_cfg() {
-    for d in "$top/apps/$1" "$top/tests/apps/$1"; do
-        [ -f "$d/$1.cfg" ] && { echo "$d/$1.cfg"; return; }
-    done
-}
-
 # make_guest DIR GUEST APP MEMORY CMDLINE: the image and xl config of one
-# guest. $XL (the case's extra lines) applies to every guest of the case.
+# guest. APP is an app's name (the build's apps/APP/APP.elf) or a path to
+# an image (with a /; relative to the build directory); either way its xl
+# config is the one the build made beside it (NAME.cfg). $XL (the case's
+# extra lines) applies to every guest of the case.
 make_guest() {
     local d=$1 g=$2 app=$3 mem=$4 cmd=$5 cfg elf keys k
-    cfg=$(find_cfg "$app")
-    elf=$build/apps/$app/$app.elf
-    if [ -z "$app" ] || [ -z "$cfg" ] || ! [ -f "$elf" ]; then
-        echo "rig: $g: no image ($elf) or config (apps/$app/$app.cfg) for app '$app'" >&2
+    case "$app" in
+        /*) elf=$app ;;
+        */*) elf=$build/$app ;;
+        *) elf=$build/apps/$app/$app.elf ;;
+    esac
+    cfg=${elf%.elf}.cfg
+    if [ -z "$app" ] || ! [ -f "$cfg" ] || ! [ -f "$elf" ]; then
+        echo "rig: $g: no image ($elf) or config ($cfg) for app '$app'" >&2
         return 1
     fi
     cp "$elf" "$d/$g.elf"
