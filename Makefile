@@ -24,7 +24,7 @@ else
 
 include $(TOP)/mk/config.mk
 
-.PHONY: all deps lib apps check test run bench fuzz fuzz-smoke clean distclean format
+.PHONY: all deps lib sdk apps install check test run bench fuzz fuzz-smoke clean distclean format
 .DEFAULT_GOAL := all
 
 all: lib sdk apps
@@ -33,6 +33,7 @@ include $(TOP)/mk/deps.mk
 include $(TOP)/mk/newlib.mk
 include $(TOP)/mk/lib.mk
 include $(TOP)/mk/install.mk
+include $(TOP)/mk/package.mk
 include $(TOP)/mk/apps.mk
 include $(TOP)/mk/check.mk
 include $(TOP)/mk/rig.mk

@@ -32,11 +32,13 @@ TESTS ?= $(sort $(basename $(notdir $(wildcard $(TOP)/tests/cases/*.test))))
 APP ?= hello
 
 # deps first (it installs what the rest needs), then the unit tests, then
-# the images: in this order even under -j.
+# the images, then (for tests/cases/example-outside.test) the package test
+# of mk/package.mk: in this order even under -j.
 test: deps
 	$(Q)$(MAKE) --no-print-directory check
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory apps peers
+	$(Q)$(if $(filter example-outside,$(TESTS)),$(MAKE) --no-print-directory package-test)
 	$(Q)BUILD=$(BUILD) $(RIG) $(TESTS)
 
 # `make run [APP=name] [ARGS="..."]`: the app's own test case
