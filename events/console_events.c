@@ -3,21 +3,21 @@
  * The console, event-driven: instead of polling while xenconsoled drains a
  * full ring, the writer sleeps on the console's event channel.
  */
-#include <uk/console.h>
-#include <uk/events.h>
-#include <uk/sched.h>
-#include <uk/time.h>
+#include <internal/console.h>
+#include <internal/events.h>
+#include <internal/sched.h>
+#include <internal/time.h>
 
 #include "events_private.h"
 
 /* Long enough for a slow dom0, short enough that a dead backend cannot hang us. */
-#define CONSOLE_WAIT_NS (2 * NSEC_PER_SEC)
+#define CONSOLE_WAIT_NS (2 * UK_NSEC_PER_SEC)
 
 static evtchn_port_t port;
 
 static int wait_for_space(void)
 {
-    return evtchn_wait(port, time_monotonic_ns() + CONSOLE_WAIT_NS);
+    return evtchn_wait(port, uk_monotonic_ns() + CONSOLE_WAIT_NS);
 }
 
 int console_attach_events(void)

@@ -7,15 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/arch.h>
+#include <internal/arch.h>
 #include <uk/compiler.h>
-#include <uk/console.h>
-#include <uk/events.h>
-#include <uk/hypercall.h>
-#include <uk/kernel.h>
-#include <uk/mm.h>
-#include <uk/sched.h>
-#include <uk/time.h>
+#include <internal/console.h>
+#include <internal/events.h>
+#include <internal/hypercall.h>
+#include <internal/kernel.h>
+#include <internal/mm.h>
+#include <internal/sched.h>
+#include <internal/time.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 #include <xen/memory.h>
@@ -34,7 +34,7 @@ struct port_slot {
     bool bound;
     bool fired; /* since the last evtchn_wait */
     uint64_t count;
-    struct waitq waiters;
+    struct uk_waitq waiters;
 };
 
 /* Slots are allocated a chunk at a time when first bound: most guests use a handful. */
@@ -47,12 +47,12 @@ static struct shared_info *shared;
 static struct evtchn_scan scan;
 static uint64_t nr_upcalls;
 
-struct shared_info *events_shared_info(void)
+struct shared_info *evtchn_shared_info(void)
 {
     return shared;
 }
 
-uint64_t events_upcall_count(void)
+uint64_t evtchn_upcall_count(void)
 {
     return nr_upcalls;
 }
@@ -76,7 +76,7 @@ static struct port_slot *slot_alloc(evtchn_port_t port)
         if (!*c)
             return NULL;
         for (int i = 0; i < SLOTS_PER_CHUNK; i++)
-            waitq_init(&(*c)[i].waiters);
+            uk_waitq_init(&(*c)[i].waiters);
     }
     return &(*c)[port % SLOTS_PER_CHUNK];
 }
@@ -91,7 +91,7 @@ static void dispatch(evtchn_port_t port)
     if (s->handler)
         s->handler(port, s->ctx);
     s->fired = true;
-    waitq_wake_all(&s->waiters);
+    uk_waitq_wake_all(&s->waiters);
 }
 
 static void dispatch_port(evtchn_port_t port, void *ctx)
@@ -236,7 +236,7 @@ int evtchn_close(evtchn_port_t port)
     flags = arch_irq_save();
     s->bound = false;
     s->handler = NULL;
-    waitq_wake_all(&s->waiters);
+    uk_waitq_wake_all(&s->waiters);
     arch_irq_restore(flags);
     return close_port(port);
 }
@@ -272,9 +272,9 @@ static int port_wait(struct port_slot *s, bool (*done)(const struct port_slot *,
     *flags = arch_irq_save();
     while (!done(s, arg) && s->bound && rc == 0) {
         if (deadline)
-            rc = waitq_wait_until(&s->waiters, "event channel", deadline);
+            rc = uk_waitq_wait_until(&s->waiters, "event channel", deadline);
         else
-            waitq_wait(&s->waiters, "event channel");
+            uk_waitq_wait(&s->waiters, "event channel");
     }
     if (!s->bound)
         return -EPIPE;
@@ -313,17 +313,17 @@ static void events_dump(void)
 {
     struct vcpu_info *v = &shared->vcpu_info[0];
 
-    kprintf("events: %llu upcalls, %llu passes, upcall_pending %u, selector %#lx, next scan at "
-            "port %u\n",
-            (unsigned long long)nr_upcalls, scan.passes, READ_ONCE(v->evtchn_upcall_pending),
-            (unsigned long)READ_ONCE(v->evtchn_pending_sel),
-            scan.word * (unsigned int)BITS_PER_WORD + scan.bit);
+    uk_printf("events: %llu upcalls, %llu passes, upcall_pending %u, selector %#lx, next scan at "
+              "port %u\n",
+              (unsigned long long)nr_upcalls, scan.passes, UK_READ_ONCE(v->evtchn_upcall_pending),
+              (unsigned long)UK_READ_ONCE(v->evtchn_pending_sel),
+              scan.word * (unsigned int)BITS_PER_WORD + scan.bit);
     for (unsigned int w = 0; w < NR_WORDS; w++) {
-        xen_ulong_t p = READ_ONCE(shared->evtchn_pending[w]);
+        xen_ulong_t p = UK_READ_ONCE(shared->evtchn_pending[w]);
 
         if (p)
-            kprintf("events: word %u pending %#lx mask %#lx\n", w, (unsigned long)p,
-                    (unsigned long)READ_ONCE(shared->evtchn_mask[w]));
+            uk_printf("events: word %u pending %#lx mask %#lx\n", w, (unsigned long)p,
+                      (unsigned long)UK_READ_ONCE(shared->evtchn_mask[w]));
     }
 }
 
@@ -331,11 +331,11 @@ static void debug_virq(evtchn_port_t port, void *ctx)
 {
     (void)port;
     (void)ctx;
-    sched_dump();
+    uk_sched_dump();
     events_dump();
 }
 
-int events_init(void)
+int evtchn_init(void)
 {
     struct xen_add_to_physmap xatp = {
         .domid = DOMID_SELF,
@@ -380,4 +380,4 @@ int events_init(void)
     arch_irq_enable();
     return 0;
 }
-INITCALL(events_init, 1);
+INITCALL_CORE(evtchn_init);

@@ -36,7 +36,8 @@ static xen_ulong_t visit_range(unsigned int i, unsigned int first_bit)
 static void serve_word(struct evtchn_scan *st, struct shared_info *s, unsigned int w,
                        xen_ulong_t range, evtchn_dispatch_t dispatch, void *ctx)
 {
-    xen_ulong_t bits = READ_ONCE(s->evtchn_pending[w]) & ~READ_ONCE(s->evtchn_mask[w]) & range;
+    xen_ulong_t bits =
+        UK_READ_ONCE(s->evtchn_pending[w]) & ~UK_READ_ONCE(s->evtchn_mask[w]) & range;
 
     while (bits) {
         unsigned int bit = (unsigned int)__builtin_ctzll(bits);

@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The clocks (pvclock and Xen's wall clock) and the timers behind sleeps and
- * timeouts: a heap of struct timer, with Xen's single-shot vCPU timer always
+ * timeouts: a heap of struct uk_timer, with Xen's single-shot vCPU timer always
  * set for the earliest deadline, and VIRQ_TIMER running what expired.
  */
 #include <errno.h>
 
-#include <uk/arch.h>
+#include <internal/arch.h>
 #include <uk/compiler.h>
-#include <uk/events.h>
-#include <uk/hypercall.h>
-#include <uk/kernel.h>
-#include <uk/time.h>
+#include <internal/events.h>
+#include <internal/hypercall.h>
+#include <internal/kernel.h>
+#include <internal/sched.h>
+#include <internal/time.h>
 #include <xen/vcpu.h>
 
 #include "events_private.h"
@@ -45,16 +46,16 @@ static uint64_t pvclock_read(const struct vcpu_time_info *t)
     do {
         uint64_t delta;
 
-        version = READ_ONCE(t->version);
-        smp_rmb();
+        version = UK_READ_ONCE(t->version);
+        uk_smp_rmb();
         delta = arch_cycles() - t->tsc_timestamp;
         if (t->tsc_shift < 0)
             delta >>= -t->tsc_shift;
         else
             delta <<= t->tsc_shift;
         ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-        smp_rmb();
-    } while ((version & 1) || version != READ_ONCE(t->version));
+        uk_smp_rmb();
+    } while ((version & 1) || version != UK_READ_ONCE(t->version));
     return ns;
 }
 
@@ -80,7 +81,7 @@ static uint64_t vcpu_created_at(uint64_t now)
 /* Xen's system time, never backwards. Interrupts off. */
 static uint64_t xen_now(void)
 {
-    uint64_t now = pvclock_read(&events_shared_info()->vcpu_info[0].time);
+    uint64_t now = pvclock_read(&evtchn_shared_info()->vcpu_info[0].time);
 
     /* Xen's updates may step a few ns back: never show that. */
     if (now < last_now)
@@ -93,7 +94,7 @@ static uint64_t xen_now(void)
     return now;
 }
 
-uint64_t time_monotonic_ns(void)
+uint64_t uk_monotonic_ns(void)
 {
     unsigned long flags = arch_irq_save();
     uint64_t now = xen_now() - xen_start;
@@ -102,30 +103,30 @@ uint64_t time_monotonic_ns(void)
     return now;
 }
 
-uint64_t time_deadline_in(uint64_t ns)
+uint64_t uk_deadline_in(uint64_t ns)
 {
-    return time_add_sat(time_monotonic_ns(), ns);
+    return uk_time_add_sat(uk_monotonic_ns(), ns);
 }
 
-uint64_t time_realtime_ns(void)
+uint64_t uk_realtime_ns(void)
 {
-    const struct shared_info *s = events_shared_info();
+    const struct shared_info *s = evtchn_shared_info();
     unsigned long flags;
     uint32_t version;
     uint64_t sec, nsec, now;
 
     do {
-        version = READ_ONCE(s->wc_version);
-        smp_rmb();
+        version = UK_READ_ONCE(s->wc_version);
+        uk_smp_rmb();
         sec = ((uint64_t)s->wc_sec_hi << 32) | s->wc_sec;
         nsec = s->wc_nsec;
-        smp_rmb();
-    } while ((version & 1) || version != READ_ONCE(s->wc_version));
+        uk_smp_rmb();
+    } while ((version & 1) || version != UK_READ_ONCE(s->wc_version));
     /* The wall clock is of Xen's boot: add Xen's system time, not ours. */
     flags = arch_irq_save();
     now = xen_now();
     arch_irq_restore(flags);
-    return sec * NSEC_PER_SEC + nsec + now;
+    return sec * UK_NSEC_PER_SEC + nsec + now;
 }
 
 uint64_t time_timer_interrupts(void)
@@ -136,7 +137,7 @@ uint64_t time_timer_interrupts(void)
 /* Point Xen's one-shot timer at the earliest deadline. Interrupts off. */
 static void program_xen_timer(void)
 {
-    struct timer *first = timer_heap_peek(&heap);
+    struct uk_timer *first = timer_heap_peek(&heap);
     struct vcpu_set_singleshot_timer st = {.flags = 0};
     long rc;
 
@@ -147,13 +148,13 @@ static void program_xen_timer(void)
         first->deadline < XEN_TIMER_MAX ? xen_start + first->deadline : XEN_TIMER_MAX;
     rc = hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st);
     if (rc)
-        panic("VCPUOP_set_singleshot_timer: %ld", rc);
+        uk_panic("VCPUOP_set_singleshot_timer: %ld", rc);
 }
 
 static void timer_virq(evtchn_port_t port, void *ctx)
 {
-    uint64_t now = time_monotonic_ns();
-    struct timer *t;
+    uint64_t now = uk_monotonic_ns();
+    struct uk_timer *t;
 
     (void)port;
     (void)ctx;
@@ -165,18 +166,18 @@ static void timer_virq(evtchn_port_t port, void *ctx)
     program_xen_timer();
 }
 
-int timer_init(struct timer *t, timer_fn_t fn, void *ctx)
+int uk_timer_init(struct uk_timer *t, uk_timer_fn fn, void *ctx)
 {
-    *t = (struct timer){.fn = fn, .ctx = ctx};
+    *t = (struct uk_timer){.fn = fn, .ctx = ctx};
     return 0;
 }
 
-void timer_destroy(struct timer *t)
+void uk_timer_destroy(struct uk_timer *t)
 {
-    timer_cancel(t);
+    uk_timer_cancel(t);
 }
 
-void timer_arm(struct timer *t, uint64_t deadline)
+void uk_timer_arm(struct uk_timer *t, uint64_t deadline)
 {
     unsigned long flags = arch_irq_save();
 
@@ -188,7 +189,7 @@ void timer_arm(struct timer *t, uint64_t deadline)
     arch_irq_restore(flags);
 }
 
-bool timer_cancel(struct timer *t)
+bool uk_timer_cancel(struct uk_timer *t)
 {
     unsigned long flags = arch_irq_save();
     bool armed = t->armed;
@@ -200,11 +201,11 @@ bool timer_cancel(struct timer *t)
 }
 
 struct timed_wait {
-    struct waitq *wq;
+    struct uk_waitq *wq;
     struct waiter *w;
 };
 
-static void wait_timeout(struct timer *t, void *ctx)
+static void wait_timeout(struct uk_timer *t, void *ctx)
 {
     struct timed_wait *tw = ctx;
 
@@ -212,33 +213,33 @@ static void wait_timeout(struct timer *t, void *ctx)
     waiter_cancel(tw->wq, tw->w);
 }
 
-int waitq_wait_until(struct waitq *wq, const char *what, uint64_t deadline)
+int uk_waitq_wait_until(struct uk_waitq *wq, const char *what, uint64_t deadline)
 {
     struct waiter w;
     struct timed_wait tw = {wq, &w};
-    struct timer t;
+    struct uk_timer t;
 
     /* Everything on this stack frame: nothing to allocate, nothing to fail. */
-    timer_init(&t, wait_timeout, &tw);
+    uk_timer_init(&t, wait_timeout, &tw);
     waiter_enqueue(wq, &w);
-    timer_arm(&t, deadline);
+    uk_timer_arm(&t, deadline);
     waiter_sleep(&w, what);
-    timer_destroy(&t);
+    uk_timer_destroy(&t);
     return w.woken ? 0 : -ETIMEDOUT;
 }
 
-void sleep_until(uint64_t deadline)
+void uk_sleep_until(uint64_t deadline)
 {
-    struct waitq wq;
+    struct uk_waitq wq;
 
-    waitq_init(&wq);
-    while (time_monotonic_ns() < deadline)
-        waitq_wait_until(&wq, "sleep", deadline);
+    uk_waitq_init(&wq);
+    while (uk_monotonic_ns() < deadline)
+        uk_waitq_wait_until(&wq, "sleep", deadline);
 }
 
-void sleep_ns(uint64_t ns)
+void uk_sleep_ns(uint64_t ns)
 {
-    sleep_until(time_deadline_in(ns));
+    uk_sleep_until(uk_deadline_in(ns));
 }
 
 int time_init(void)

@@ -13,14 +13,14 @@
 #include "timer_heap.h"
 
 /* Two detached roots into one; the later becomes the earlier's first child. */
-static struct timer *meld(struct timer *a, struct timer *b)
+static struct uk_timer *meld(struct uk_timer *a, struct uk_timer *b)
 {
     if (!a)
         return b;
     if (!b)
         return a;
     if (b->deadline < a->deadline) {
-        struct timer *tmp = a;
+        struct uk_timer *tmp = a;
 
         a = b;
         b = tmp;
@@ -33,7 +33,7 @@ static struct timer *meld(struct timer *a, struct timer *b)
     return a;
 }
 
-static void detach(struct timer *t)
+static void detach(struct uk_timer *t)
 {
     t->next = t->prev = NULL;
 }
@@ -43,12 +43,12 @@ static void detach(struct timer *t)
  * right, then the pairs right to left (the two passes that give the
  * amortized bound). The pairs are stacked through `next`, so no recursion.
  */
-static struct timer *merge_pairs(struct timer *first)
+static struct uk_timer *merge_pairs(struct uk_timer *first)
 {
-    struct timer *pairs = NULL, *root = NULL;
+    struct uk_timer *pairs = NULL, *root = NULL;
 
     while (first) {
-        struct timer *a = first, *b = first->next, *m;
+        struct uk_timer *a = first, *b = first->next, *m;
 
         first = b ? b->next : NULL;
         detach(a);
@@ -59,7 +59,7 @@ static struct timer *merge_pairs(struct timer *first)
         pairs = m;
     }
     while (pairs) {
-        struct timer *next = pairs->next;
+        struct uk_timer *next = pairs->next;
 
         detach(pairs);
         root = meld(root, pairs);
@@ -68,7 +68,7 @@ static struct timer *merge_pairs(struct timer *first)
     return root;
 }
 
-void timer_heap_insert(struct timer_heap *h, struct timer *t)
+void timer_heap_insert(struct timer_heap *h, struct uk_timer *t)
 {
     if (t->armed)
         return;
@@ -79,9 +79,9 @@ void timer_heap_insert(struct timer_heap *h, struct timer *t)
     h->len++;
 }
 
-void timer_heap_remove(struct timer_heap *h, struct timer *t)
+void timer_heap_remove(struct timer_heap *h, struct uk_timer *t)
 {
-    struct timer *sub;
+    struct uk_timer *sub;
 
     if (!t->armed)
         return;
@@ -105,7 +105,7 @@ void timer_heap_remove(struct timer_heap *h, struct timer *t)
     h->len--;
 }
 
-struct timer *timer_heap_peek(const struct timer_heap *h)
+struct uk_timer *timer_heap_peek(const struct timer_heap *h)
 {
     return h->root;
 }

@@ -8,18 +8,18 @@
 
 #include <stddef.h>
 
-#include <uk/time.h>
+#include <internal/time.h>
 
 struct timer_heap {
-    struct timer *root; /* the earliest deadline */
-    size_t len;         /* armed timers */
+    struct uk_timer *root; /* the earliest deadline */
+    size_t len;            /* armed timers */
 };
 
 /* Insert a timer; an armed one is left as it is. */
-void timer_heap_insert(struct timer_heap *h, struct timer *t);
+void timer_heap_insert(struct timer_heap *h, struct uk_timer *t);
 /* Remove a timer; an idle one is left as it is. */
-void timer_heap_remove(struct timer_heap *h, struct timer *t);
+void timer_heap_remove(struct timer_heap *h, struct uk_timer *t);
 /* The earliest timer, or NULL. */
-struct timer *timer_heap_peek(const struct timer_heap *h);
+struct uk_timer *timer_heap_peek(const struct timer_heap *h);
 
 #endif

@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/arch.h>
+#include <internal/arch.h>
 #include <uk/compiler.h>
-#include <uk/console.h>
+#include <internal/console.h>
 #include <uk/gnttab.h>
-#include <uk/hypercall.h>
-#include <uk/kernel.h>
-#include <uk/mm.h>
+#include <internal/hypercall.h>
+#include <internal/kernel.h>
+#include <internal/mm.h>
 #include <xen/memory.h>
 
 #include "grefs.h"
@@ -94,7 +94,7 @@ static int grow(void)
 
     if (nr_frames >= max_frames)
         return -ENOSPC;
-    page = page_alloc();
+    page = uk_page_alloc();
     if (!page)
         return -ENOMEM;
     xatp.idx = nr_frames;
@@ -102,7 +102,7 @@ static int grow(void)
     /* The RAM page behind it goes back to Xen: the frame takes its place. */
     rc = hypercall_memory_op(XENMEM_add_to_physmap, &xatp);
     if (rc) {
-        page_free(page);
+        uk_page_free(page);
         return (int)rc;
     }
     frames[nr_frames++] = page;
@@ -111,6 +111,8 @@ static int grow(void)
 
 static grant_entry_v1_t *entry(grant_ref_t ref)
 {
+    /* Every grant and end of access comes here: the table must exist. */
+    INITCALL_NEEDED(gnttab_grants_init);
     return &frames[ref / ENTRIES_PER_FRAME][ref % ENTRIES_PER_FRAME];
 }
 
@@ -146,8 +148,8 @@ static void fill_entry(grant_ref_t r, domid_t domid, uint32_t frame, bool readon
     e->domid = domid;
     e->frame = frame;
     /* Frame and domain must be visible before the flags that validate them. */
-    smp_wmb();
-    WRITE_ONCE(e->flags, (uint16_t)(GTF_permit_access | (readonly ? GTF_readonly : 0)));
+    uk_smp_wmb();
+    UK_WRITE_ONCE(e->flags, (uint16_t)(GTF_permit_access | (readonly ? GTF_readonly : 0)));
 }
 
 int gnttab_grant_access_batch(domid_t domid, void *const *pages, unsigned int n, bool readonly,
@@ -196,7 +198,7 @@ int gnttab_end_access(grant_ref_t ref)
      * against the value that has neither GTF_reading nor GTF_writing, so a
      * mapping made between our check and our write makes the exchange fail.
      */
-    flags = READ_ONCE(e->flags);
+    flags = UK_READ_ONCE(e->flags);
     do {
         if (flags & (GTF_reading | GTF_writing))
             return -EBUSY;
@@ -213,6 +215,8 @@ static bool slot_is_used(unsigned int s)
 /* `n` contiguous free slots (a multi-page ring must look contiguous), first fit from the hint. */
 static int slots_alloc(unsigned int n)
 {
+    /* Every mapping takes its address here: foreign_base must be set. */
+    INITCALL_NEEDED(gnttab_maps_init);
     for (unsigned int i = 0; i < FOREIGN_SLOTS; i++) {
         unsigned int s = (slot_hint + i) % FOREIGN_SLOTS, k = 0;
 
@@ -344,7 +348,8 @@ int gnttab_copy(struct gnttab_copy *ops, unsigned int n)
     return 0;
 }
 
-static int gnttab_init(void)
+/* The grant side: our table's size, the reference pool and its first frame. */
+static int gnttab_grants_init(void)
 {
     struct gnttab_query_size q = {.dom = DOMID_SELF};
     long rc = hypercall_grant_table_op(GNTTABOP_query_size, &q, 1);
@@ -354,17 +359,24 @@ static int gnttab_init(void)
     if (rc)
         return (int)rc;
     max_frames = q.max_nr_frames < MAX_FRAMES ? q.max_nr_frames : MAX_FRAMES;
-    if (memmap_top() > FOREIGN_MIN_BASE) {
-        /* Identity-mapped, so it must stay in the lower canonical half. */
-        if (memmap_top() > (1ull << 47) - (2ull << 30)) {
-            kprintf("gnttab: memory map ends at %llx: no room for foreign mappings\n",
-                    (unsigned long long)memmap_top());
-            return -ERANGE;
-        }
-        foreign_base = (memmap_top() + (1ull << 30) - 1) & ~((1ull << 30) - 1);
-    }
     gref_pool_init(&pool, GNTTAB_NR_RESERVED_ENTRIES);
     /* The first frame now; more as references run out. */
     return grow();
 }
-INITCALL(gnttab_init, 2);
+INITCALL(gnttab_grants_init, 2);
+
+/* The mapping side: where foreign pages go, above everything Xen gave us. */
+static int gnttab_maps_init(void)
+{
+    if (memmap_top() <= FOREIGN_MIN_BASE)
+        return 0;
+    /* Identity-mapped, so it must stay in the lower canonical half. */
+    if (memmap_top() > (1ull << 47) - (2ull << 30)) {
+        uk_printf("gnttab: memory map ends at %llx: no room for foreign mappings\n",
+                  (unsigned long long)memmap_top());
+        return -ERANGE;
+    }
+    foreign_base = (memmap_top() + (1ull << 30) - 1) & ~((1ull << 30) - 1);
+    return 0;
+}
+INITCALL(gnttab_maps_init, 2);

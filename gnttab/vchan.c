@@ -17,19 +17,19 @@
 #include <string.h>
 
 #include <uk/compiler.h>
-#include <uk/events.h>
-#include <uk/format.h>
+#include <internal/events.h>
+#include <internal/format.h>
 #include <uk/gnttab.h>
-#include <uk/mm.h>
+#include <internal/mm.h>
 #include <uk/ring.h>
-#include <uk/time.h>
+#include <internal/time.h>
 #include <uk/vchan.h>
 #include <uk/xenstore.h>
 #include <xen/io/libxenvchan.h>
 
 #include "vchan_wire.h"
 
-#define VCHAN_TIMEOUT (30 * NSEC_PER_SEC)
+#define VCHAN_TIMEOUT (30 * UK_NSEC_PER_SEC)
 
 struct vchan_ring {
     struct ring_shared *shr;
@@ -71,14 +71,14 @@ static void request_notify(struct vchan *v, uint8_t bit)
 
 static void send_notify(struct vchan *v, uint8_t bit)
 {
-    smp_mb(); /* indices updated before we look at what the peer asked for */
+    uk_smp_mb(); /* indices updated before we look at what the peer asked for */
     if (__atomic_fetch_and(my_notify(v), (uint8_t)~bit, __ATOMIC_SEQ_CST) & bit)
         evtchn_notify(v->port);
 }
 
 static uint8_t peer_live(struct vchan *v)
 {
-    return READ_ONCE(*(v->is_server ? &v->shared->cli_live : &v->shared->srv_live));
+    return UK_READ_ONCE(*(v->is_server ? &v->shared->cli_live : &v->shared->srv_live));
 }
 
 int vchan_is_open(struct vchan *v)
@@ -88,13 +88,13 @@ int vchan_is_open(struct vchan *v)
 
 int vchan_data_ready(struct vchan *v)
 {
-    return vchan_ring_used(READ_ONCE(v->read.shr->prod), READ_ONCE(v->read.shr->cons),
+    return vchan_ring_used(UK_READ_ONCE(v->read.shr->prod), UK_READ_ONCE(v->read.shr->cons),
                            v->read.order);
 }
 
 int vchan_buffer_space(struct vchan *v)
 {
-    return vchan_ring_space(READ_ONCE(v->write.shr->prod), READ_ONCE(v->write.shr->cons),
+    return vchan_ring_space(UK_READ_ONCE(v->write.shr->prod), UK_READ_ONCE(v->write.shr->cons),
                             v->write.order);
 }
 
@@ -105,7 +105,7 @@ int vchan_buffer_space(struct vchan *v)
  */
 static int wait_peer(struct vchan *v, int (*ready)(struct vchan *), uint8_t bit)
 {
-    uint64_t deadline = time_monotonic_ns() + VCHAN_TIMEOUT;
+    uint64_t deadline = uk_monotonic_ns() + VCHAN_TIMEOUT;
 
     for (;;) {
         int n = ready(v), rc;
@@ -142,10 +142,10 @@ int vchan_write(struct vchan *v, const void *buf, size_t len)
         if (peer_live(v) == 0)
             return -EPIPE;
         n = (uint32_t)space < left ? (uint32_t)space : (uint32_t)left;
-        smp_mb(); /* read the indices, then write the data */
-        ring_copy_to(v->write.buffer, (size_t)1 << v->write.order, prod, p, n);
-        smp_wmb(); /* the data, then the index that publishes it */
-        WRITE_ONCE(v->write.shr->prod, prod + n);
+        uk_smp_mb(); /* read the indices, then write the data */
+        uk_ring_copy_to(v->write.buffer, (size_t)1 << v->write.order, prod, p, n);
+        uk_smp_wmb(); /* the data, then the index that publishes it */
+        UK_WRITE_ONCE(v->write.shr->prod, prod + n);
         send_notify(v, VCHAN_NOTIFY_WRITE);
         p += n;
         left -= n;
@@ -161,10 +161,10 @@ int vchan_read(struct vchan *v, void *buf, size_t len)
     if (ready < 0)
         return ready;
     n = (uint32_t)ready < len ? (uint32_t)ready : (uint32_t)len;
-    smp_rmb(); /* the index, then the data it covers */
-    ring_copy_from(buf, v->read.buffer, (size_t)1 << v->read.order, cons, n);
-    smp_mb(); /* done reading before the space is given back */
-    WRITE_ONCE(v->read.shr->cons, cons + n);
+    uk_smp_rmb(); /* the index, then the data it covers */
+    uk_ring_copy_from(buf, v->read.buffer, (size_t)1 << v->read.order, cons, n);
+    uk_smp_mb(); /* done reading before the space is given back */
+    UK_WRITE_ONCE(v->read.shr->cons, cons + n);
     send_notify(v, VCHAN_NOTIFY_READ);
     return (int)n;
 }
@@ -185,7 +185,7 @@ static int server_ring(struct vchan *v, struct vchan_ring *r, const struct vchan
         r->buffer = (uint8_t *)v->shared + place->offset;
         return 0;
     }
-    r->pages = page_alloc_order(place->order - VCHAN_PAGE_ORDER);
+    r->pages = uk_page_alloc_order(place->order - VCHAN_PAGE_ORDER);
     if (!r->pages)
         return -ENOMEM;
     memset(r->pages, 0, (size_t)1 << place->order);
@@ -209,7 +209,7 @@ static void release_ring(struct vchan *v, struct vchan_ring *r)
             if (gnttab_end_access(r->refs[i]) != 0)
                 r->pages = NULL;
         if (r->pages)
-            page_free_order(r->pages, r->order - VCHAN_PAGE_ORDER);
+            uk_page_free_order(r->pages, r->order - VCHAN_PAGE_ORDER);
     } else if (r->npages) {
         gnttab_unmap_range(r->pages, r->handles, r->npages);
     }
@@ -253,7 +253,7 @@ struct vchan *vchan_server_init(domid_t peer, const char *path, size_t left_min,
         goto fail;
     v->is_server = true;
     v->peer = peer;
-    v->shared = page_alloc();
+    v->shared = uk_page_alloc();
     v->path = strdup(path);
     rc = -ENOMEM;
     if (!v->shared || !v->path)
@@ -293,8 +293,8 @@ static int read_node(const char *path, const char *leaf, unsigned long *value, u
      * node that does not exist under a parent we may not read is EACCES.
      */
     while (((rc = xs_read_ulong(XS_NO_TX, key, value)) == -ENOENT || rc == -EACCES) &&
-           time_monotonic_ns() < deadline)
-        sleep_ns(50 * NSEC_PER_MSEC);
+           uk_monotonic_ns() < deadline)
+        uk_sleep_ns(50 * UK_NSEC_PER_MSEC);
     return rc;
 }
 
@@ -322,7 +322,7 @@ static int client_ring(struct vchan *v, struct vchan_ring *r, const struct vchan
 struct vchan *vchan_client_init(domid_t peer, const char *path, uint64_t timeout_ns)
 {
     struct vchan *v = calloc(1, sizeof(*v));
-    uint64_t deadline = time_monotonic_ns() + timeout_ns;
+    uint64_t deadline = uk_monotonic_ns() + timeout_ns;
     unsigned long ref = 0, port = 0;
     struct vchan_layout layout;
     uint32_t grants[2 * VCHAN_MAX_PAGES];
@@ -339,11 +339,12 @@ struct vchan *vchan_client_init(domid_t peer, const char *path, uint64_t timeout
         goto fail;
     v->shared = page;
     /* The server can still write the page: read the orders and the grants once, then check. */
-    rc = vchan_layout(READ_ONCE(v->shared->left_order), READ_ONCE(v->shared->right_order), &layout);
+    rc = vchan_layout(UK_READ_ONCE(v->shared->left_order), UK_READ_ONCE(v->shared->right_order),
+                      &layout);
     if (rc)
         goto fail;
     for (uint32_t i = 0; i < layout.left.npages + layout.right.npages; i++)
-        grants[i] = READ_ONCE(v->shared->grants[i]);
+        grants[i] = UK_READ_ONCE(v->shared->grants[i]);
     rc = client_ring(v, &v->write, &layout.left, grants);
     rc = rc ? rc : client_ring(v, &v->read, &layout.right, grants);
     rc = rc ? rc : evtchn_bind_interdomain(peer, (evtchn_port_t)port, NULL, NULL, &v->port);
@@ -351,7 +352,7 @@ struct vchan *vchan_client_init(domid_t peer, const char *path, uint64_t timeout
         goto fail;
     v->write.shr = &v->shared->left;
     v->read.shr = &v->shared->right;
-    WRITE_ONCE(v->shared->cli_live, 1);
+    UK_WRITE_ONCE(v->shared->cli_live, 1);
     __atomic_or_fetch(&v->shared->srv_notify, VCHAN_NOTIFY_WRITE, __ATOMIC_SEQ_CST);
     evtchn_notify(v->port);
     return v;
@@ -364,17 +365,17 @@ void vchan_close(struct vchan *v)
     bool busy = false;
 
     if (v->shared) {
-        WRITE_ONCE(*(v->is_server ? &v->shared->srv_live : &v->shared->cli_live), 0);
+        UK_WRITE_ONCE(*(v->is_server ? &v->shared->srv_live : &v->shared->cli_live), 0);
         if (v->port)
             evtchn_notify(v->port);
     }
     if (v->is_server && v->shared_ref) {
-        uint64_t deadline = time_monotonic_ns() + 5 * NSEC_PER_SEC;
+        uint64_t deadline = uk_monotonic_ns() + 5 * UK_NSEC_PER_SEC;
 
         /* The client unmaps everything when it sees us gone: give it a moment. */
         while ((busy = (gnttab_end_access(v->shared_ref) == -EBUSY)) &&
-               time_monotonic_ns() < deadline)
-            sleep_ns(10 * NSEC_PER_MSEC);
+               uk_monotonic_ns() < deadline)
+            uk_sleep_ns(10 * UK_NSEC_PER_MSEC);
     }
     if (v->port)
         evtchn_close(v->port);
@@ -385,7 +386,7 @@ void vchan_close(struct vchan *v)
             xs_rm(XS_NO_TX, v->path);
         /* A page a peer still maps is never given back (see gnttab.md). */
         if (v->shared && !busy)
-            page_free(v->shared);
+            uk_page_free(v->shared);
     } else if (v->shared) {
         gnttab_unmap(v->shared, v->shared_handle);
     }

@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/arch.h>
-#include <uk/cmdline.h>
-#include <uk/console.h>
-#include <uk/hypercall.h>
-#include <uk/kernel.h>
-#include <uk/ksyms.h>
-#include <uk/mm.h>
-#include <uk/sched.h>
+#include <internal/arch.h>
+#include <internal/cmdline.h>
+#include <internal/console.h>
+#include <internal/hypercall.h>
+#include <internal/kernel.h>
+#include <internal/ksyms.h>
+#include <internal/mm.h>
+#include <internal/sched.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/sched.h>
 
@@ -44,7 +44,7 @@ static uint64_t last_pages;
 
 static uint64_t pages_used(void)
 {
-    return page_total_count() - page_free_count();
+    return uk_page_total_count() - uk_page_free_count();
 }
 
 static struct boot_phase phase_since_last(const struct boot_mark *m, uint64_t pages)
@@ -94,10 +94,10 @@ unsigned int kernel_boot_phases(const struct boot_phase **out)
 
 static void report_line(const char *name, const struct boot_phase *p, uint64_t khz)
 {
-    kprintf("boot: %-34s %12llu %8llu %8llu %8llu %10llu %6llu\n", name,
-            (unsigned long long)p->cycles, (unsigned long long)(khz ? p->cycles * 1000 / khz : 0),
-            (unsigned long long)(p->stolen_ns / 1000), (unsigned long long)(p->blocked_ns / 1000),
-            (unsigned long long)p->hypercalls, (unsigned long long)p->pages);
+    uk_printf("boot: %-34s %12llu %8llu %8llu %8llu %10llu %6llu\n", name,
+              (unsigned long long)p->cycles, (unsigned long long)(khz ? p->cycles * 1000 / khz : 0),
+              (unsigned long long)(p->stolen_ns / 1000), (unsigned long long)(p->blocked_ns / 1000),
+              (unsigned long long)p->hypercalls, (unsigned long long)p->pages);
 }
 
 /*
@@ -109,10 +109,10 @@ static void boot_report_overhead(unsigned int marks, uint64_t khz)
 {
     uint64_t c0 = arch_cycles(), c1 = arch_cycles(), per_read = c1 - c0;
 
-    kprintf("boot: the %u marks read the TSC once each, %llu cycles (%llu us) a read here: "
-            "included above\n",
-            marks, (unsigned long long)per_read,
-            (unsigned long long)(khz ? per_read * 1000 / khz : 0));
+    uk_printf("boot: the %u marks read the TSC once each, %llu cycles (%llu us) a read here: "
+              "included above\n",
+              marks, (unsigned long long)per_read,
+              (unsigned long long)(khz ? per_read * 1000 / khz : 0));
 }
 
 void kernel_boot_report(void)
@@ -122,8 +122,8 @@ void kernel_boot_report(void)
     uint64_t khz = arch_tsc_khz();
     struct boot_phase total = {"total to main", main_cycles, 0, 0, 0, 0};
 
-    kprintf("boot: %-34s %12s %8s %8s %8s %10s %6s\n", "phase", "cycles", "us", "stolen", "blocked",
-            "hypercalls", "pages");
+    uk_printf("boot: %-34s %12s %8s %8s %8s %10s %6s\n", "phase", "cycles", "us", "stolen",
+              "blocked", "hypercalls", "pages");
     for (unsigned int i = 0; i < n; i++) {
         report_line(p[i].name, &p[i], khz);
         if (i + 1 < n) {
@@ -153,16 +153,16 @@ void kernel_print_memmap(void)
 {
     const struct boot_info *bi = kernel_boot_info();
 
-    kprintf("memory map from Xen (%u entries):\n", bi->nr_memmap);
+    uk_printf("memory map from Xen (%u entries):\n", bi->nr_memmap);
     for (unsigned int i = 0; i < bi->nr_memmap; i++)
-        kprintf("  %016llx-%016llx %s\n", (unsigned long long)bi->memmap[i].addr,
-                (unsigned long long)(bi->memmap[i].addr + bi->memmap[i].size),
-                memmap_type(bi->memmap[i].type));
-    kprintf("usable RAM (%u ranges, %llu KiB):\n", nr_ranges,
-            (unsigned long long)(memmap_total(ranges, nr_ranges) >> 10));
+        uk_printf("  %016llx-%016llx %s\n", (unsigned long long)bi->memmap[i].addr,
+                  (unsigned long long)(bi->memmap[i].addr + bi->memmap[i].size),
+                  memmap_type(bi->memmap[i].type));
+    uk_printf("usable RAM (%u ranges, %llu KiB):\n", nr_ranges,
+              (unsigned long long)(memmap_total(ranges, nr_ranges) >> 10));
     for (unsigned int i = 0; i < nr_ranges; i++)
-        kprintf("  %016llx-%016llx\n", (unsigned long long)ranges[i].start,
-                (unsigned long long)ranges[i].end);
+        uk_printf("  %016llx-%016llx\n", (unsigned long long)ranges[i].start,
+                  (unsigned long long)ranges[i].end);
 }
 
 static const struct boot_info *boot;
@@ -225,8 +225,8 @@ static void map_high_ram(void)
             int rc = arch_map_range(start, start, ranges[i].end - start, MAP_WRITE);
 
             if (rc) {
-                kprintf("warning: RAM above 4 GiB at %llx not mapped (%d): left unused\n",
-                        (unsigned long long)start, rc);
+                uk_printf("warning: RAM above 4 GiB at %llx not mapped (%d): left unused\n",
+                          (unsigned long long)start, rc);
                 ranges[i].end = start;
             }
         }
@@ -238,21 +238,21 @@ static void memory_init(const struct boot_info *bi)
     int n;
 
     if (bi->memmap_truncated)
-        kprintf("warning: memory map has more than %d entries: the rest is ignored\n",
-                BOOT_MEMMAP_MAX);
+        uk_printf("warning: memory map has more than %d entries: the rest is ignored\n",
+                  BOOT_MEMMAP_MAX);
     n = memmap_usable(bi->memmap, bi->nr_memmap, &image, 1, ranges, MAX_RANGES);
     if (n == -E2BIG) {
-        kprintf("warning: more than %d usable RAM ranges: the rest is ignored\n", MAX_RANGES);
+        uk_printf("warning: more than %d usable RAM ranges: the rest is ignored\n", MAX_RANGES);
         n = MAX_RANGES;
     }
     if (n <= 0)
-        panic("no usable RAM in the memory map (%d)", n);
+        uk_panic("no usable RAM in the memory map (%d)", n);
     nr_ranges = (unsigned int)n;
     map_high_ram();
     kernel_boot_mark("memory map, RAM above 4 GiB");
     n = page_alloc_init(ranges, nr_ranges);
     if (n)
-        panic("page allocator: %d", n);
+        uk_panic("page allocator: %d", n);
     /* From here on pages are counted: the allocator's metadata is not. */
     last_pages = pages_used();
     kernel_boot_mark("page allocator");
@@ -265,7 +265,7 @@ static int build_argv(const struct boot_info *bi)
     argv[0] = (char *)uk_app_name;
     a = cmdline_parse(bi->cmdline, argbuf, sizeof(argbuf), argv, ARGV_MAX, 1);
     if (bi->cmdline_truncated || a.truncated)
-        kprintf("warning: command line too long: truncated to %d arguments\n", a.argc);
+        uk_printf("warning: command line too long: truncated to %d arguments\n", a.argc);
     return a.argc;
 }
 
@@ -286,7 +286,7 @@ static void run_initcalls(void)
         if (!name)
             name = "an init call";
         if (rc)
-            panic("boot: %s failed: %d", name, rc);
+            uk_panic("boot: %s failed: %d", name, rc);
         /* The phase is named after the init call (its symbol). */
         kernel_boot_mark(name);
     }
@@ -321,7 +321,7 @@ void kernel_start(const struct boot_info *bi)
 
 void kernel_exit(int status)
 {
-    kprintf("exit status %d\n", status);
+    uk_printf("exit status %d\n", status);
     console_flush();
     xen_shutdown(status == 0 ? SHUTDOWN_poweroff : SHUTDOWN_crash);
 }

@@ -5,7 +5,7 @@
  * comes from the domain's configuration, so every size is checked: nothing
  * is written outside `buf` and argv[0 .. max_argv - 1].
  */
-#include <uk/cmdline.h>
+#include <internal/cmdline.h>
 
 /* '\r' too: a configuration file written on another system may carry it. */
 static bool is_blank(char c)

@@ -11,12 +11,12 @@
 #include <stdarg.h>
 #include <stdint.h>
 
-#include <uk/arch.h>
+#include <internal/arch.h>
 #include <uk/compiler.h>
-#include <uk/console.h>
-#include <uk/format.h>
-#include <uk/hypercall.h>
-#include <uk/mm.h>
+#include <internal/console.h>
+#include <internal/format.h>
+#include <internal/hypercall.h>
+#include <internal/mm.h>
 #include <xen/event_channel.h>
 #include <xen/hvm/params.h>
 #include <xen/io/console.h>
@@ -146,17 +146,17 @@ static size_t ring_write(const char *buf, size_t len)
     while (done < len && !stalled) {
         /* Event handlers print too (thread dumps): one writer at a time. */
         unsigned long flags = arch_irq_save();
-        XENCONS_RING_IDX cons = READ_ONCE(ring->out_cons);
+        XENCONS_RING_IDX cons = UK_READ_ONCE(ring->out_cons);
         XENCONS_RING_IDX prod = ring->out_prod;
         long n;
 
         /* The index before the bytes it covers (xenconsoled wrote in that order). */
-        smp_rmb();
+        uk_smp_rmb();
         n = console_ring_put(ring->out, sizeof(ring->out), cons, &prod, buf + done, len - done);
         if (n > 0) {
             /* The bytes must be visible before the index that publishes them. */
-            smp_wmb();
-            WRITE_ONCE(ring->out_prod, prod);
+            uk_smp_wmb();
+            UK_WRITE_ONCE(ring->out_prod, prod);
         }
         arch_irq_restore(flags);
         if (n < 0) {
@@ -183,7 +183,7 @@ static bool backend_back(void)
     char note[96];
     int n;
 
-    if (stalled && READ_ONCE(ring->out_cons) == stall_cons)
+    if (stalled && UK_READ_ONCE(ring->out_cons) == stall_cons)
         return false;
     if (stalled)
         debug_note("\n[console] ", "xenconsoled moves again: output resumes");
@@ -230,12 +230,12 @@ void console_flush(void)
 
     if (!ring)
         return;
-    while (!stalled && READ_ONCE(ring->out_cons) != ring->out_prod)
+    while (!stalled && UK_READ_ONCE(ring->out_cons) != ring->out_prod)
         if (wait_for_backend(&p) != WAIT_AGAIN)
             break;
 }
 
-void kprintf(const char *fmt, ...)
+void uk_printf(const char *fmt, ...)
 {
     char buf[256];
     va_list ap;

@@ -18,7 +18,7 @@ long console_ring_put(char *out, size_t size, uint32_t cons, uint32_t *prod, con
     n = size - used;
     if (n > len)
         n = len;
-    ring_copy_to(out, size, p, buf, n);
+    uk_ring_copy_to(out, size, p, buf, n);
     *prod = p + (uint32_t)n;
     return (long)n;
 }

@@ -10,13 +10,13 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include <uk/arch.h>
-#include <uk/console.h>
-#include <uk/format.h>
-#include <uk/hypercall.h>
-#include <uk/kernel.h>
-#include <uk/ksyms.h>
-#include <uk/sched.h>
+#include <internal/arch.h>
+#include <internal/console.h>
+#include <internal/format.h>
+#include <internal/hypercall.h>
+#include <internal/kernel.h>
+#include <internal/ksyms.h>
+#include <internal/sched.h>
 #include <xen/sched.h>
 
 #define BACKTRACE_MAX 32
@@ -44,7 +44,7 @@ struct bt_state {
 
 /*
  * A return address is looked up one byte back, in the call instruction:
- * after a call to a noreturn function (panic, abort) that ends a function,
+ * after a call to a noreturn function (uk_panic, abort) that ends a function,
  * it points at the next function (seen as "main.cold+0x0" for an assert).
  */
 static void print_frame(uintptr_t pc, void *ctx)
@@ -80,7 +80,7 @@ static void backtrace_from(uintptr_t pc, uintptr_t sp, uintptr_t fp)
     arch_backtrace(fp, print_frame, &st, BACKTRACE_MAX);
 }
 
-void backtrace_print(void)
+void uk_backtrace_print(void)
 {
     backtrace_from(0, 0, arch_frame_address());
 }
@@ -116,7 +116,7 @@ void kernel_fault(const struct fault_info *fi)
     crash_end();
 }
 
-void panic(const char *fmt, ...)
+void uk_panic(const char *fmt, ...)
 {
     char buf[256];
     va_list ap;
@@ -127,22 +127,22 @@ void panic(const char *fmt, ...)
     va_end(ap);
     emitf("\n*** PANIC: %s\n", buf);
     emitf("  thread: %s\n", kernel_thread_name());
-    backtrace_print();
+    uk_backtrace_print();
     crash_end();
 }
 
 /*
- * assert() failures, newlib's own included (its dtoa has some), as a panic:
+ * assert() failures, newlib's own included (its dtoa has some), as a uk_panic:
  * the same report as abort() with a backtrace from the failing assert. Ours
  * rather than newlib's, which prints with fiprintf and so pulls the stdio
  * FILE machinery and a second vfprintf into every image. Here, beside
- * panic(), because this file is in every image before the linker reaches
+ * uk_panic(), because this file is in every image before the linker reaches
  * libc.a: newlib's assert.o is then never pulled in (a second definition).
  */
 void __assert_func(const char *file, int line, const char *func, const char *expr)
 {
-    panic("assertion \"%s\" failed: file \"%s\", line %d%s%s", expr, file, line,
-          func ? ", function: " : "", func ? func : "");
+    uk_panic("assertion \"%s\" failed: file \"%s\", line %d%s%s", expr, file, line,
+             func ? ", function: " : "", func ? func : "");
 }
 
 void __assert(const char *file, int line, const char *expr)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * kvsnprintf: the runtime's integer-only formatter (see <uk/format.h>).
+ * kvsnprintf: the runtime's integer-only formatter (see <internal/format.h>).
  * One pass over fmt; every byte goes through put(), which counts it and
  * stores it only while it fits, so a short buffer never changes the result.
  * Letters are looked up in strings rather than tested one by one: GCC turns
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <uk/format.h>
+#include <internal/format.h>
 
 struct out {
     char *buf;

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/arch.h>
-#include <uk/heap.h>
-#include <uk/mm.h>
+#include <internal/arch.h>
+#include <internal/heap.h>
+#include <internal/mm.h>
 
 /* Far from the identity map (which ends where RAM ends). */
 #define HEAP_BASE 0x0000100000000000ull
@@ -46,7 +46,7 @@ static void shrink_to(uintptr_t end)
 
         arch_unmap_page(mapped);
         if (pa >= 0)
-            page_free((void *)(uintptr_t)pa);
+            uk_page_free((void *)(uintptr_t)pa);
     }
 }
 
@@ -59,11 +59,11 @@ void *heap_sbrk(intptr_t incr)
         return (void *)-1;
     }
     while (mapped < want) {
-        void *page = page_alloc();
+        void *page = uk_page_alloc();
 
         if (!page || arch_map_page(mapped, (uintptr_t)page, MAP_WRITE)) {
             if (page)
-                page_free(page);
+                uk_page_free(page);
             /* Give back what this call took: the break is unchanged. */
             shrink_to(PAGE_ALIGN_UP(old));
             errno = ENOMEM;

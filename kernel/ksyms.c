@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Looking up the symbol table the second link adds (see <uk/ksyms.h>). The
+ * Looking up the symbol table the second link adds (see <internal/ksyms.h>). The
  * table is sorted by address: entry i covers [addr[i], addr[i + 1]), and the
  * last entry ends at the end of the text.
  */
 #include <stddef.h>
 
-#include <uk/ksyms.h>
+#include <internal/ksyms.h>
 
 struct ksym {
     uint32_t addr;     /* the image is linked below 4 GiB */

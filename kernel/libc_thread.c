@@ -17,8 +17,8 @@
 #include <string.h> /* _REENT_INIT_PTR uses memset */
 #include <sys/lock.h>
 
-#include <uk/arch.h>
-#include <uk/sched.h>
+#include <internal/arch.h>
+#include <internal/sched.h>
 
 #include "kernel_private.h"
 
@@ -67,7 +67,7 @@ void libc_thread_state_switch(void *state)
 struct __lock {
     bool ready;
     unsigned int depth;
-    struct mutex m;
+    struct uk_mutex m;
 };
 
 struct __lock __lock___sinit_recursive_mutex;
@@ -86,7 +86,7 @@ static void lock_ready(struct __lock *l)
     unsigned long flags = arch_irq_save();
 
     if (!l->ready) {
-        mutex_init(&l->m);
+        uk_mutex_init(&l->m);
         l->depth = 0;
         l->ready = true;
     }
@@ -95,7 +95,7 @@ static void lock_ready(struct __lock *l)
 
 static int lock_take(struct __lock *l, bool may_sleep)
 {
-    struct thread *self = thread_self();
+    struct uk_thread *self = uk_thread_self();
 
     if (!l || !self)
         return 0;
@@ -104,10 +104,10 @@ static int lock_take(struct __lock *l, bool may_sleep)
         l->depth++;
         return 0;
     }
-    if (mutex_trylock(&l->m)) {
+    if (uk_mutex_trylock(&l->m)) {
         if (!may_sleep || !arch_irq_enabled())
             return EBUSY;
-        mutex_lock(&l->m);
+        uk_mutex_lock(&l->m);
     }
     l->depth = 1;
     return 0;
@@ -115,13 +115,13 @@ static int lock_take(struct __lock *l, bool may_sleep)
 
 static void lock_give(struct __lock *l)
 {
-    struct thread *self = thread_self();
+    struct uk_thread *self = uk_thread_self();
 
     /* Not ours: taken before the scheduler ran, or skipped by a handler. */
     if (!l || !self || !l->ready || l->m.owner != self)
         return;
     if (--l->depth == 0)
-        mutex_unlock(&l->m);
+        uk_mutex_unlock(&l->m);
 }
 
 static void lock_new(_LOCK_T *lock)

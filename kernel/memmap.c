@@ -14,7 +14,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include <uk/mm.h>
+#include <internal/mm.h>
 #include <xen/xen.h>
 #include <xen/arch-x86/hvm/start_info.h>
 

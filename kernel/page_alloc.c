@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include <uk/mm.h>
+#include <internal/mm.h>
 
 #define META_FREE    0x80 /* heads a free block */
 #define META_ALLOC   0x40 /* heads an allocated block */
@@ -173,7 +173,7 @@ int page_alloc_init(const struct mem_range *ranges, unsigned n)
     return 0;
 }
 
-void *page_alloc_order(unsigned order)
+void *uk_page_alloc_order(unsigned order)
 {
     unsigned int k = order;
     uint64_t pfn;
@@ -196,7 +196,7 @@ void *page_alloc_order(unsigned order)
     return page_of(pfn);
 }
 
-void page_free_order(void *pages, unsigned order)
+void uk_page_free_order(void *pages, unsigned order)
 {
     uint64_t pfn = pfn_of(pages);
 
@@ -211,14 +211,14 @@ void page_free_order(void *pages, unsigned order)
     free_block(pfn, order);
 }
 
-void *page_alloc(void)
+void *uk_page_alloc(void)
 {
-    return page_alloc_order(0);
+    return uk_page_alloc_order(0);
 }
 
-void page_free(void *page)
+void uk_page_free(void *page)
 {
-    page_free_order(page, 0);
+    uk_page_free_order(page, 0);
 }
 
 bool page_is_allocated(uint64_t pa)
@@ -245,12 +245,12 @@ bool page_is_allocated(uint64_t pa)
     return false;
 }
 
-uint64_t page_free_count(void)
+uint64_t uk_page_free_count(void)
 {
     return nr_free;
 }
 
-uint64_t page_total_count(void)
+uint64_t uk_page_total_count(void)
 {
     return nr_total;
 }

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/arch.h>
-#include <uk/console.h>
-#include <uk/format.h>
-#include <uk/kernel.h>
-#include <uk/mm.h>
-#include <uk/sched.h>
+#include <internal/arch.h>
+#include <internal/console.h>
+#include <internal/format.h>
+#include <internal/kernel.h>
+#include <internal/mm.h>
+#include <internal/sched.h>
 
 #include "kernel_private.h"
 
@@ -34,15 +34,15 @@ enum wait_kind {
 
 static const char *const state_names[] = {"running", "runnable", "blocked", "exited"};
 
-struct thread {
+struct uk_thread {
     struct arch_context ctx;
     enum thread_state state;
     const char *wait_what; /* what a blocked thread waits on */
     enum wait_kind wait_kind;
     const void *wait_obj;
     bool stuck; /* scratch for find_stuck() */
-    struct list_node run_link;
-    struct list_node all_link;
+    struct uk_list run_link;
+    struct uk_list all_link;
     unsigned long id;
     char name[32];
     void (*fn)(void *);
@@ -50,15 +50,15 @@ struct thread {
     uintptr_t stack_base; /* lowest page: the guard; 0 for main */
     unsigned int stack_order;
     void *libc_state;
-    struct waitq joiners;
+    struct uk_waitq joiners;
     bool detached, joined;
 };
 
-static struct thread main_thread;
-static struct thread *current;
-static struct list_node run_queue = LIST_INIT(run_queue);
-static struct list_node all_threads = LIST_INIT(all_threads);
-static struct list_node zombies = LIST_INIT(zombies);
+static struct uk_thread main_thread;
+static struct uk_thread *current;
+static struct uk_list run_queue = UK_LIST_INIT(run_queue);
+static struct uk_list all_threads = UK_LIST_INIT(all_threads);
+static struct uk_list zombies = UK_LIST_INIT(zombies);
 static unsigned int nr_threads;
 static unsigned long next_id = 1;
 static uint64_t nr_switches;
@@ -68,19 +68,19 @@ void sched_init(void)
     strcpy(main_thread.name, "main");
     main_thread.state = THREAD_RUNNING;
     main_thread.id = next_id++;
-    list_init(&main_thread.run_link);
-    waitq_init(&main_thread.joiners);
-    list_add_tail(&all_threads, &main_thread.all_link);
+    uk_list_init(&main_thread.run_link);
+    uk_waitq_init(&main_thread.joiners);
+    uk_list_add_tail(&all_threads, &main_thread.all_link);
     nr_threads = 1;
     current = &main_thread;
 }
 
-struct thread *thread_self(void)
+struct uk_thread *uk_thread_self(void)
 {
     return current;
 }
 
-const char *thread_name(const struct thread *t)
+const char *uk_thread_name(const struct uk_thread *t)
 {
     return t ? t->name : "none";
 }
@@ -90,7 +90,7 @@ const char *kernel_thread_name(void)
     return current ? current->name : "boot";
 }
 
-unsigned int sched_thread_count(void)
+unsigned int uk_thread_count(void)
 {
     return nr_threads;
 }
@@ -100,14 +100,14 @@ uint64_t sched_switch_count(void)
     return nr_switches;
 }
 
-static void thread_free(struct thread *t)
+static void thread_free(struct uk_thread *t)
 {
-    list_remove(&t->all_link);
+    uk_list_remove(&t->all_link);
     nr_threads--;
     /* Map the guard page again before the pages go back to the allocator. */
     if (arch_map_page(t->stack_base, t->stack_base, MAP_WRITE))
-        panic("thread_free: cannot remap the guard page of %s", t->name);
-    page_free_order((void *)t->stack_base, t->stack_order);
+        uk_panic("thread_free: cannot remap the guard page of %s", t->name);
+    uk_page_free_order((void *)t->stack_base, t->stack_order);
     libc_thread_state_free(t->libc_state);
     free(t);
 }
@@ -115,22 +115,22 @@ static void thread_free(struct thread *t)
 /* Free exited detached threads; never the one whose stack we are on. */
 static void reap_zombies(void)
 {
-    struct list_node *n;
+    struct uk_list *n;
 
-    while ((n = list_pop(&zombies)) != NULL)
-        thread_free(list_entry(n, struct thread, run_link));
+    while ((n = uk_list_pop(&zombies)) != NULL)
+        thread_free(uk_list_entry(n, struct uk_thread, run_link));
 }
 
 static bool deadlock_reported;
 
 /* The live thread `p` points to, or NULL: an exited or freed one never runs again. */
-static struct thread *live_thread(const void *p)
+static struct uk_thread *live_thread(const void *p)
 {
-    struct list_node *n;
+    struct uk_list *n;
 
-    list_for_each(n, &all_threads)
+    uk_list_for_each(n, &all_threads)
     {
-        struct thread *t = list_entry(n, struct thread, all_link);
+        struct uk_thread *t = uk_list_entry(n, struct uk_thread, all_link);
 
         if (t == p)
             return t->state == THREAD_EXITED ? NULL : t;
@@ -139,22 +139,22 @@ static struct thread *live_thread(const void *p)
 }
 
 /* Can a thread not (yet) known to be stuck end t's wait? */
-static bool may_be_woken(const struct thread *t)
+static bool may_be_woken(const struct uk_thread *t)
 {
-    const struct thread *w;
-    struct list_node *n;
+    const struct uk_thread *w;
+    struct uk_list *n;
 
     switch (t->wait_kind) {
     case WAIT_MUTEX:
-        w = live_thread(((const struct mutex *)t->wait_obj)->owner);
+        w = live_thread(((const struct uk_mutex *)t->wait_obj)->owner);
         return w && !w->stuck;
     case WAIT_JOIN:
         w = live_thread(t->wait_obj);
         return w && !w->stuck;
     case WAIT_COND:
-        list_for_each(n, &all_threads)
+        uk_list_for_each(n, &all_threads)
         {
-            w = list_entry(n, struct thread, all_link);
+            w = uk_list_entry(n, struct uk_thread, all_link);
             if (w != t && w->state != THREAD_EXITED && !w->stuck)
                 return true;
         }
@@ -175,20 +175,20 @@ static bool may_be_woken(const struct thread *t)
 static unsigned int find_stuck(void)
 {
     unsigned int stuck = 0;
-    struct list_node *n;
+    struct uk_list *n;
     bool changed;
 
-    list_for_each(n, &all_threads)
+    uk_list_for_each(n, &all_threads)
     {
-        struct thread *t = list_entry(n, struct thread, all_link);
+        struct uk_thread *t = uk_list_entry(n, struct uk_thread, all_link);
 
         t->stuck = t->state == THREAD_BLOCKED && t->wait_kind != WAIT_EVENT;
     }
     do {
         changed = false;
-        list_for_each(n, &all_threads)
+        uk_list_for_each(n, &all_threads)
         {
-            struct thread *t = list_entry(n, struct thread, all_link);
+            struct uk_thread *t = uk_list_entry(n, struct uk_thread, all_link);
 
             if (t->stuck && may_be_woken(t)) {
                 t->stuck = false;
@@ -196,9 +196,9 @@ static unsigned int find_stuck(void)
             }
         }
     } while (changed);
-    list_for_each(n, &all_threads)
+    uk_list_for_each(n, &all_threads)
     {
-        stuck += list_entry(n, struct thread, all_link)->stuck;
+        stuck += uk_list_entry(n, struct uk_thread, all_link)->stuck;
     }
     return stuck;
 }
@@ -210,22 +210,22 @@ static unsigned int find_stuck(void)
  */
 static void check_deadlock(void)
 {
-    struct list_node *n;
+    struct uk_list *n;
     unsigned int stuck;
 
     if (deadlock_reported || (stuck = find_stuck()) == 0)
         return;
     deadlock_reported = true;
-    kprintf("\n*** deadlock: %u threads wait on one another for ever:", stuck);
-    list_for_each(n, &all_threads)
+    uk_printf("\n*** deadlock: %u threads wait on one another for ever:", stuck);
+    uk_list_for_each(n, &all_threads)
     {
-        const struct thread *t = list_entry(n, struct thread, all_link);
+        const struct uk_thread *t = uk_list_entry(n, struct uk_thread, all_link);
 
         if (t->stuck)
-            kprintf(" %s", t->name);
+            uk_printf(" %s", t->name);
     }
-    kprintf("\n");
-    sched_dump();
+    uk_printf("\n");
+    uk_sched_dump();
 }
 
 /*
@@ -235,16 +235,16 @@ static void check_deadlock(void)
  */
 static void schedule(void)
 {
-    struct thread *prev = current, *next;
-    struct list_node *n;
+    struct uk_thread *prev = current, *next;
+    struct uk_list *n;
 
-    while ((n = list_pop(&run_queue)) == NULL) {
+    while ((n = uk_list_pop(&run_queue)) == NULL) {
         if (prev->state == THREAD_RUNNING)
             return;
         check_deadlock();
         arch_idle();
     }
-    next = list_entry(n, struct thread, run_link);
+    next = uk_list_entry(n, struct uk_thread, run_link);
     if (next == prev) {
         prev->state = THREAD_RUNNING;
         return;
@@ -257,48 +257,49 @@ static void schedule(void)
     reap_zombies();
 }
 
-static void wait_for_thread(struct waitq *wq, const char *what, enum wait_kind kind,
+static void wait_for_thread(struct uk_waitq *wq, const char *what, enum wait_kind kind,
                             const void *obj);
 
-static void make_runnable(struct thread *t)
+static void make_runnable(struct uk_thread *t)
 {
     if (t->state == THREAD_BLOCKED) {
         t->state = THREAD_RUNNABLE;
-        list_add_tail(&run_queue, &t->run_link);
+        uk_list_add_tail(&run_queue, &t->run_link);
     }
 }
 
 static void thread_start(void *arg)
 {
-    struct thread *t = arg;
+    struct uk_thread *t = arg;
 
     reap_zombies();
     arch_irq_enable();
     t->fn(t->arg);
-    thread_exit();
+    uk_thread_exit();
 }
 
-struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, size_t stack_size)
+struct uk_thread *uk_thread_create(const char *name, void (*fn)(void *), void *arg,
+                                   size_t stack_size)
 {
-    struct thread *t = calloc(1, sizeof(*t));
+    struct uk_thread *t = calloc(1, sizeof(*t));
     uint64_t pages;
     unsigned long flags;
 
     if (!t)
         goto nomem;
     if (!stack_size)
-        stack_size = THREAD_STACK_DEFAULT;
+        stack_size = UK_THREAD_STACK_DEFAULT;
     /* Rounded up without `stack_size + PAGE_SIZE - 1`, which wraps near SIZE_MAX. */
     pages = stack_size / PAGE_SIZE + (stack_size % PAGE_SIZE != 0) + 1;
     if (pages > ((uint64_t)1 << PAGE_MAX_ORDER))
         goto nomem;
     t->stack_order = page_order_for(pages);
-    t->stack_base = (uintptr_t)page_alloc_order(t->stack_order);
+    t->stack_base = (uintptr_t)uk_page_alloc_order(t->stack_order);
     if (!t->stack_base)
         goto nomem;
     t->libc_state = libc_thread_state_new();
     if (!t->libc_state || arch_unmap_page(t->stack_base)) {
-        page_free_order((void *)t->stack_base, t->stack_order);
+        uk_page_free_order((void *)t->stack_base, t->stack_order);
         libc_thread_state_free(t->libc_state);
         goto nomem;
     }
@@ -306,11 +307,11 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, si
     t->fn = fn;
     t->arg = arg;
     t->id = next_id++;
-    waitq_init(&t->joiners);
+    uk_waitq_init(&t->joiners);
     arch_context_init(&t->ctx, t->stack_base + (PAGE_SIZE << t->stack_order), thread_start, t);
 
     flags = arch_irq_save();
-    list_add_tail(&all_threads, &t->all_link);
+    uk_list_add_tail(&all_threads, &t->all_link);
     nr_threads++;
     t->state = THREAD_BLOCKED;
     make_runnable(t);
@@ -323,22 +324,22 @@ nomem:
     return NULL;
 }
 
-void thread_exit(void)
+void uk_thread_exit(void)
 {
-    struct thread *t = current;
+    struct uk_thread *t = current;
 
     if (t == &main_thread)
-        panic("thread_exit: main must return from main() instead");
+        uk_panic("uk_thread_exit: main must return from main() instead");
     arch_irq_disable();
     t->state = THREAD_EXITED;
-    waitq_wake_all(&t->joiners);
+    uk_waitq_wake_all(&t->joiners);
     if (t->detached)
-        list_add_tail(&zombies, &t->run_link);
+        uk_list_add_tail(&zombies, &t->run_link);
     schedule();
-    panic("thread_exit: an exited thread was resumed");
+    uk_panic("uk_thread_exit: an exited thread was resumed");
 }
 
-int thread_join(struct thread *t)
+int uk_thread_join(struct uk_thread *t)
 {
     if (!t || t == current || t == &main_thread || t->detached || t->joined)
         return -EINVAL;
@@ -349,7 +350,7 @@ int thread_join(struct thread *t)
     return 0;
 }
 
-void thread_detach(struct thread *t)
+void uk_thread_detach(struct uk_thread *t)
 {
     unsigned long flags;
 
@@ -358,19 +359,19 @@ void thread_detach(struct thread *t)
     flags = arch_irq_save();
     t->detached = true;
     if (t->state == THREAD_EXITED && t != current)
-        list_add_tail(&zombies, &t->run_link);
+        uk_list_add_tail(&zombies, &t->run_link);
     arch_irq_restore(flags);
     if (t != current)
         reap_zombies();
 }
 
-void thread_yield(void)
+void uk_thread_yield(void)
 {
     unsigned long flags = arch_irq_save();
 
-    if (!list_empty(&run_queue)) {
+    if (!uk_list_empty(&run_queue)) {
         current->state = THREAD_RUNNABLE;
-        list_add_tail(&run_queue, &current->run_link);
+        uk_list_add_tail(&run_queue, &current->run_link);
         schedule();
     }
     arch_irq_restore(flags);
@@ -378,34 +379,34 @@ void thread_yield(void)
 
 /* Wait queues. */
 
-void waitq_init(struct waitq *wq)
+void uk_waitq_init(struct uk_waitq *wq)
 {
-    list_init(&wq->waiters);
+    uk_list_init(&wq->waiters);
 }
 
-bool waitq_empty(const struct waitq *wq)
+bool uk_waitq_empty(const struct uk_waitq *wq)
 {
-    return list_empty(&wq->waiters);
+    return uk_list_empty(&wq->waiters);
 }
 
-void waiter_enqueue(struct waitq *wq, struct waiter *w)
+void waiter_enqueue(struct uk_waitq *wq, struct waiter *w)
 {
     unsigned long flags = arch_irq_save();
 
     w->thread = current;
     w->queued = true;
     w->woken = false;
-    list_add_tail(&wq->waiters, &w->link);
+    uk_list_add_tail(&wq->waiters, &w->link);
     arch_irq_restore(flags);
 }
 
-void waiter_cancel(struct waitq *wq, struct waiter *w)
+void waiter_cancel(struct uk_waitq *wq, struct waiter *w)
 {
     unsigned long flags = arch_irq_save();
 
     (void)wq;
     if (w->queued) {
-        list_remove(&w->link);
+        uk_list_remove(&w->link);
         w->queued = false;
         make_runnable(w->thread);
     }
@@ -434,7 +435,7 @@ void waiter_sleep(struct waiter *w, const char *what)
     sleep_on(w, what, WAIT_EVENT, NULL);
 }
 
-void waitq_wait(struct waitq *wq, const char *what)
+void uk_waitq_wait(struct uk_waitq *wq, const char *what)
 {
     struct waiter w;
 
@@ -443,7 +444,7 @@ void waitq_wait(struct waitq *wq, const char *what)
 }
 
 /* A wait only another thread can end (never an event handler): see find_stuck(). */
-static void wait_for_thread(struct waitq *wq, const char *what, enum wait_kind kind,
+static void wait_for_thread(struct uk_waitq *wq, const char *what, enum wait_kind kind,
                             const void *obj)
 {
     struct waiter w;
@@ -452,13 +453,13 @@ static void wait_for_thread(struct waitq *wq, const char *what, enum wait_kind k
     sleep_on(&w, what, kind, obj);
 }
 
-bool waitq_wake_one(struct waitq *wq)
+bool uk_waitq_wake_one(struct uk_waitq *wq)
 {
     unsigned long flags = arch_irq_save();
-    struct list_node *n = list_pop(&wq->waiters);
+    struct uk_list *n = uk_list_pop(&wq->waiters);
 
     if (n) {
-        struct waiter *w = list_entry(n, struct waiter, link);
+        struct waiter *w = uk_list_entry(n, struct waiter, link);
 
         w->queued = false;
         w->woken = true;
@@ -468,24 +469,24 @@ bool waitq_wake_one(struct waitq *wq)
     return n != NULL;
 }
 
-unsigned int waitq_wake_all(struct waitq *wq)
+unsigned int uk_waitq_wake_all(struct uk_waitq *wq)
 {
     unsigned int n = 0;
 
-    while (waitq_wake_one(wq))
+    while (uk_waitq_wake_one(wq))
         n++;
     return n;
 }
 
 /* Mutexes hand ownership straight to the longest waiter: no barging. */
 
-void mutex_init(struct mutex *m)
+void uk_mutex_init(struct uk_mutex *m)
 {
     m->owner = NULL;
-    waitq_init(&m->waiters);
+    uk_waitq_init(&m->waiters);
 }
 
-int mutex_trylock(struct mutex *m)
+int uk_mutex_trylock(struct uk_mutex *m)
 {
     if (m->owner)
         return -EBUSY;
@@ -493,7 +494,7 @@ int mutex_trylock(struct mutex *m)
     return 0;
 }
 
-int mutex_lock(struct mutex *m)
+int uk_mutex_lock(struct uk_mutex *m)
 {
     if (m->owner == current)
         return -EDEADLK;
@@ -506,29 +507,29 @@ int mutex_lock(struct mutex *m)
     return 0;
 }
 
-int mutex_unlock(struct mutex *m)
+int uk_mutex_unlock(struct uk_mutex *m)
 {
-    struct list_node *n;
+    struct uk_list *n;
     unsigned long flags;
 
     if (m->owner != current)
         return -EPERM;
     flags = arch_irq_save();
     n = m->waiters.waiters.next;
-    m->owner = n != &m->waiters.waiters ? list_entry(n, struct waiter, link)->thread : NULL;
+    m->owner = n != &m->waiters.waiters ? uk_list_entry(n, struct waiter, link)->thread : NULL;
     arch_irq_restore(flags);
     if (m->owner)
-        waitq_wake_one(&m->waiters);
+        uk_waitq_wake_one(&m->waiters);
     return 0;
 }
 
-void sem_init(struct semaphore *s, unsigned long count)
+void uk_sem_init(struct uk_sem *s, unsigned long count)
 {
     s->count = count;
-    waitq_init(&s->waiters);
+    uk_waitq_init(&s->waiters);
 }
 
-bool sem_trydown(struct semaphore *s)
+bool uk_sem_trydown(struct uk_sem *s)
 {
     unsigned long flags = arch_irq_save();
     bool ok = s->count > 0;
@@ -539,68 +540,68 @@ bool sem_trydown(struct semaphore *s)
     return ok;
 }
 
-void sem_down(struct semaphore *s)
+void uk_sem_down(struct uk_sem *s)
 {
     /*
      * The check and the enqueue in one interrupts-off section: checked in
-     * one and queued in another, a sem_up from an event handler in between
+     * one and queued in another, a uk_sem_up from an event handler in between
      * would find no waiter and its wakeup would be lost.
      */
     unsigned long flags = arch_irq_save();
 
     while (s->count == 0)
-        waitq_wait(&s->waiters, "semaphore");
+        uk_waitq_wait(&s->waiters, "semaphore");
     s->count--;
     arch_irq_restore(flags);
 }
 
-void sem_up(struct semaphore *s)
+void uk_sem_up(struct uk_sem *s)
 {
     unsigned long flags = arch_irq_save();
 
     s->count++;
-    waitq_wake_one(&s->waiters);
+    uk_waitq_wake_one(&s->waiters);
     arch_irq_restore(flags);
 }
 
-void cond_init(struct condvar *c)
+void uk_cond_init(struct uk_cond *c)
 {
-    waitq_init(&c->waiters);
+    uk_waitq_init(&c->waiters);
 }
 
-int cond_wait(struct condvar *c, struct mutex *m)
+int uk_cond_wait(struct uk_cond *c, struct uk_mutex *m)
 {
     struct waiter w;
     int rc;
 
     /* Queued before the unlock, so a signal in between is not lost. */
     waiter_enqueue(&c->waiters, &w);
-    rc = mutex_unlock(m);
+    rc = uk_mutex_unlock(m);
     if (rc) {
         waiter_cancel(&c->waiters, &w);
         return rc;
     }
     sleep_on(&w, "condvar", WAIT_COND, NULL);
-    return mutex_lock(m);
+    return uk_mutex_lock(m);
 }
 
-void cond_signal(struct condvar *c)
+void uk_cond_signal(struct uk_cond *c)
 {
-    waitq_wake_one(&c->waiters);
+    uk_waitq_wake_one(&c->waiters);
 }
 
-void cond_broadcast(struct condvar *c)
+void uk_cond_broadcast(struct uk_cond *c)
 {
-    waitq_wake_all(&c->waiters);
+    uk_waitq_wake_all(&c->waiters);
 }
 
 const char *sched_guard_owner(uintptr_t addr)
 {
-    struct list_node *n;
+    struct uk_list *n;
 
-    list_for_each(n, &all_threads)
+    uk_list_for_each(n, &all_threads)
     {
-        struct thread *t = list_entry(n, struct thread, all_link);
+        struct uk_thread *t = uk_list_entry(n, struct uk_thread, all_link);
 
         if (t->stack_base && addr - t->stack_base < PAGE_SIZE)
             return t->name;
@@ -608,21 +609,21 @@ const char *sched_guard_owner(uintptr_t addr)
     return NULL;
 }
 
-void sched_dump(void)
+void uk_sched_dump(void)
 {
-    struct list_node *n;
+    struct uk_list *n;
 
-    kprintf("threads (%u, %llu switches):\n", nr_threads, (unsigned long long)nr_switches);
-    list_for_each(n, &all_threads)
+    uk_printf("threads (%u, %llu switches):\n", nr_threads, (unsigned long long)nr_switches);
+    uk_list_for_each(n, &all_threads)
     {
-        struct thread *t = list_entry(n, struct thread, all_link);
+        struct uk_thread *t = uk_list_entry(n, struct uk_thread, all_link);
         uintptr_t top = t->stack_base + (PAGE_SIZE << t->stack_order);
 
-        kprintf("  %3lu %-16s %-8s%s%s", t->id, t->name, state_names[t->state],
-                t->wait_what ? " on " : "", t->wait_what ? t->wait_what : "");
+        uk_printf("  %3lu %-16s %-8s%s%s", t->id, t->name, state_names[t->state],
+                  t->wait_what ? " on " : "", t->wait_what ? t->wait_what : "");
         if (t->stack_base && t != current)
-            kprintf(" stack %lu/%lu bytes", (unsigned long)(top - t->ctx.sp),
-                    (unsigned long)(top - t->stack_base - PAGE_SIZE));
-        kprintf("\n");
+            uk_printf(" stack %lu/%lu bytes", (unsigned long)(top - t->ctx.sp),
+                      (unsigned long)(top - t->stack_base - PAGE_SIZE));
+        uk_printf("\n");
     }
 }

@@ -14,9 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <uk/console.h>
-#include <uk/heap.h>
-#include <uk/kernel.h>
+#include <internal/console.h>
+#include <internal/heap.h>
+#include <internal/kernel.h>
 
 #undef errno
 extern int errno;
@@ -100,7 +100,7 @@ int kill(int pid, int sig)
         return -1;
     }
     /* Only abort() and raise() get here: a signal with no handler is fatal. */
-    panic("killed by signal %d%s", sig, sig == SIGABRT ? " (abort)" : "");
+    uk_panic("killed by signal %d%s", sig, sig == SIGABRT ? " (abort)" : "");
 }
 
 static int unsupported(void)

@@ -24,7 +24,7 @@ CLANG_TARGET_CFLAGS := $(subst $(shell $(TARGET_CC) -print-file-name=include),$(
 $(CLANG_DIR)/%.c.o: %.c $(NEWLIB_STAMP) | $(XEN_INC)/xen
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo "  CLANG   $<$(CLANG_WHAT)"
-	$(Q)$(CLANG_BUILD_CC) $(CLANG_TARGET_CFLAGS) -I$(TOP)/arch/x86/include -MMD -MP -c $< -o $@
+	$(Q)$(CLANG_BUILD_CC) $(CLANG_TARGET_CFLAGS) -I$(TOP) -I$(TOP)/arch/x86/include -MMD -MP -c $< -o $@
 
 $(CLANG_DIR)/%.S.o: %.S | $(XEN_INC)/xen
 	$(Q)mkdir -p $(dir $@)
@@ -45,7 +45,7 @@ clang-build: $(CLANG_OBJS)
 CPPCHECK_FLAGS := -q --std=c11 --platform=unix64 --library=gnu \
 	--enable=warning,style,portability,performance --inline-suppr \
 	--suppressions-list=$(TOP)/tests/analyze/cppcheck.supp --error-exitcode=1 \
-	-I$(TOP)/include -I$(TOP)/arch/x86/include -I$(XEN_INC) \
+	-I$(TOP)/include -I$(TOP) -I$(TOP)/arch/x86/include -I$(XEN_INC) \
 	-D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) -D__GNUC__ -D__x86_64__
 
 cppcheck: | $(XEN_INC)/xen

@@ -6,7 +6,8 @@
 #   SRCS := main.c ...
 #   include $(dir $(lastword $(MAKEFILE_LIST)))../../mk/app.mk
 # (with as many ../ as the depth needs), and may set MEMORY, CMDLINE,
-# APP_CFLAGS, APP_LDFLAGS, APP_LIBS before the include (tools/sdk/app.mk).
+# APP_CFLAGS, APP_LDFLAGS, APP_LIBS before the include (tools/sdk/app.mk),
+# and APP_WHITEBOX (below).
 # `make` in its directory, `make -C DIR`, or `make` and
 # `make build/apps/NAME/NAME.elf` at the top build the image
 # $(BUILD)/apps/NAME/NAME.elf and its xl config NAME.cfg beside it.
@@ -25,11 +26,23 @@ ifeq ($(UK_SDK_MADE),)
 .PHONY: app clean
 app:
 	+$(Q)$(MAKE) --no-print-directory -C $(TOP) sdk
-	+$(Q)$(MAKE) --no-print-directory -f $(APP_MAKEFILE) UK_SDK_MADE=1 app
+	+$(Q)$(MAKE) --no-print-directory -C $(TOP) -f $(APP_MAKEFILE) UK_SDK_MADE=1 app
 clean:
-	+$(Q)$(MAKE) --no-print-directory -f $(APP_MAKEFILE) UK_SDK_MADE=1 clean
+	+$(Q)$(MAKE) --no-print-directory -C $(TOP) -f $(APP_MAKEFILE) UK_SDK_MADE=1 clean
 else
 UK_PREFIX := $(BUILD)/sdk
 APP_OUT := $(BUILD)/apps/$(APP)
+# A white-box test app (APP_WHITEBOX := 1: the boot report, memory and
+# timing tests) also gets the internal headers and the archive that keeps
+# every symbol (mk/lib.mk), with the events pulled in by hand; the driver
+# links what UK_RUNTIME names in place of the installed object.
+ifeq ($(APP_WHITEBOX),1)
+include $(TOP)/mk/newlib.mk
+include $(TOP)/mk/lib.mk
+APP_CFLAGS += -I$(TOP)
+APP_LDFLAGS += -Wl,-u,evtchn_init
+export UK_RUNTIME := $(LIBUNIKERNEL)
+endif
 include $(TOP)/tools/sdk/app.mk
+$(APP_ELF): $(UK_RUNTIME)
 endif

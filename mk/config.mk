@@ -29,11 +29,11 @@ TARGET_CFLAGS := -std=c11 -O2 -g $(WARN_CFLAGS) \
 	-isystem $(shell $(TARGET_CC) -print-file-name=include) \
 	-I$(TOP)/include -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) \
 	-D_DEFAULT_SOURCE -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L
-TARGET_ASFLAGS := -D__ASSEMBLY__ -I$(TOP)/include -I$(TOP)/arch/x86/include
+TARGET_ASFLAGS := -D__ASSEMBLY__ -I$(TOP)/include -I$(TOP) -I$(TOP)/arch/x86/include
 LIBGCC := $(shell $(TARGET_CC) -print-libgcc-file-name)
 
 HOST_CC := gcc
-HOST_CFLAGS := -std=c11 -O1 -g $(WARN_CFLAGS) \
+HOST_CFLAGS := -std=c11 -O1 -g $(WARN_CFLAGS) -ffunction-sections -fdata-sections \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I$(TOP)/include -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) \
+	-I$(TOP)/include -I$(TOP) -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) \
 	-D_DEFAULT_SOURCE

@@ -32,7 +32,7 @@ FUZZ_BINS = $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fuzz_$(t))
 # The tree's warnings too; tests/fuzz/fuzz.h declares the entry point.
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_CFLAGS) -include $(TOP)/tests/fuzz/fuzz.h \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-I$(TOP)/include -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) -D_DEFAULT_SOURCE
+	-I$(TOP)/include -I$(TOP) -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) -D_DEFAULT_SOURCE
 
 define fuzz_rule
 $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz.h $(FUZZ_SRCS_$(1)) $(wildcard include/uk/*.h) | $(CHECK_BIN)/include/xen

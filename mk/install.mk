@@ -20,11 +20,6 @@
 PREFIX ?= /usr/local
 VERSION := $(shell cat $(TOP)/VERSION)
 
-# TEMPORARY, until mk/lib.mk links the runtime as one object (ld -r) and
-# defines LIBUNIKERNEL_OBJ: the archive serves, under the object's name
-# (ld tells an archive by its contents, not by its name).
-LIBUNIKERNEL_OBJ ?= $(LIBUNIKERNEL)
-
 SDK := $(BUILD)/sdk
 SDK_LIB := $(SDK)/lib/libunikernel
 SDK_SHARE := $(SDK)/share/libunikernel
@@ -41,11 +36,10 @@ SDK_CFLAGS = $(patsubst -I$(TOP)/include,-I"$$uk/include", \
 	$(patsubst $(NEWLIB_SYSROOT)/include,"$$uk/sysroot/include", \
 	$(patsubst $(GCC_INC),"$$gccinc", \
 	$(filter-out $(WARN_CFLAGS) -I$(XEN_INC),$(TARGET_CFLAGS))))) $(APP_WARN_CFLAGS)
-# The link: the driver adds -T link.ld. Subsystems every image has, though
-# the app may not call them itself, are forced in with -u.
+# The link: the driver adds -T link.ld. Init calls are kept by use (the
+# runtime's object), so nothing is forced in.
 LINK_SCRIPT := $(TOP)/arch/x86/link.ld
-LINK_FORCE := -u events_init
-SDK_LDFLAGS = $(LINK_FORCE) -nostdlib -static -z noexecstack -z max-page-size=4096 --gc-sections
+SDK_LDFLAGS = -nostdlib -static -z noexecstack -z max-page-size=4096 --gc-sections
 
 sdk: $(UK_DRIVER) $(SDK_LIB)/libunikernel.o $(SDK_LIB)/link.ld $(SDK_LIB)/gen-ksyms.sh \
 	$(SDK_LIB)/include/uk $(SDK_LIB)/include/xen $(SDK_LIB)/sysroot \

@@ -4,6 +4,16 @@ LIB_DIRS := arch/x86 kernel events xenstore gnttab
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
 LIB_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(LIB_SRCS))
 LIBUNIKERNEL := $(BUILD)/lib/libunikernel.a
+# What apps link: the runtime as one object whose only global symbols are
+# the public API (every function declared in include/uk/) and the names
+# newlib's libc and libm use or define (the syscall glue, malloc's locks,
+# the libc calls we implement). Everything else is local, so an app may
+# name its own functions as it likes (panic, list_add, mutex_lock, ...).
+LIBUNIKERNEL_OBJ := $(BUILD)/lib/libunikernel.o
+LIB_PUBLIC_SYMS := $(BUILD)/lib/public.syms
+PUBLIC_HEADERS := $(sort $(wildcard $(TOP)/include/uk/*.h))
+LIBC_API_HEADERS := stdlib.h stdio.h string.h time.h unistd.h fcntl.h sys/stat.h sys/time.h \
+	sys/times.h sys/wait.h signal.h
 
 # Xen's public headers, and only them, from the host: a directory holding a
 # link to /usr/include/xen keeps glibc's headers out of the guest build.
@@ -14,16 +24,41 @@ TARGET_ASFLAGS += -I$(XEN_INC)
 $(XEN_INC)/xen:
 	$(Q)mkdir -p $(XEN_INC) && ln -sfn /usr/include/xen $@
 
-lib: $(LIBUNIKERNEL)
+lib: $(LIBUNIKERNEL) $(LIBUNIKERNEL_OBJ)
 
+# The archive keeps every symbol: white-box test apps (APP_WHITEBOX in
+# mk/app.mk) link it to reach the runtime's internals.
 $(LIBUNIKERNEL): $(LIB_OBJS)
 	$(Q)mkdir -p $(dir $@) && rm -f $@
 	$(Q)ar rcs $@ $^
 
+# gcc's -aux-info lists every function the public headers and the C
+# library's POSIX headers declare (clock_gettime, nanosleep, ... are ours),
+# with the header each comes from; what newlib's code calls or defines comes
+# from its own symbol tables. The entry point stays global for the link
+# script's ENTRY.
+$(LIB_PUBLIC_SYMS): $(PUBLIC_HEADERS) $(TOP)/mk/lib.mk $(NEWLIB_STAMP) | $(XEN_INC)/xen
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf '$(foreach h,$(PUBLIC_HEADERS) $(LIBC_API_HEADERS),#include <$(h:$(TOP)/include/%=%)>\n)' > $@.c
+	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -fsyntax-only -aux-info $@.aux $@.c
+	$(Q){ grep -F -e '$(TOP)/include/uk/' -e '$(NEWLIB_SYSROOT)/include/' $@.aux | sed -E 's/^[^(]*[ *]([A-Za-z_][A-Za-z0-9_]*) \(.*/\1/'; \
+	  nm $(NEWLIB_SYSROOT)/lib/libc.a $(NEWLIB_SYSROOT)/lib/libm.a 2>/dev/null | awk 'NF>=2{print $$NF}'; \
+	  echo pvh_start32; } | sort -u > $@
+	$(Q)rm -f $@.c $@.aux
+
+# --unique keeps every input section apart (as -ffunction-sections made
+# them), so the app's --gc-sections still drops whatever it does not use.
+$(LIBUNIKERNEL_OBJ): $(LIB_OBJS) $(LIB_PUBLIC_SYMS)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)echo "  LD -r   $@"
+	$(Q)ld -r --unique -o $@.tmp $(LIB_OBJS)
+	$(Q)objcopy --keep-global-symbols=$(LIB_PUBLIC_SYMS) $@.tmp $@
+	$(Q)rm -f $@.tmp
+
 $(BUILD)/obj/%.c.o: %.c $(NEWLIB_STAMP) | $(XEN_INC)/xen
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo "  CC      $<"
-	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -I$(TOP)/arch/x86/include -MMD -MP -c $< -o $@
+	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -I$(TOP) -I$(TOP)/arch/x86/include -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/%.S.o: %.S | $(XEN_INC)/xen
 	$(Q)mkdir -p $(dir $@)

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/format.h>
-#include <uk/time.h>
+#include <internal/format.h>
+#include <internal/time.h>
 #include <uk/xenstore.h>
 
 static int state_path(const char *path, char *buf, size_t size)

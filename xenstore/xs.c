@@ -14,17 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/arch.h>
+#include <internal/arch.h>
 #include <uk/compiler.h>
-#include <uk/console.h>
-#include <uk/events.h>
-#include <uk/format.h>
-#include <uk/hypercall.h>
-#include <uk/kernel.h>
-#include <uk/mm.h>
+#include <internal/console.h>
+#include <internal/events.h>
+#include <internal/format.h>
+#include <internal/hypercall.h>
+#include <internal/kernel.h>
+#include <internal/mm.h>
 #include <uk/ring.h>
-#include <uk/sched.h>
-#include <uk/time.h>
+#include <internal/sched.h>
+#include <internal/time.h>
 #include <uk/xenstore.h>
 #include <xen/hvm/params.h>
 
@@ -33,7 +33,7 @@
 #include "xs_wire.h"
 
 /* A slow dom0 under emulation answers in well under this. */
-#define XS_REPLY_TIMEOUT (30 * NSEC_PER_SEC)
+#define XS_REPLY_TIMEOUT (30 * UK_NSEC_PER_SEC)
 
 /*
  * Replies time out by a watchdog, not by a timer per request: the fast
@@ -43,18 +43,18 @@
  * has seen XS_REPLY_TICKS ticks fails with -ETIMEDOUT, so a reply may take
  * 30 to 40 s.
  */
-#define XS_WATCHDOG_PERIOD (10 * NSEC_PER_SEC)
+#define XS_WATCHDOG_PERIOD (10 * UK_NSEC_PER_SEC)
 #define XS_REPLY_TICKS     (XS_REPLY_TIMEOUT / XS_WATCHDOG_PERIOD + 1)
 
 static struct xenstore_domain_interface *ring;
 static evtchn_port_t port;
 static struct xs_stream stream;
-static struct mutex write_lock;
+static struct uk_mutex write_lock;
 static uint32_t next_req_id = 1;
 static unsigned long next_watch_id = 1;
 static int domid = -1;
 static char home[32];
-static struct timer watchdog;
+static struct uk_timer watchdog;
 static bool watchdog_armed;     /* interrupts off to touch: the handler does */
 static uint64_t watchdog_ticks; /* written by the handler only */
 static unsigned int in_flight;  /* requests waiting for their reply */
@@ -83,7 +83,7 @@ int xs_domid(void)
         return domid;
     rc = xs_read_ulong(XS_NO_TX, "domid", &id);
     if (rc) {
-        kprintf("xenstore: cannot read our domid (%d)\n", rc);
+        uk_printf("xenstore: cannot read our domid (%d)\n", rc);
         return -1;
     }
     /* Another thread may have read it meanwhile: the same value. */
@@ -102,8 +102,8 @@ static void ring_event(evtchn_port_t p, void *ctx)
 {
     (void)p;
     (void)ctx;
-    waitq_wake_all(&stream.rsp_wq);
-    waitq_wake_all(&stream.req_wq);
+    uk_waitq_wake_all(&stream.rsp_wq);
+    uk_waitq_wake_all(&stream.req_wq);
 }
 
 /*
@@ -112,16 +112,16 @@ static void ring_event(evtchn_port_t p, void *ctx)
  * connection broke, or the timed wait's own error (-ETIMEDOUT, ...): any
  * error is final, never retried.
  */
-static int wait_ring(struct waitq *wq, bool (*ready)(void), uint64_t deadline)
+static int wait_ring(struct uk_waitq *wq, bool (*ready)(void), uint64_t deadline)
 {
     unsigned long flags = arch_irq_save();
     int rc = 0;
 
     while (!stream.broken && !ready() && rc == 0) {
         if (deadline)
-            rc = waitq_wait_until(wq, "xenstore ring", deadline);
+            rc = uk_waitq_wait_until(wq, "xenstore ring", deadline);
         else
-            waitq_wait(wq, "xenstore ring");
+            uk_waitq_wait(wq, "xenstore ring");
     }
     arch_irq_restore(flags);
     return stream.broken ? -EIO : rc;
@@ -137,20 +137,20 @@ static uint64_t reader_ticks; /* the watchdog tick the reader last acted on */
 static bool rsp_data_or_tick(void)
 {
     return xs_ring_readable(ring->rsp_cons, ring->rsp_prod) != 0 ||
-           READ_ONCE(watchdog_ticks) != reader_ticks;
+           UK_READ_ONCE(watchdog_ticks) != reader_ticks;
 }
 
 /*
  * In the timer handler. The request list belongs to threads, so the reader
  * thread, woken here, is the one that fails the requests that are too old.
  */
-static void watchdog_tick(struct timer *t, void *ctx)
+static void watchdog_tick(struct uk_timer *t, void *ctx)
 {
     (void)ctx;
     watchdog_ticks++;
-    waitq_wake_all(&stream.rsp_wq);
+    uk_waitq_wake_all(&stream.rsp_wq);
     if (in_flight)
-        timer_arm(t, time_monotonic_ns() + XS_WATCHDOG_PERIOD);
+        uk_timer_arm(t, uk_monotonic_ns() + XS_WATCHDOG_PERIOD);
     else
         watchdog_armed = false;
 }
@@ -163,7 +163,7 @@ static uint64_t watchdog_start(void)
     in_flight++;
     if (!watchdog_armed) {
         watchdog_armed = true;
-        timer_arm(&watchdog, time_monotonic_ns() + XS_WATCHDOG_PERIOD);
+        uk_timer_arm(&watchdog, uk_monotonic_ns() + XS_WATCHDOG_PERIOD);
     }
     arch_irq_restore(flags);
     return watchdog_ticks;
@@ -181,7 +181,7 @@ static int ring_write(const void *data, size_t len, uint64_t *deadline, bool *st
     const char *p = data;
 
     while (len) {
-        XENSTORE_RING_IDX cons = READ_ONCE(ring->req_cons), prod = ring->req_prod;
+        XENSTORE_RING_IDX cons = UK_READ_ONCE(ring->req_cons), prod = ring->req_prod;
         int space = xs_ring_writable(cons, prod);
         size_t n;
 
@@ -195,18 +195,18 @@ static int ring_write(const void *data, size_t len, uint64_t *deadline, bool *st
             /* The daemon frees space only for what it was told of. */
             evtchn_notify(port);
             if (!*deadline)
-                *deadline = time_add_sat(time_monotonic_ns(), XS_REPLY_TIMEOUT);
+                *deadline = uk_time_add_sat(uk_monotonic_ns(), XS_REPLY_TIMEOUT);
             rc = wait_ring(&stream.req_wq, req_space, *deadline);
 
             if (rc)
                 return rc;
             continue;
         }
-        smp_mb(); /* read the consumer index before overwriting what it freed */
+        uk_smp_mb(); /* read the consumer index before overwriting what it freed */
         n = len < (size_t)space ? len : (size_t)space;
-        ring_copy_to(ring->req, XENSTORE_RING_SIZE, prod, p, n);
-        smp_wmb(); /* the bytes before the index that publishes them */
-        WRITE_ONCE(ring->req_prod, prod + (XENSTORE_RING_IDX)n);
+        uk_ring_copy_to(ring->req, XENSTORE_RING_SIZE, prod, p, n);
+        uk_smp_wmb(); /* the bytes before the index that publishes them */
+        UK_WRITE_ONCE(ring->req_prod, prod + (XENSTORE_RING_IDX)n);
         *started = true;
         p += n;
         len -= n;
@@ -241,8 +241,8 @@ static void reader_thread(void *arg)
 {
     (void)arg;
     for (;;) {
-        XENSTORE_RING_IDX cons = ring->rsp_cons, prod = READ_ONCE(ring->rsp_prod), was = cons;
-        uint64_t ticks = READ_ONCE(watchdog_ticks);
+        XENSTORE_RING_IDX cons = ring->rsp_cons, prod = UK_READ_ONCE(ring->rsp_prod), was = cons;
+        uint64_t ticks = UK_READ_ONCE(watchdog_ticks);
         int rc;
 
         if (ticks != reader_ticks) {
@@ -254,18 +254,18 @@ static void reader_thread(void *arg)
                 break;
             continue;
         }
-        smp_rmb(); /* the index before the bytes it covers */
+        uk_smp_rmb(); /* the index before the bytes it covers */
         rc = xs_stream_rx(&stream, ring->rsp, &cons, prod);
-        smp_mb(); /* done reading before the daemon may reuse the space */
-        WRITE_ONCE(ring->rsp_cons, cons);
+        uk_smp_mb(); /* done reading before the daemon may reuse the space */
+        UK_WRITE_ONCE(ring->rsp_cons, cons);
         /*
          * xenstored waits for an event only when it found the ring full:
          * tell it only then. Our index is out before we look at its (the
          * barrier): if it filled the ring before seeing our index, we see
          * that here; if after, it saw the space.
          */
-        smp_mb();
-        if (READ_ONCE(ring->rsp_prod) - was >= XENSTORE_RING_SIZE)
+        uk_smp_mb();
+        if (UK_READ_ONCE(ring->rsp_prod) - was >= XENSTORE_RING_SIZE)
             evtchn_notify(port);
         if (rc)
             break;
@@ -276,14 +276,14 @@ static void callback_thread(void *arg)
 {
     (void)arg;
     for (;;) {
-        struct list_node *n;
+        struct uk_list *n;
         struct xs_watch *w;
         struct xs_event *ev;
 
         /* Only threads queue here (the reader): no event can slip in between. */
-        while ((n = list_pop(&stream.ready)) == NULL)
-            waitq_wait(&stream.ready_wq, "watch events");
-        w = list_entry(n, struct xs_watch, ready);
+        while ((n = uk_list_pop(&stream.ready)) == NULL)
+            uk_waitq_wait(&stream.ready_wq, "watch events");
+        w = uk_list_entry(n, struct xs_watch, ready);
         w->on_ready = false;
         /* The callback may block: the reader may queue more meanwhile (and requeue w). */
         while (!w->removed && (ev = xs_stream_pop_event(&stream, w)) != NULL) {
@@ -300,8 +300,8 @@ static int wait_reply(struct xs_request *r)
     unsigned long flags = arch_irq_save();
 
     while (!r->done)
-        waitq_wait(&r->wq, "xenstore reply");
-    list_remove(&r->link);
+        uk_waitq_wait(&r->wq, "xenstore reply");
+    uk_list_remove(&r->link);
     in_flight--;
     arch_irq_restore(flags);
     return r->err;
@@ -352,15 +352,18 @@ int xs_request(uint32_t type, xs_tx_t tx, const struct xs_part *parts, unsigned 
     struct xsd_sockmsg hdr = {.type = type, .tx_id = tx, .len = 0};
     int rc;
 
+    /* Every request, watch and xs_domid() comes here: the ring must be set up. */
+    INITCALL_NEEDED(xs_init);
+
     if (!ring)
         return -ENODEV;
     rc = payload_len(parts, nparts, &hdr.len);
     if (rc)
         return rc;
 
-    mutex_lock(&write_lock);
+    uk_mutex_lock(&write_lock);
     if (stream.broken) {
-        mutex_unlock(&write_lock);
+        uk_mutex_unlock(&write_lock);
         return -EIO;
     }
     hdr.req_id = next_req_id++;
@@ -368,12 +371,12 @@ int xs_request(uint32_t type, xs_tx_t tx, const struct xs_part *parts, unsigned 
     /* From here: time spent queued behind other writers does not count. */
     req.sent_tick = watchdog_start();
     rc = write_message(&hdr, parts, nparts);
-    mutex_unlock(&write_lock);
+    uk_mutex_unlock(&write_lock);
 
     if (rc) {
         unsigned long flags = arch_irq_save();
 
-        list_remove(&req.link);
+        uk_list_remove(&req.link);
         in_flight--;
         arch_irq_restore(flags);
         return rc;
@@ -434,9 +437,9 @@ int xs_watch_wait(struct xs_watch *w, char **path, uint64_t deadline)
     while (rc == 0 && !stream.broken && !w->removed &&
            (ev = xs_stream_pop_event(&stream, w)) == NULL) {
         if (deadline)
-            rc = waitq_wait_until(&w->wq, "xenstore watch", deadline);
+            rc = uk_waitq_wait_until(&w->wq, "xenstore watch", deadline);
         else
-            waitq_wait(&w->wq, "xenstore watch");
+            uk_waitq_wait(&w->wq, "xenstore watch");
     }
     arch_irq_restore(flags);
     if (ev) {
@@ -471,13 +474,13 @@ static int xs_init(void)
     int rc;
 
     xs_stream_init(&stream);
-    mutex_init(&write_lock);
-    timer_init(&watchdog, watchdog_tick, NULL);
+    uk_mutex_init(&write_lock);
+    uk_timer_init(&watchdog, watchdog_tick, NULL);
     rc = hvm_get_param(HVM_PARAM_STORE_PFN, &pfn);
     if (!rc)
         rc = hvm_get_param(HVM_PARAM_STORE_EVTCHN, &evtchn);
     if (rc || !pfn) {
-        kprintf("xenstore: no ring (%d): XenStore calls will fail\n", rc);
+        uk_printf("xenstore: no ring (%d): XenStore calls will fail\n", rc);
         return 0;
     }
     ring = (void *)(uintptr_t)(pfn << PAGE_SHIFT);
@@ -485,8 +488,8 @@ static int xs_init(void)
     rc = evtchn_bind_existing(port, ring_event, NULL);
     if (rc)
         return rc;
-    if (!thread_create("xenstore", reader_thread, NULL, 0) ||
-        !thread_create("xs-watch", callback_thread, NULL, 0))
+    if (!uk_thread_create("xenstore", reader_thread, NULL, 0) ||
+        !uk_thread_create("xs-watch", callback_thread, NULL, 0))
         return -ENOMEM;
     /* No request here: the domid is read when first asked for (xs_domid). */
     return 0;

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/format.h>
-#include <uk/sched.h>
-#include <uk/time.h>
+#include <internal/format.h>
+#include <internal/sched.h>
+#include <internal/time.h>
 #include <uk/xenstore.h>
 
 #include "xs_private.h"
@@ -219,9 +219,9 @@ int xs_reset_watches(void)
  * its deadline; with none of ours open nothing would free a slot, so
  * ENOSPC is final at once.
  */
-#define TX_SLOT_TIMEOUT (30 * NSEC_PER_SEC)
+#define TX_SLOT_TIMEOUT (30 * UK_NSEC_PER_SEC)
 
-static struct waitq tx_wq = {LIST_INIT(tx_wq.waiters)};
+static struct uk_waitq tx_wq = {UK_LIST_INIT(tx_wq.waiters)};
 static unsigned int tx_open;
 static uint64_t tx_ended;
 
@@ -257,7 +257,7 @@ static int wait_tx_slot(uint64_t gen, uint64_t deadline)
      * while our start was in flight shows in tx_ended.
      */
     while (rc == 0 && gen == tx_ended)
-        rc = waitq_wait_until(&tx_wq, "xenstore transaction slot", deadline);
+        rc = uk_waitq_wait_until(&tx_wq, "xenstore transaction slot", deadline);
     return rc == -ETIMEDOUT ? -ENOSPC : rc;
 }
 
@@ -279,7 +279,7 @@ static int transaction_start_until(xs_tx_t *tx, uint64_t deadline)
 
 int xs_transaction_start(xs_tx_t *tx)
 {
-    return transaction_start_until(tx, time_monotonic_ns() + TX_SLOT_TIMEOUT);
+    return transaction_start_until(tx, uk_monotonic_ns() + TX_SLOT_TIMEOUT);
 }
 
 int xs_transaction_end(xs_tx_t tx, bool commit)
@@ -290,7 +290,7 @@ int xs_transaction_end(xs_tx_t tx, bool commit)
     if (tx_open)
         tx_open--;
     tx_ended++;
-    waitq_wake_one(&tx_wq);
+    uk_waitq_wake_one(&tx_wq);
     return rc;
 }
 
@@ -320,7 +320,7 @@ int xs_transaction_run_until(int (*fn)(xs_tx_t tx, void *ctx), void *ctx, uint64
 
 int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx)
 {
-    return xs_transaction_run_until(fn, ctx, time_monotonic_ns() + TX_SLOT_TIMEOUT);
+    return xs_transaction_run_until(fn, ctx, uk_monotonic_ns() + TX_SLOT_TIMEOUT);
 }
 
 int xs_wait_exists(const char *path, uint64_t deadline)
@@ -335,7 +335,7 @@ int xs_wait_exists(const char *path, uint64_t deadline)
      * there (or not readable yet) means wait on; a closed connection (-EIO)
      * ends the wait at once.
      */
-    while (time_monotonic_ns() < deadline) {
+    while (uk_monotonic_ns() < deadline) {
         char *v, *changed;
 
         rc = xs_read(XS_NO_TX, path, &v, NULL);

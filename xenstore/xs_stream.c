@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include <uk/compiler.h>
-#include <uk/console.h>
+#include <internal/console.h>
 #include <uk/ring.h>
 
 #include "xs_private.h"
@@ -33,12 +33,12 @@ void xs_bad_reply(const char *what)
     static const char *logged[16];
 
     protocol_errors++;
-    for (unsigned int i = 0; i < ARRAY_SIZE(logged); i++) {
+    for (unsigned int i = 0; i < UK_ARRAY_SIZE(logged); i++) {
         if (logged[i] == what)
             return;
         if (!logged[i]) {
             logged[i] = what;
-            kprintf("xenstore: %s (dropped)\n", what);
+            uk_printf("xenstore: %s (dropped)\n", what);
             return;
         }
     }
@@ -47,39 +47,39 @@ void xs_bad_reply(const char *what)
 void xs_stream_init(struct xs_stream *s)
 {
     memset(s, 0, sizeof(*s));
-    list_init(&s->requests);
-    list_init(&s->watches);
-    list_init(&s->ready);
-    waitq_init(&s->ready_wq);
-    waitq_init(&s->rsp_wq);
-    waitq_init(&s->req_wq);
+    uk_list_init(&s->requests);
+    uk_list_init(&s->watches);
+    uk_list_init(&s->ready);
+    uk_waitq_init(&s->ready_wq);
+    uk_waitq_init(&s->rsp_wq);
+    uk_waitq_init(&s->req_wq);
 }
 
 void xs_stream_break(struct xs_stream *s, const char *what)
 {
-    struct list_node *n;
+    struct uk_list *n;
 
     protocol_errors++;
     if (s->broken)
         return;
     s->broken = true;
-    kprintf("xenstore: %s: connection closed, every request now fails with -EIO\n", what);
-    list_for_each(n, &s->requests)
+    uk_printf("xenstore: %s: connection closed, every request now fails with -EIO\n", what);
+    uk_list_for_each(n, &s->requests)
     {
-        struct xs_request *r = list_entry(n, struct xs_request, link);
+        struct xs_request *r = uk_list_entry(n, struct xs_request, link);
 
         if (!r->done) {
             r->err = -EIO;
             r->done = true;
         }
-        waitq_wake_all(&r->wq);
+        uk_waitq_wake_all(&r->wq);
     }
-    list_for_each(n, &s->watches)
+    uk_list_for_each(n, &s->watches)
     {
-        waitq_wake_all(&list_entry(n, struct xs_watch, link)->wq);
+        uk_waitq_wake_all(&uk_list_entry(n, struct xs_watch, link)->wq);
     }
-    waitq_wake_all(&s->req_wq);
-    waitq_wake_all(&s->rsp_wq);
+    uk_waitq_wake_all(&s->req_wq);
+    uk_waitq_wake_all(&s->rsp_wq);
     free(s->payload);
     s->payload = NULL;
 }
@@ -88,8 +88,8 @@ void xs_stream_add_request(struct xs_stream *s, struct xs_request *r, uint32_t r
 {
     memset(r, 0, sizeof(*r));
     r->req_id = req_id;
-    waitq_init(&r->wq);
-    list_add_tail(&s->requests, &r->link);
+    uk_waitq_init(&r->wq);
+    uk_list_add_tail(&s->requests, &r->link);
     /* Once broken, every request on the list is done: this one too. */
     if (s->broken) {
         r->err = -EIO;
@@ -99,27 +99,27 @@ void xs_stream_add_request(struct xs_stream *s, struct xs_request *r, uint32_t r
 
 void xs_stream_expire(struct xs_stream *s, uint64_t tick, uint64_t max)
 {
-    struct list_node *n;
+    struct uk_list *n;
 
-    list_for_each(n, &s->requests)
+    uk_list_for_each(n, &s->requests)
     {
-        struct xs_request *r = list_entry(n, struct xs_request, link);
+        struct xs_request *r = uk_list_entry(n, struct xs_request, link);
 
         if (!r->done && tick - r->sent_tick >= max) {
             r->err = -ETIMEDOUT;
             r->done = true;
-            waitq_wake_all(&r->wq);
+            uk_waitq_wake_all(&r->wq);
         }
     }
 }
 
 static void deliver_reply(struct xs_stream *s)
 {
-    struct list_node *n;
+    struct uk_list *n;
 
-    list_for_each(n, &s->requests)
+    uk_list_for_each(n, &s->requests)
     {
-        struct xs_request *r = list_entry(n, struct xs_request, link);
+        struct xs_request *r = uk_list_entry(n, struct xs_request, link);
 
         if (r->req_id != s->hdr.req_id || r->done)
             continue;
@@ -128,7 +128,7 @@ static void deliver_reply(struct xs_stream *s)
         r->reply_len = s->hdr.len;
         r->done = true;
         s->payload = NULL;
-        waitq_wake_all(&r->wq);
+        uk_waitq_wake_all(&r->wq);
         return;
     }
     xs_bad_reply("reply to an unknown request id");
@@ -151,21 +151,21 @@ int xs_stream_watch_new(struct xs_stream *s, struct xs_watch *w, const char *pat
     memcpy(w->rescan->path, path, size);
     w->rescan->size = size;
     w->refs = 1;
-    list_init(&w->events);
-    list_init(&w->ready);
-    waitq_init(&w->wq);
-    list_add_tail(&s->watches, &w->link);
+    uk_list_init(&w->events);
+    uk_list_init(&w->ready);
+    uk_waitq_init(&w->wq);
+    uk_list_add_tail(&s->watches, &w->link);
     return 0;
 }
 
 struct xs_event *xs_stream_pop_event(struct xs_stream *s, struct xs_watch *w)
 {
-    struct list_node *n = list_pop(&w->events);
+    struct uk_list *n = uk_list_pop(&w->events);
     struct xs_event *ev;
 
     if (!n)
         return NULL;
-    ev = list_entry(n, struct xs_event, link);
+    ev = uk_list_entry(n, struct xs_event, link);
     w->nqueued--;
     if (ev != w->rescan)
         s->queued_bytes -= ev->size;
@@ -196,23 +196,23 @@ void xs_stream_watch_cancel(struct xs_stream *s, struct xs_watch *w)
     w->removed = true;
     while ((ev = xs_stream_pop_event(s, w)) != NULL)
         xs_stream_event_free(w, ev);
-    waitq_wake_all(&w->wq);
+    uk_waitq_wake_all(&w->wq);
 }
 
 void xs_stream_watch_forget(struct xs_stream *s, struct xs_watch *w)
 {
     xs_stream_watch_cancel(s, w);
-    list_remove(&w->link);
+    uk_list_remove(&w->link);
     xs_stream_watch_put(w);
 }
 
 static struct xs_watch *watch_by_token(struct xs_stream *s, const char *token)
 {
-    struct list_node *n;
+    struct uk_list *n;
 
-    list_for_each(n, &s->watches)
+    uk_list_for_each(n, &s->watches)
     {
-        struct xs_watch *w = list_entry(n, struct xs_watch, link);
+        struct xs_watch *w = uk_list_entry(n, struct xs_watch, link);
 
         if (strcmp(w->token, token) == 0)
             return w;
@@ -222,11 +222,11 @@ static struct xs_watch *watch_by_token(struct xs_stream *s, const char *token)
 
 static bool event_queued(const struct xs_watch *w, const char *path)
 {
-    const struct list_node *n;
+    const struct uk_list *n;
 
-    list_for_each(n, &w->events)
+    uk_list_for_each(n, &w->events)
     {
-        if (strcmp(list_entry(n, struct xs_event, link)->path, path) == 0)
+        if (strcmp(uk_list_entry(n, struct xs_event, link)->path, path) == 0)
             return true;
     }
     return false;
@@ -235,12 +235,12 @@ static bool event_queued(const struct xs_watch *w, const char *path)
 /* Hand w to the callback thread, if it has one and it is set and has events. */
 static void make_ready(struct xs_stream *s, struct xs_watch *w)
 {
-    if (w->fn && w->armed && !w->on_ready && !list_empty(&w->events)) {
+    if (w->fn && w->armed && !w->on_ready && !uk_list_empty(&w->events)) {
         /* The ready list holds a reference until the callback thread is done with it. */
         w->on_ready = true;
         w->refs++;
-        list_add_tail(&s->ready, &w->ready);
-        waitq_wake_one(&s->ready_wq);
+        uk_list_add_tail(&s->ready, &w->ready);
+        uk_waitq_wake_one(&s->ready_wq);
     }
 }
 
@@ -252,10 +252,10 @@ void xs_stream_watch_armed(struct xs_stream *s, struct xs_watch *w)
 
 static void enqueue(struct xs_stream *s, struct xs_watch *w, struct xs_event *ev)
 {
-    list_add_tail(&w->events, &ev->link);
+    uk_list_add_tail(&w->events, &ev->link);
     w->nqueued++;
     make_ready(s, w);
-    waitq_wake_all(&w->wq);
+    uk_waitq_wake_all(&w->wq);
 }
 
 static void deliver_watch_event(struct xs_stream *s)
@@ -357,7 +357,7 @@ int xs_stream_rx(struct xs_stream *s, const char *ring, XENSTORE_RING_IDX *cons,
 
         if (n > (size_t)avail)
             n = (size_t)avail;
-        ring_copy_from(dst, ring, XENSTORE_RING_SIZE, *cons, n);
+        uk_ring_copy_from(dst, ring, XENSTORE_RING_SIZE, *cons, n);
         *cons += (XENSTORE_RING_IDX)n;
         avail -= (int)n;
         s->have += (uint32_t)n;

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include <uk/list.h>
-#include <uk/sched.h>
+#include <internal/sched.h>
 #include <uk/xenstore.h>
 
 #include "xs_wire.h"
@@ -33,7 +33,7 @@
 #define XS_EVENT_BYTES_MAX (64 * 1024)
 
 struct xs_request {
-    struct list_node link;
+    struct uk_list link;
     uint32_t req_id;
     bool done;
     int err;
@@ -41,31 +41,31 @@ struct xs_request {
     char *reply; /* malloc'd, NUL-terminated beyond reply_len */
     uint32_t reply_len;
     uint64_t sent_tick; /* the reply watchdog's tick when it went out (xs.c) */
-    struct waitq wq;
+    struct uk_waitq wq;
 };
 
 struct xs_event {
-    struct list_node link;
+    struct uk_list link;
     size_t size; /* strlen(path) + 1 */
     char path[];
 };
 
 struct xs_watch {
-    struct list_node link; /* on the stream's watches until forgotten */
+    struct uk_list link; /* on the stream's watches until forgotten */
     char token[24];
     char *path;
     xs_watch_fn fn;
     void *ctx;
-    struct list_node events; /* struct xs_event, oldest first */
+    struct uk_list events; /* struct xs_event, oldest first */
     unsigned int nqueued;
     struct xs_event *rescan; /* the event for `path` after a drop */
     bool rescan_queued;
-    struct list_node ready; /* on the stream's ready list (callback watches) */
+    struct uk_list ready; /* on the stream's ready list (callback watches) */
     bool on_ready;
-    struct waitq wq;   /* xs_watch_wait's sleepers */
-    bool armed;        /* XS_WATCH succeeded: callbacks may run */
-    bool removed;      /* unwatched or failed: no more events, waiters leave */
-    unsigned int refs; /* the owner's, the ready list's, each waiter's */
+    struct uk_waitq wq; /* xs_watch_wait's sleepers */
+    bool armed;         /* XS_WATCH succeeded: callbacks may run */
+    bool removed;       /* unwatched or failed: no more events, waiters leave */
+    unsigned int refs;  /* the owner's, the ready list's, each waiter's */
     uint64_t dropped;
 };
 
@@ -75,12 +75,12 @@ struct xs_stream {
     uint32_t have; /* bytes of it received, header included */
     char *payload;
     /* Routing. */
-    struct list_node requests; /* struct xs_request in flight */
-    struct list_node watches;
-    struct list_node ready; /* callback watches with events queued */
-    struct waitq ready_wq;  /* the callback thread */
-    struct waitq rsp_wq;    /* the reader */
-    struct waitq req_wq;    /* writers waiting for ring space */
+    struct uk_list requests; /* struct xs_request in flight */
+    struct uk_list watches;
+    struct uk_list ready;     /* callback watches with events queued */
+    struct uk_waitq ready_wq; /* the callback thread */
+    struct uk_waitq rsp_wq;   /* the reader */
+    struct uk_waitq req_wq;   /* writers waiting for ring space */
     size_t queued_bytes;
     bool broken;
     uint64_t events_dropped, events_coalesced;

@@ -4,7 +4,7 @@
  * two (the instructions are in switch.S). Nothing privileged here, so the
  * host unit tests run the scheduler over this very code.
  */
-#include <uk/arch.h>
+#include <internal/arch.h>
 
 extern char arch_thread_entry[];
 extern void arch_switch(uintptr_t *save_sp, uintptr_t new_sp);

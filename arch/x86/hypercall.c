@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Finding Xen, installing the hypercall page, and the typed hypercall
- * wrappers of <uk/hypercall.h>.
+ * wrappers of <internal/hypercall.h>.
  */
 #include <cpuid.h>
 #include <errno.h>
 #include <string.h>
 
-#include <uk/arch.h>
-#include <uk/format.h>
-#include <uk/hypercall.h>
+#include <internal/arch.h>
+#include <internal/format.h>
+#include <internal/hypercall.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 #include <xen/sched.h>

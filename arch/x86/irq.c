@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Interrupt-side services of <uk/arch.h>: the local APIC (which carries
+ * Interrupt-side services of <internal/arch.h>: the local APIC (which carries
  * Xen's event upcall to a PVH guest), the upcall vector and idling.
  */
 #include <cpuid.h>
 #include <string.h>
 
-#include <uk/arch.h>
+#include <internal/arch.h>
 
 #include "x86_private.h"
 

@@ -9,8 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include <uk/arch.h>
-#include <uk/mm.h>
+#include <internal/arch.h>
+#include <internal/mm.h>
 
 #include "x86_private.h"
 
@@ -51,7 +51,7 @@ static uint64_t *pt_page_alloc(void)
         p = (void *)pt_pool_next;
         pt_pool_next += PAGE_SIZE;
     } else
-        p = page_alloc();
+        p = uk_page_alloc();
     if (p)
         memset(p, 0, PAGE_SIZE);
     return p;

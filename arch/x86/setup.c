@@ -3,14 +3,14 @@
  * arch_start: from boot.S's first C call to kernel_start. Installs the
  * hypercall page, copies what the kernel needs out of hvm_start_info (before
  * anything can overwrite it), sets up the IDT/TSS and refines the page
- * tables. Also the small x86 services of <uk/arch.h>.
+ * tables. Also the small x86 services of <internal/arch.h>.
  */
 #include <string.h>
 
-#include <uk/arch.h>
-#include <uk/format.h>
-#include <uk/hypercall.h>
-#include <uk/mm.h>
+#include <internal/arch.h>
+#include <internal/format.h>
+#include <internal/hypercall.h>
+#include <internal/mm.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/memory.h>
 #include <xen/sched.h>

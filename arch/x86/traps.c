@@ -9,10 +9,10 @@
  */
 #include <string.h>
 
-#include <uk/arch.h>
+#include <internal/arch.h>
 #include <arch/traps.h>
-#include <uk/format.h>
-#include <uk/hypercall.h>
+#include <internal/format.h>
+#include <internal/hypercall.h>
 #include <xen/sched.h>
 
 #include "x86_private.h"

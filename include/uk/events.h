@@ -17,12 +17,6 @@
 
 typedef void (*evtchn_handler_t)(evtchn_port_t port, void *ctx);
 
-/* Map shared_info, register the upcall, start time. Called once at boot. */
-int events_init(void);
-
-/* Xen's shared_info page (time, event bitmaps), for the time code. */
-struct shared_info *events_shared_info(void);
-
 /*
  * Binding. Each returns 0 and the local port in *port, or a negative errno
  * from Xen. `handler` may be NULL: the port is then only waited on. The port
@@ -65,8 +59,5 @@ uint64_t evtchn_count(evtchn_port_t port);
  * 0, -ETIMEDOUT at `deadline` (0: none), -EINVAL, or -EPIPE when closed.
  */
 int evtchn_wait_since(evtchn_port_t port, uint64_t seen, uint64_t deadline);
-
-/* Upcalls taken so far, for tests and benchmarks. */
-uint64_t events_upcall_count(void);
 
 #endif

@@ -9,28 +9,28 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct list_node {
-    struct list_node *next, *prev;
+struct uk_list {
+    struct uk_list *next, *prev;
 };
 
-#define LIST_INIT(name)                                                                            \
+#define UK_LIST_INIT(name)                                                                         \
     {                                                                                              \
         &(name), &(name)                                                                           \
     }
-#define list_entry(node, type, member) ((type *)((char *)(node)-offsetof(type, member)))
+#define uk_list_entry(node, type, member) ((type *)((char *)(node)-offsetof(type, member)))
 
-static inline void list_init(struct list_node *head)
+static inline void uk_list_init(struct uk_list *head)
 {
     head->next = head->prev = head;
 }
 
-static inline bool list_empty(const struct list_node *head)
+static inline bool uk_list_empty(const struct uk_list *head)
 {
     return head->next == head;
 }
 
-static inline void list_insert_between(struct list_node *n, struct list_node *prev,
-                                       struct list_node *next)
+static inline void uk_list_insert_between(struct uk_list *n, struct uk_list *prev,
+                                          struct uk_list *next)
 {
     n->prev = prev;
     n->next = next;
@@ -38,12 +38,12 @@ static inline void list_insert_between(struct list_node *n, struct list_node *pr
     next->prev = n;
 }
 
-static inline void list_add_tail(struct list_node *head, struct list_node *n)
+static inline void uk_list_add_tail(struct uk_list *head, struct uk_list *n)
 {
-    list_insert_between(n, head->prev, head);
+    uk_list_insert_between(n, head->prev, head);
 }
 
-static inline void list_remove(struct list_node *n)
+static inline void uk_list_remove(struct uk_list *n)
 {
     n->prev->next = n->next;
     n->next->prev = n->prev;
@@ -51,14 +51,14 @@ static inline void list_remove(struct list_node *n)
 }
 
 /* The first node, unlinked, or NULL when empty. */
-static inline struct list_node *list_pop(struct list_node *head)
+static inline struct uk_list *uk_list_pop(struct uk_list *head)
 {
-    struct list_node *n = head->next;
+    struct uk_list *n = head->next;
 
     if (n == head)
         return NULL;
     /*
-     * list_remove(n), spelt out with head for n->prev (the same node): the
+     * uk_list_remove(n), spelt out with head for n->prev (the same node): the
      * clang analyzer does not see that one alias and reported the next pop
      * as a use after free.
      */
@@ -68,6 +68,6 @@ static inline struct list_node *list_pop(struct list_node *head)
     return n;
 }
 
-#define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
+#define uk_list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
 
 #endif

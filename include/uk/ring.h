@@ -17,9 +17,9 @@
 
 #include <uk/compiler.h>
 
-#define xen_mb()  smp_mb()
-#define xen_rmb() smp_rmb()
-#define xen_wmb() smp_wmb()
+#define xen_mb()  uk_smp_mb()
+#define xen_rmb() uk_smp_rmb()
+#define xen_wmb() uk_smp_wmb()
 
 #include <xen/io/ring.h>
 
@@ -28,7 +28,7 @@
  * `size` entries may see at most `size` unconsumed entries: anything more
  * means garbage indices, to be refused rather than followed.
  */
-static inline bool ring_prod_valid(RING_IDX cons, RING_IDX prod, unsigned int size)
+static inline bool uk_ring_prod_valid(RING_IDX cons, RING_IDX prod, unsigned int size)
 {
     return (RING_IDX)(prod - cons) <= size;
 }
@@ -39,7 +39,7 @@ static inline bool ring_prod_valid(RING_IDX cons, RING_IDX prod, unsigned int si
  * bounded `n` by the ring's free or used bytes (at most `size`), from
  * indices it checked; the copy wraps at the ring's end.
  */
-static inline void ring_copy_to(void *ring, size_t size, uint32_t idx, const void *src, size_t n)
+static inline void uk_ring_copy_to(void *ring, size_t size, uint32_t idx, const void *src, size_t n)
 {
     size_t at = idx & (size - 1), first = size - at < n ? size - at : n;
 
@@ -47,7 +47,8 @@ static inline void ring_copy_to(void *ring, size_t size, uint32_t idx, const voi
     memcpy(ring, (const char *)src + first, n - first);
 }
 
-static inline void ring_copy_from(void *dst, const void *ring, size_t size, uint32_t idx, size_t n)
+static inline void uk_ring_copy_from(void *dst, const void *ring, size_t size, uint32_t idx,
+                                     size_t n)
 {
     size_t at = idx & (size - 1), first = size - at < n ? size - at : n;
 

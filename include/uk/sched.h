@@ -14,101 +14,79 @@
 
 #include <uk/list.h>
 
-struct thread;
+struct uk_thread;
 
-#define THREAD_STACK_DEFAULT (16 * 1024)
-
-/* Turn the boot context into the thread "main". Called once by the kernel. */
-void sched_init(void);
+#define UK_THREAD_STACK_DEFAULT (16 * 1024)
 
 /*
  * A new runnable thread calling fn(arg), with a stack of at least
- * `stack_size` bytes (0: THREAD_STACK_DEFAULT) above an unmapped guard page.
+ * `stack_size` bytes (0: UK_THREAD_STACK_DEFAULT) above an unmapped guard page.
  * NULL with errno ENOMEM when memory is short. Returning from fn exits the
  * thread.
  */
-struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, size_t stack_size);
-__attribute__((noreturn)) void thread_exit(void);
+struct uk_thread *uk_thread_create(const char *name, void (*fn)(void *), void *arg,
+                                   size_t stack_size);
+__attribute__((noreturn)) void uk_thread_exit(void);
 /* Wait for `t` to exit and free it. 0, or -EINVAL (self, detached, or joined). */
-int thread_join(struct thread *t);
+int uk_thread_join(struct uk_thread *t);
 /* Nobody will join `t`: free it as soon as it has exited. */
-void thread_detach(struct thread *t);
+void uk_thread_detach(struct uk_thread *t);
 /* Let every other runnable thread run once. */
-void thread_yield(void);
-struct thread *thread_self(void);
-const char *thread_name(const struct thread *t);
+void uk_thread_yield(void);
+struct uk_thread *uk_thread_self(void);
+const char *uk_thread_name(const struct uk_thread *t);
 /* Threads alive now (not yet freed), main included. */
-unsigned int sched_thread_count(void);
+unsigned int uk_thread_count(void);
 
 /*
  * Wait queues. A waiter lives on the waiting thread's stack; whoever wakes
  * it removes it from the queue, so a woken waiter is never woken twice.
  */
-struct waitq {
-    struct list_node waiters;
+struct uk_waitq {
+    struct uk_list waiters;
 };
 
-struct waiter {
-    struct list_node link;
-    struct thread *thread;
-    bool queued; /* still on its wait queue */
-    bool woken;  /* woken by waitq_wake_* (not a timeout or a cancel) */
-};
-
-void waitq_init(struct waitq *wq);
-bool waitq_empty(const struct waitq *wq);
+void uk_waitq_init(struct uk_waitq *wq);
+bool uk_waitq_empty(const struct uk_waitq *wq);
 /* Sleep until woken; `what` names the wait in thread dumps. */
-void waitq_wait(struct waitq *wq, const char *what);
+void uk_waitq_wait(struct uk_waitq *wq, const char *what);
 /* Wake the longest waiter; true if there was one. Safe in event handlers. */
-bool waitq_wake_one(struct waitq *wq);
-unsigned int waitq_wake_all(struct waitq *wq);
-
-/* The pieces waitq_wait is made of, for waits that other events can end (timeouts). */
-void waiter_enqueue(struct waitq *wq, struct waiter *w);
-/* Take `w` off its queue (if still there) and make its thread runnable. */
-void waiter_cancel(struct waitq *wq, struct waiter *w);
-/* Block until `w` is woken or cancelled. */
-void waiter_sleep(struct waiter *w, const char *what);
+bool uk_waitq_wake_one(struct uk_waitq *wq);
+unsigned int uk_waitq_wake_all(struct uk_waitq *wq);
 
 /* Mutual exclusion between threads (not for event handlers). */
-struct mutex {
-    struct thread *owner;
-    struct waitq waiters;
+struct uk_mutex {
+    struct uk_thread *owner;
+    struct uk_waitq waiters;
 };
-void mutex_init(struct mutex *m);
+void uk_mutex_init(struct uk_mutex *m);
 /* 0, or -EDEADLK when the caller holds it already. */
-int mutex_lock(struct mutex *m);
+int uk_mutex_lock(struct uk_mutex *m);
 /* 0, or -EBUSY when held. */
-int mutex_trylock(struct mutex *m);
+int uk_mutex_trylock(struct uk_mutex *m);
 /* 0, or -EPERM when the caller does not hold it. */
-int mutex_unlock(struct mutex *m);
+int uk_mutex_unlock(struct uk_mutex *m);
 
-struct semaphore {
+struct uk_sem {
     unsigned long count;
-    struct waitq waiters;
+    struct uk_waitq waiters;
 };
-void sem_init(struct semaphore *s, unsigned long count);
-void sem_down(struct semaphore *s);
-bool sem_trydown(struct semaphore *s);
+void uk_sem_init(struct uk_sem *s, unsigned long count);
+void uk_sem_down(struct uk_sem *s);
+bool uk_sem_trydown(struct uk_sem *s);
 /* Safe in event handlers. */
-void sem_up(struct semaphore *s);
+void uk_sem_up(struct uk_sem *s);
 
-struct condvar {
-    struct waitq waiters;
+struct uk_cond {
+    struct uk_waitq waiters;
 };
-void cond_init(struct condvar *c);
+void uk_cond_init(struct uk_cond *c);
 /* Atomically release `m` and wait; `m` is held again on return. */
-int cond_wait(struct condvar *c, struct mutex *m);
-void cond_signal(struct condvar *c);
-void cond_broadcast(struct condvar *c);
+int uk_cond_wait(struct uk_cond *c, struct uk_mutex *m);
+void uk_cond_signal(struct uk_cond *c);
+void uk_cond_broadcast(struct uk_cond *c);
 
 /* Every thread: name, state, what it waits on, stack use. To the console. */
-void sched_dump(void);
-
-/* Switches so far, for benchmarks. */
-uint64_t sched_switch_count(void);
-
-/* The thread whose stack guard page holds `addr`, or NULL. */
-const char *sched_guard_owner(uintptr_t addr);
+void uk_sched_dump(void);
 
 #endif

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/cmdline.h>
+#include <internal/cmdline.h>
 
 #define MAX_BUF  512
 #define MAX_ARGV 32

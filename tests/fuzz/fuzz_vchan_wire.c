@@ -95,10 +95,10 @@ static void check_ring(unsigned int order, uint32_t prod, uint32_t cons, uint32_
     for (uint32_t i = 0; i < ring_size; i++)
         src[i] = size ? data[i % size] : (uint8_t)i;
     memset(ring, 0xee, ring_size);
-    ring_copy_to(ring, ring_size, idx, src, n);
+    uk_ring_copy_to(ring, ring_size, idx, src, n);
     for (uint32_t i = 0; i < n; i++)
         check(ring[(idx + i) & (ring_size - 1)] == src[i]);
-    ring_copy_from(out, ring, ring_size, idx, n);
+    uk_ring_copy_from(out, ring, ring_size, idx, n);
     check(memcmp(out, src, n) == 0);
     free(ring);
     free(src);

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/time.h>
+#include <internal/time.h>
 
 #include "../../xenstore/xs_private.h"
 #include "../../xenstore/xs_wire.h"
@@ -84,18 +84,18 @@ void xs_bad_reply(const char *what)
 {
     (void)what;
 }
-uint64_t time_monotonic_ns(void)
+uint64_t uk_monotonic_ns(void)
 {
     return 0;
 }
-int waitq_wait_until(struct waitq *wq, const char *what, uint64_t deadline)
+int uk_waitq_wait_until(struct uk_waitq *wq, const char *what, uint64_t deadline)
 {
     (void)wq;
     (void)what;
     (void)deadline;
     return -ETIMEDOUT;
 }
-bool waitq_wake_one(struct waitq *wq)
+bool uk_waitq_wake_one(struct uk_waitq *wq)
 {
     (void)wq;
     return false;

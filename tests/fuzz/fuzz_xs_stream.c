@@ -25,27 +25,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/console.h>
+#include <internal/console.h>
 #include <uk/ring.h>
 
 #include "../../xenstore/xs_stream.h"
 
 /* The stream only wakes queues and logs; nobody sleeps here. */
-void waitq_init(struct waitq *wq)
+void uk_waitq_init(struct uk_waitq *wq)
 {
-    list_init(&wq->waiters);
+    uk_list_init(&wq->waiters);
 }
-bool waitq_wake_one(struct waitq *wq)
+bool uk_waitq_wake_one(struct uk_waitq *wq)
 {
     (void)wq;
     return false;
 }
-unsigned int waitq_wake_all(struct waitq *wq)
+unsigned int uk_waitq_wake_all(struct uk_waitq *wq)
 {
     (void)wq;
     return 0;
 }
-void kprintf(const char *fmt, ...)
+void uk_printf(const char *fmt, ...)
 {
     (void)fmt;
 }
@@ -89,19 +89,19 @@ static void dummy_fn(struct xs_watch *w, const char *path, void *ctx)
 /* Every check, the quadratic one (no path twice in a queue) only when `full`. */
 HARNESS static void check_watch(struct run *r, struct xs_watch *w, size_t *bytes, bool full)
 {
-    struct list_node *n, *m;
+    struct uk_list *n, *m;
     unsigned int count = 0;
 
-    list_for_each(n, &w->events)
+    uk_list_for_each(n, &w->events)
     {
-        struct xs_event *ev = list_entry(n, struct xs_event, link);
+        struct xs_event *ev = uk_list_entry(n, struct xs_event, link);
 
         count++;
         check(ev->size == strlen(ev->path) + 1);
         if (ev != w->rescan)
             *bytes += ev->size;
         for (m = n->next; full && m != &w->events; m = m->next)
-            check(strcmp(ev->path, list_entry(m, struct xs_event, link)->path) != 0);
+            check(strcmp(ev->path, uk_list_entry(m, struct xs_event, link)->path) != 0);
     }
     check(count == w->nqueued);
     check(count <= XS_WATCH_QUEUE_MAX + 1);
@@ -112,7 +112,7 @@ HARNESS static void check_watch(struct run *r, struct xs_watch *w, size_t *bytes
 
 HARNESS static void check_state(struct run *r, bool full)
 {
-    struct list_node *n;
+    struct uk_list *n;
     size_t bytes = 0;
     unsigned int ready = 0;
 
@@ -121,9 +121,9 @@ HARNESS static void check_state(struct run *r, bool full)
             check_watch(r, r->w[i], &bytes, full);
     check(bytes == r->s.queued_bytes);
     check(bytes <= XS_EVENT_BYTES_MAX);
-    list_for_each(n, &r->s.ready)
+    uk_list_for_each(n, &r->s.ready)
     {
-        struct xs_watch *w = list_entry(n, struct xs_watch, ready);
+        struct xs_watch *w = uk_list_entry(n, struct xs_watch, ready);
 
         check(w->on_ready && w->fn && w->armed);
         for (int i = 0; i < NWATCH; i++)
@@ -161,7 +161,7 @@ static size_t ring_put(struct run *r, const uint8_t *p, size_t n)
         return 0;
     if (n > (size_t)space)
         n = (size_t)space;
-    ring_copy_to(r->ring, XENSTORE_RING_SIZE, r->prod, p, n);
+    uk_ring_copy_to(r->ring, XENSTORE_RING_SIZE, r->prod, p, n);
     r->prod += (XENSTORE_RING_IDX)n;
     return n;
 }
@@ -207,13 +207,13 @@ HARNESS static void digest_state(struct run *r)
         }
     }
     for (int i = 0; i < NWATCH; i++) {
-        struct list_node *n;
+        struct uk_list *n;
 
         if (!r->owned[i])
             continue;
-        list_for_each(n, &r->w[i]->events)
+        uk_list_for_each(n, &r->w[i]->events)
         {
-            const struct xs_event *ev = list_entry(n, struct xs_event, link);
+            const struct xs_event *ev = uk_list_entry(n, struct xs_event, link);
 
             /* Paths differ early (their prefix and number); the size covers the rest. */
             mix(r, ev->path, ev->size < 24 ? ev->size : 24);
@@ -227,7 +227,7 @@ static void drop_request(struct run *r, int i)
 {
     if (!r->req[i])
         return;
-    list_remove(&r->req[i]->link);
+    uk_list_remove(&r->req[i]->link);
     free(r->req[i]->reply);
     free(r->req[i]);
     r->req[i] = NULL;
@@ -245,13 +245,13 @@ static void forget_watch(struct run *r, int i)
 /* What the callback thread does with one ready watch. */
 static void run_callbacks(struct run *r)
 {
-    struct list_node *n = list_pop(&r->s.ready);
+    struct uk_list *n = uk_list_pop(&r->s.ready);
     struct xs_watch *w;
     struct xs_event *ev;
 
     if (!n)
         return;
-    w = list_entry(n, struct xs_watch, ready);
+    w = uk_list_entry(n, struct xs_watch, ready);
     w->on_ready = false;
     while (!w->removed && (ev = xs_stream_pop_event(&r->s, w)) != NULL) {
         mix(r, ev->path, ev->size);
@@ -390,7 +390,7 @@ static void run(struct run *r, const uint8_t *data, size_t size, bool split)
     check_state(r, true);
     for (int i = 0; i < NREQ; i++)
         drop_request(r, i);
-    while (!list_empty(&r->s.ready))
+    while (!uk_list_empty(&r->s.ready))
         run_callbacks(r);
     for (int i = 0; i < NWATCH; i++)
         forget_watch(r, i);

@@ -45,12 +45,12 @@ static void check_ring(const char *ring_in, XENSTORE_RING_IDX cons, XENSTORE_RIN
     /* Copies of what the indices allow, at any index: exact and in bounds (ASan). */
     want = size % (XENSTORE_PAYLOAD_MAX + 1);
     n = want < (size_t)readable ? want : (size_t)readable;
-    ring_copy_from(out, ring, XENSTORE_RING_SIZE, cons, n);
+    uk_ring_copy_from(out, ring, XENSTORE_RING_SIZE, cons, n);
     for (size_t i = 0; i < n; i++)
         check(out[i] == ring[MASK_XENSTORE_IDX(cons + (XENSTORE_RING_IDX)i)]);
 
     n = size < (size_t)writable ? size : (size_t)writable;
-    ring_copy_to(ring, XENSTORE_RING_SIZE, prod, data, n);
+    uk_ring_copy_to(ring, XENSTORE_RING_SIZE, prod, data, n);
     for (size_t i = 0; i < n; i++)
         check(ring[MASK_XENSTORE_IDX(prod + (XENSTORE_RING_IDX)i)] == (char)data[i]);
 }

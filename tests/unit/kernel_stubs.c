@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Stand-ins for the kernel services the scheduler calls that host tests do
- * not model: mapping always works (no guard pages on the host), a panic
+ * not model: mapping always works (no guard pages on the host), a uk_panic
  * fails the test, and each thread's libc state is a counted allocation so
  * that a test can check none leaks. Interrupts, idling and the console are
  * each test's own, since that is where the tests differ.
@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <uk/arch.h>
-#include <uk/kernel.h>
+#include <internal/arch.h>
+#include <internal/kernel.h>
 
 #include "../../kernel/kernel_private.h"
 #include "kernel_stubs.h"
@@ -33,7 +33,7 @@ int arch_unmap_page(uintptr_t va)
     return 0;
 }
 
-void panic(const char *fmt, ...)
+void uk_panic(const char *fmt, ...)
 {
     va_list ap;
 

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include <uk/cmdline.h>
+#include <internal/cmdline.h>
 
 #include "check.h"
 

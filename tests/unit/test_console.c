@@ -2,16 +2,16 @@
 /*
  * Host tests for kernel/console.c over a stand-in ring and a scripted
  * backend: the stall (xenconsoled takes nothing) and the recovery when it
- * moves again, the bound on polling in an event handler, kprintf's long
+ * moves again, the bound on polling in an event handler, uk_printf's long
  * lines. The console's state lives across tests: each leaves it unstalled.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
-#include <uk/arch.h>
-#include <uk/console.h>
-#include <uk/hypercall.h>
+#include <internal/arch.h>
+#include <internal/console.h>
+#include <internal/hypercall.h>
 #include <xen/hvm/params.h>
 #include <xen/io/console.h>
 
@@ -212,8 +212,8 @@ TEST(kprintf_cuts_long_lines_visibly_and_keeps_the_newline)
     start = ring_page.out_prod;
     memset(word, 'x', 300);
     word[300] = 0;
-    kprintf("long %s\n", word);
-    kprintf("next\n");
+    uk_printf("long %s\n", word);
+    uk_printf("next\n");
     text = ring_text(start);
     CHECK_EQ(strlen(text), 255 + 5);
     CHECK(strstr(text, "x [...]\nnext\n") != NULL);

@@ -8,7 +8,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 
-#include <uk/format.h>
+#include <internal/format.h>
 
 #include "check.h"
 

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdint.h>
 
-#include <uk/mm.h>
+#include <internal/mm.h>
 #include <xen/xen.h>
 #include <xen/arch-x86/hvm/start_info.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Host tests for kernel/page_alloc.c, over memory from aligned_alloc: the
+ * Host tests for kernel/uk_page_alloc.c, over memory from aligned_alloc: the
  * allocator treats addresses as physical == virtual and writes its links
  * into the free pages, so it must be given real, aligned memory.
  */
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/mm.h>
+#include <internal/mm.h>
 
 #include "check.h"
 
@@ -44,7 +44,7 @@ static uint64_t drain(void **out, uint64_t max)
     uint64_t n = 0;
     void *p;
 
-    while ((p = page_alloc()) != NULL) {
+    while ((p = uk_page_alloc()) != NULL) {
         if (n < max)
             out[n] = p;
         n++;
@@ -56,8 +56,8 @@ TEST(init_counts_pages_minus_metadata)
 {
     setup(0, ARENA_PAGES);
     /* 1024 pages of span need one metadata page. */
-    CHECK_EQ(page_total_count(), ARENA_PAGES - 1);
-    CHECK_EQ(page_free_count(), ARENA_PAGES - 1);
+    CHECK_EQ(uk_page_total_count(), ARENA_PAGES - 1);
+    CHECK_EQ(uk_page_free_count(), ARENA_PAGES - 1);
     CHECK_EQ(page_alloc_errors(), 0);
 }
 
@@ -84,13 +84,13 @@ TEST(nothing_is_allocatable_after_a_failed_init)
     void *p;
 
     setup(0, 16);
-    p = page_alloc();
+    p = uk_page_alloc();
     CHECK_EQ(page_alloc_init(&bad, 1), -EINVAL);
-    CHECK(page_alloc() == NULL);
-    CHECK(page_alloc_order(3) == NULL);
-    CHECK_EQ(page_free_count(), 0);
-    CHECK_EQ(page_total_count(), 0);
-    page_free(p); /* from before: forgotten, so refused */
+    CHECK(uk_page_alloc() == NULL);
+    CHECK(uk_page_alloc_order(3) == NULL);
+    CHECK_EQ(uk_page_free_count(), 0);
+    CHECK_EQ(uk_page_total_count(), 0);
+    uk_page_free(p); /* from before: forgotten, so refused */
     CHECK_EQ(page_alloc_errors(), 1);
 }
 
@@ -101,7 +101,7 @@ TEST(init_fails_when_no_range_can_hold_the_metadata)
 
     r[1].end = r[1].start + PAGE_SIZE;
     CHECK_EQ(page_alloc_init(r, 2), -ENOMEM);
-    CHECK(page_alloc() == NULL);
+    CHECK(uk_page_alloc() == NULL);
     /* A range all metadata, nothing left over, is not big enough either. */
     r[0] = pages(0, 1);
     r[1] = pages(1, 2);
@@ -113,7 +113,7 @@ TEST(init_skips_empty_ranges)
     struct mem_range r[3] = {pages(5, 5), pages(0, 64), {0x3000, 0x3000}};
 
     CHECK_EQ(page_alloc_init(r, 3), 0);
-    CHECK_EQ(page_total_count(), 63);
+    CHECK_EQ(uk_page_total_count(), 63);
 }
 
 TEST(init_again_starts_afresh)
@@ -121,13 +121,13 @@ TEST(init_again_starts_afresh)
     void *p;
 
     setup(0, ARENA_PAGES);
-    p = page_alloc_order(4);
-    page_free((uint8_t *)p + PAGE_SIZE); /* an error to forget */
+    p = uk_page_alloc_order(4);
+    uk_page_free((uint8_t *)p + PAGE_SIZE); /* an error to forget */
     CHECK_EQ(page_alloc_errors(), 1);
     setup(0, 512);
     CHECK_EQ(page_alloc_errors(), 0);
-    CHECK_EQ(page_total_count(), 511);
-    CHECK_EQ(page_free_count(), 511);
+    CHECK_EQ(uk_page_total_count(), 511);
+    CHECK_EQ(uk_page_free_count(), 511);
 }
 
 TEST(alloc_everything_then_free_everything)
@@ -136,20 +136,20 @@ TEST(alloc_everything_then_free_everything)
     uint64_t total, n;
 
     setup(0, ARENA_PAGES);
-    total = page_total_count();
+    total = uk_page_total_count();
     n = drain(all, ARENA_PAGES);
     CHECK_EQ(n, total);
     for (uint64_t i = 0; i < n && i < ARENA_PAGES; i++)
         memset(all[i], 0xa5, PAGE_SIZE); /* ASan: each one is real memory */
-    CHECK_EQ(page_free_count(), 0);
-    CHECK(page_alloc_order(0) == NULL);
-    CHECK(page_alloc_order(5) == NULL);
+    CHECK_EQ(uk_page_free_count(), 0);
+    CHECK(uk_page_alloc_order(0) == NULL);
+    CHECK(uk_page_alloc_order(5) == NULL);
     for (uint64_t i = 0; i < n && i < ARENA_PAGES; i++)
-        page_free(all[i]);
-    CHECK_EQ(page_free_count(), total);
+        uk_page_free(all[i]);
+    CHECK_EQ(uk_page_free_count(), total);
     CHECK_EQ(page_alloc_errors(), 0);
     /* And it all merged back: the top half is one block again. */
-    CHECK(page_alloc_order(9) == (void *)(uintptr_t)page_addr(512));
+    CHECK(uk_page_alloc_order(9) == (void *)(uintptr_t)page_addr(512));
 }
 
 TEST(exhaustion_of_large_runs_leaves_small_ones)
@@ -159,23 +159,23 @@ TEST(exhaustion_of_large_runs_leaves_small_ones)
 
     setup(0, 64);
     /* 63 pages: blocks 1, 2, 4, 8, 16, 32. */
-    CHECK(page_alloc_order(5) != NULL);
-    CHECK(page_alloc_order(5) == NULL);
-    CHECK(page_alloc_order(4) != NULL);
-    CHECK(page_alloc_order(4) == NULL);
-    CHECK(page_alloc_order(PAGE_MAX_ORDER) == NULL);
+    CHECK(uk_page_alloc_order(5) != NULL);
+    CHECK(uk_page_alloc_order(5) == NULL);
+    CHECK(uk_page_alloc_order(4) != NULL);
+    CHECK(uk_page_alloc_order(4) == NULL);
+    CHECK(uk_page_alloc_order(PAGE_MAX_ORDER) == NULL);
     n = drain(all, ARENA_PAGES);
     CHECK_EQ(n, 1 + 2 + 4 + 8);
-    CHECK_EQ(page_free_count(), 0);
+    CHECK_EQ(uk_page_free_count(), 0);
 }
 
 TEST(orders_beyond_the_maximum_are_refused)
 {
     setup(0, ARENA_PAGES);
-    CHECK(page_alloc_order(PAGE_MAX_ORDER + 1) == NULL);
-    CHECK(page_alloc_order(64) == NULL);
-    CHECK(page_alloc_order(~0u) == NULL);
-    CHECK_EQ(page_free_count(), page_total_count());
+    CHECK(uk_page_alloc_order(PAGE_MAX_ORDER + 1) == NULL);
+    CHECK(uk_page_alloc_order(64) == NULL);
+    CHECK(uk_page_alloc_order(~0u) == NULL);
+    CHECK_EQ(uk_page_free_count(), uk_page_total_count());
 }
 
 TEST(free_coalesces_back_into_large_blocks)
@@ -184,16 +184,16 @@ TEST(free_coalesces_back_into_large_blocks)
 
     setup(0, ARENA_PAGES);
     /* Only 1023 pages (one went to metadata): the largest block is order 9. */
-    a = page_alloc_order(9);
+    a = uk_page_alloc_order(9);
     CHECK(a == (void *)(uintptr_t)page_addr(512));
-    CHECK(page_alloc_order(9) == NULL);
-    page_free_order(a, 9);
+    CHECK(uk_page_alloc_order(9) == NULL);
+    uk_page_free_order(a, 9);
     for (int i = 0; i < 50; i++)
-        page_free(page_alloc());
-    b = page_alloc_order(9);
+        uk_page_free(uk_page_alloc());
+    b = uk_page_alloc_order(9);
     CHECK(b == a); /* the single pages merged back */
-    page_free_order(b, 9);
-    CHECK_EQ(page_free_count(), page_total_count());
+    uk_page_free_order(b, 9);
+    CHECK_EQ(uk_page_free_count(), uk_page_total_count());
 }
 
 TEST(freeing_in_any_order_coalesces_fully)
@@ -203,10 +203,10 @@ TEST(freeing_in_any_order_coalesces_fully)
     uint64_t rnd = 7;
 
     setup(0, ARENA_PAGES);
-    CHECK(page_alloc_order(9) != NULL); /* keep the top half out of the way */
+    CHECK(uk_page_alloc_order(9) != NULL); /* keep the top half out of the way */
     /* The bottom half: 511 pages, as single pages, freed in a random order. */
     for (int i = 0; i < N; i++)
-        p[i] = page_alloc();
+        p[i] = uk_page_alloc();
     for (int i = N - 1; i > 0; i--) {
         int j = (int)(check_rand(&rnd) % (uint64_t)(i + 1));
         void *t = p[i];
@@ -215,8 +215,8 @@ TEST(freeing_in_any_order_coalesces_fully)
         p[j] = t;
     }
     for (int i = 0; i < N; i++)
-        page_free(p[i]);
-    CHECK(page_alloc_order(8) == (void *)(uintptr_t)page_addr(256));
+        uk_page_free(p[i]);
+    CHECK(uk_page_alloc_order(8) == (void *)(uintptr_t)page_addr(256));
     CHECK_EQ(page_alloc_errors(), 0);
 }
 
@@ -227,10 +227,10 @@ TEST(touching_ranges_merge_into_one_block)
     void *a;
 
     CHECK_EQ(page_alloc_init(r, 3), 0);
-    CHECK_EQ(page_total_count(), 767);
-    a = page_alloc_order(9);
+    CHECK_EQ(uk_page_total_count(), 767);
+    a = uk_page_alloc_order(9);
     CHECK(a == (void *)(uintptr_t)page_addr(0));
-    CHECK(page_alloc_order(9) == NULL);
+    CHECK(uk_page_alloc_order(9) == NULL);
 }
 
 TEST(unaligned_ranges_are_used_whole)
@@ -240,14 +240,14 @@ TEST(unaligned_ranges_are_used_whole)
     static void *all[ARENA_PAGES];
 
     CHECK_EQ(page_alloc_init(&r, 1), 0);
-    CHECK_EQ(page_total_count(), 296);
-    CHECK(page_alloc_order(7) == (void *)(uintptr_t)page_addr(128));
-    CHECK(page_alloc_order(7) == NULL);
-    CHECK(page_alloc_order(6) == (void *)(uintptr_t)page_addr(64));
-    CHECK(page_alloc_order(6) == NULL);
-    CHECK(page_alloc_order(5) != NULL);
-    CHECK(page_alloc_order(5) != NULL);
-    CHECK(page_alloc_order(5) == NULL);
+    CHECK_EQ(uk_page_total_count(), 296);
+    CHECK(uk_page_alloc_order(7) == (void *)(uintptr_t)page_addr(128));
+    CHECK(uk_page_alloc_order(7) == NULL);
+    CHECK(uk_page_alloc_order(6) == (void *)(uintptr_t)page_addr(64));
+    CHECK(uk_page_alloc_order(6) == NULL);
+    CHECK(uk_page_alloc_order(5) != NULL);
+    CHECK(uk_page_alloc_order(5) != NULL);
+    CHECK(uk_page_alloc_order(5) == NULL);
     CHECK_EQ(drain(all, ARENA_PAGES), 296 - 128 - 64 - 64);
 }
 
@@ -258,8 +258,8 @@ TEST(ranges_with_holes)
     int n = 0;
 
     CHECK_EQ(page_alloc_init(r, 3), 0);
-    CHECK_EQ(page_total_count(), 7 - 1 + 283 + 1);
-    while ((p = page_alloc()) != NULL) {
+    CHECK_EQ(uk_page_total_count(), 7 - 1 + 283 + 1);
+    while ((p = uk_page_alloc()) != NULL) {
         uint64_t a = (uintptr_t)p;
 
         CHECK((a >= r[0].start && a < r[0].end) || (a >= r[1].start && a < r[1].end) ||
@@ -267,7 +267,7 @@ TEST(ranges_with_holes)
         CHECK(a != r[0].start); /* the metadata page */
         n++;
     }
-    CHECK_EQ(n, page_total_count());
+    CHECK_EQ(n, uk_page_total_count());
 }
 
 TEST(runs_are_naturally_aligned_and_disjoint)
@@ -277,7 +277,7 @@ TEST(runs_are_naturally_aligned_and_disjoint)
 
     setup(0, ARENA_PAGES);
     for (int i = 0; i < 6; i++) {
-        p[i] = page_alloc_order(orders[i]);
+        p[i] = uk_page_alloc_order(orders[i]);
         CHECK(p[i] != NULL);
         if (!p[i])
             return;
@@ -288,8 +288,8 @@ TEST(runs_are_naturally_aligned_and_disjoint)
         for (size_t j = 0; j < (PAGE_SIZE << orders[i]); j += 512)
             CHECK(p[i][j] == i);
     for (int i = 0; i < 6; i++)
-        page_free_order(p[i], orders[i]);
-    CHECK_EQ(page_free_count(), page_total_count());
+        uk_page_free_order(p[i], orders[i]);
+    CHECK_EQ(uk_page_free_count(), uk_page_total_count());
 }
 
 TEST(misuse_is_refused_and_counted)
@@ -299,28 +299,28 @@ TEST(misuse_is_refused_and_counted)
     static void *all[ARENA_PAGES];
 
     setup(0, ARENA_PAGES);
-    a = page_alloc_order(2);
-    b = page_alloc();
-    before = page_free_count();
-    page_free_order(a, 1);                      /* wrong order, smaller */
-    page_free_order(a, 3);                      /* wrong order, larger */
-    page_free_order(a + 8, 2);                  /* not page aligned */
-    page_free_order(a + PAGE_SIZE, 0);          /* inside a block */
-    page_free((void *)(uintptr_t)0x1000);       /* not ours */
-    page_free(NULL);                            /* not ours either */
-    page_free(arena);                           /* the metadata page */
-    page_free(arena + 600 * PAGE_SIZE);         /* inside a free block */
-    page_free(arena + ARENA_PAGES * PAGE_SIZE); /* just past the span */
+    a = uk_page_alloc_order(2);
+    b = uk_page_alloc();
+    before = uk_page_free_count();
+    uk_page_free_order(a, 1);                      /* wrong order, smaller */
+    uk_page_free_order(a, 3);                      /* wrong order, larger */
+    uk_page_free_order(a + 8, 2);                  /* not page aligned */
+    uk_page_free_order(a + PAGE_SIZE, 0);          /* inside a block */
+    uk_page_free((void *)(uintptr_t)0x1000);       /* not ours */
+    uk_page_free(NULL);                            /* not ours either */
+    uk_page_free(arena);                           /* the metadata page */
+    uk_page_free(arena + 600 * PAGE_SIZE);         /* inside a free block */
+    uk_page_free(arena + ARENA_PAGES * PAGE_SIZE); /* just past the span */
     CHECK_EQ(page_alloc_errors(), 9);
-    CHECK_EQ(page_free_count(), before);
-    page_free_order(a, 2);
-    page_free_order(a, 2); /* double free */
-    page_free(b);
-    page_free(b); /* double free */
+    CHECK_EQ(uk_page_free_count(), before);
+    uk_page_free_order(a, 2);
+    uk_page_free_order(a, 2); /* double free */
+    uk_page_free(b);
+    uk_page_free(b); /* double free */
     CHECK_EQ(page_alloc_errors(), 11);
-    CHECK_EQ(page_free_count(), page_total_count());
+    CHECK_EQ(uk_page_free_count(), uk_page_total_count());
     /* The lists are intact: every page can still be had, once. */
-    CHECK_EQ(drain(all, ARENA_PAGES), page_total_count());
+    CHECK_EQ(drain(all, ARENA_PAGES), uk_page_total_count());
 }
 
 TEST(double_free_after_buddies_merged)
@@ -328,18 +328,18 @@ TEST(double_free_after_buddies_merged)
     uint8_t *a, *b;
 
     setup(0, 64);
-    CHECK(page_alloc() == (void *)(uintptr_t)page_addr(1));
-    a = page_alloc(); /* pages 2 and 3: buddies */
-    b = page_alloc();
+    CHECK(uk_page_alloc() == (void *)(uintptr_t)page_addr(1));
+    a = uk_page_alloc(); /* pages 2 and 3: buddies */
+    b = uk_page_alloc();
     CHECK(a == (void *)(uintptr_t)page_addr(2) && b == a + PAGE_SIZE);
-    page_free(a);
-    page_free(b); /* now one order-1 block at a */
-    page_free(b);
-    page_free(a);
-    page_free_order(a, 1); /* free, so not allocated with order 1 either */
+    uk_page_free(a);
+    uk_page_free(b); /* now one order-1 block at a */
+    uk_page_free(b);
+    uk_page_free(a);
+    uk_page_free_order(a, 1); /* free, so not allocated with order 1 either */
     CHECK_EQ(page_alloc_errors(), 3);
-    CHECK_EQ(page_free_count(), page_total_count() - 1);
-    CHECK(page_alloc_order(1) == a);
+    CHECK_EQ(uk_page_free_count(), uk_page_total_count() - 1);
+    CHECK(uk_page_alloc_order(1) == a);
 }
 
 TEST(huge_orders_on_free_do_not_alias_valid_ones)
@@ -348,18 +348,18 @@ TEST(huge_orders_on_free_do_not_alias_valid_ones)
     uint64_t before;
 
     setup(0, ARENA_PAGES);
-    a = page_alloc();
-    before = page_free_count();
+    a = uk_page_alloc();
+    before = uk_page_free_count();
     /* 32 and 64 share their low bits with order 0 in a metadata byte. */
-    page_free_order(a, 32);
-    page_free_order(a, 64);
-    page_free_order(a, PAGE_MAX_ORDER + 1);
-    page_free_order(a, ~0u);
+    uk_page_free_order(a, 32);
+    uk_page_free_order(a, 64);
+    uk_page_free_order(a, PAGE_MAX_ORDER + 1);
+    uk_page_free_order(a, ~0u);
     CHECK_EQ(page_alloc_errors(), 4);
-    CHECK_EQ(page_free_count(), before);
-    page_free(a);
+    CHECK_EQ(uk_page_free_count(), before);
+    uk_page_free(a);
     CHECK_EQ(page_alloc_errors(), 4);
-    CHECK_EQ(page_free_count(), page_total_count());
+    CHECK_EQ(uk_page_free_count(), uk_page_total_count());
 }
 
 TEST(order_for_counts)
@@ -391,10 +391,10 @@ TEST(random_stress_keeps_blocks_disjoint)
         if (blk[i]) {
             /* The block still holds its own tag: nobody else was given it. */
             CHECK(blk[i][0] == (uint8_t)i && blk[i][(PAGE_SIZE << ord[i]) - 1] == (uint8_t)i);
-            page_free_order(blk[i], ord[i]);
+            uk_page_free_order(blk[i], ord[i]);
             used -= 1u << ord[i];
             if (check_rand(&rnd) % 16 == 0) {
-                page_free_order(blk[i], ord[i]); /* a double free now and then */
+                uk_page_free_order(blk[i], ord[i]); /* a double free now and then */
                 errors++;
             }
             blk[i] = NULL;
@@ -402,7 +402,7 @@ TEST(random_stress_keeps_blocks_disjoint)
             uint64_t s, e;
 
             ord[i] = (unsigned int)(check_rand(&rnd) % 7);
-            blk[i] = page_alloc_order(ord[i]);
+            blk[i] = uk_page_alloc_order(ord[i]);
             if (!blk[i]) {
                 failures++;
                 continue;
@@ -418,7 +418,7 @@ TEST(random_stress_keeps_blocks_disjoint)
             memset(blk[i], i, PAGE_SIZE << ord[i]);
             used += 1u << ord[i];
         }
-        CHECK_EQ(page_free_count() + used, page_total_count());
+        CHECK_EQ(uk_page_free_count() + used, uk_page_total_count());
     }
     /* Both paths were exercised, under pressure. */
     CHECK(allocs > STEPS / 4);
@@ -426,9 +426,9 @@ TEST(random_stress_keeps_blocks_disjoint)
     CHECK_EQ(page_alloc_errors(), errors);
     for (int i = 0; i < SLOTS; i++)
         if (blk[i])
-            page_free_order(blk[i], ord[i]);
-    CHECK_EQ(page_free_count(), page_total_count());
-    CHECK(page_alloc_order(9) == (void *)(uintptr_t)page_addr(512));
+            uk_page_free_order(blk[i], ord[i]);
+    CHECK_EQ(uk_page_free_count(), uk_page_total_count());
+    CHECK(uk_page_alloc_order(9) == (void *)(uintptr_t)page_addr(512));
 }
 
 /*
@@ -452,19 +452,19 @@ TEST(max_order_blocks_split_and_coalesce)
     r[0] = (struct mem_range){(uintptr_t)mem + 2 * gib - (1 << 20), (uintptr_t)mem + 2 * gib};
     r[1] = (struct mem_range){(uintptr_t)mem, (uintptr_t)mem + gib};
     CHECK_EQ(page_alloc_init(r, 2), 0);
-    a = page_alloc_order(PAGE_MAX_ORDER);
+    a = uk_page_alloc_order(PAGE_MAX_ORDER);
     CHECK(a == mem);
-    CHECK(page_alloc_order(PAGE_MAX_ORDER) == NULL);
-    page_free_order(a, PAGE_MAX_ORDER);
+    CHECK(uk_page_alloc_order(PAGE_MAX_ORDER) == NULL);
+    uk_page_free_order(a, PAGE_MAX_ORDER);
     /* Split it down to single pages, then give them back. */
     for (int i = 0; i < 1000; i++) {
-        p[i] = page_alloc();
+        p[i] = uk_page_alloc();
         CHECK(p[i] != NULL);
     }
-    CHECK(page_alloc_order(PAGE_MAX_ORDER) == NULL);
+    CHECK(uk_page_alloc_order(PAGE_MAX_ORDER) == NULL);
     for (int i = 999; i >= 0; i--)
-        page_free(p[i]);
-    CHECK(page_alloc_order(PAGE_MAX_ORDER) == mem);
+        uk_page_free(p[i]);
+    CHECK(uk_page_alloc_order(PAGE_MAX_ORDER) == mem);
     CHECK_EQ(page_alloc_errors(), 0);
     free(mem);
 }
@@ -477,9 +477,9 @@ TEST(is_allocated_only_inside_allocated_blocks)
     setup(0, ARENA_PAGES);
     CHECK(!page_is_allocated(page_addr(0))); /* the metadata page */
     CHECK(!page_is_allocated(page_addr(5))); /* free */
-    a = page_alloc_order(3);
-    b = page_alloc_order(5);
-    one = page_alloc();
+    a = uk_page_alloc_order(3);
+    b = uk_page_alloc_order(5);
+    one = uk_page_alloc();
     for (unsigned int i = 0; i < 8; i++)
         CHECK(page_is_allocated((uintptr_t)a + i * PAGE_SIZE + 123));
     for (unsigned int i = 0; i < 32; i++)
@@ -487,12 +487,12 @@ TEST(is_allocated_only_inside_allocated_blocks)
     CHECK(page_is_allocated((uintptr_t)one + PAGE_SIZE - 1));
     CHECK(!page_is_allocated((uintptr_t)one + PAGE_SIZE) ||
           (uintptr_t)one + PAGE_SIZE == (uintptr_t)a || (uintptr_t)one + PAGE_SIZE == (uintptr_t)b);
-    page_free_order(b, 5);
+    uk_page_free_order(b, 5);
     for (unsigned int i = 0; i < 32; i++)
         CHECK(!page_is_allocated((uintptr_t)b + i * PAGE_SIZE));
     CHECK(page_is_allocated((uintptr_t)a + 7 * PAGE_SIZE));
-    page_free_order(a, 3);
-    page_free(one);
+    uk_page_free_order(a, 3);
+    uk_page_free(one);
     for (unsigned int i = 0; i < ARENA_PAGES; i++)
         CHECK(!page_is_allocated(page_addr(i)));
     CHECK(!page_is_allocated((uintptr_t)arena - PAGE_SIZE));

@@ -43,7 +43,7 @@ TEST(front_and_back_pass_requests_across_wraparound)
         }
         RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&front, notify);
         (void)notify;
-        CHECK(ring_prod_valid(back.req_cons, shared.s.req_prod, RING_SIZE(&back)));
+        CHECK(uk_ring_prod_valid(back.req_cons, shared.s.req_prod, RING_SIZE(&back)));
         while (RING_HAS_UNCONSUMED_REQUESTS(&back)) {
             struct test_req *rq = RING_GET_REQUEST(&back, back.req_cons);
 
@@ -63,11 +63,11 @@ TEST(front_and_back_pass_requests_across_wraparound)
 
 TEST(garbage_producer_indices_are_refused)
 {
-    CHECK(ring_prod_valid(10, 10, 32));
-    CHECK(ring_prod_valid(10, 42, 32));
-    CHECK(!ring_prod_valid(10, 43, 32));
-    CHECK(!ring_prod_valid(10, 9, 32)); /* behind the consumer */
-    CHECK(ring_prod_valid(0xfffffff0u, 0x10u, 32));
+    CHECK(uk_ring_prod_valid(10, 10, 32));
+    CHECK(uk_ring_prod_valid(10, 42, 32));
+    CHECK(!uk_ring_prod_valid(10, 43, 32));
+    CHECK(!uk_ring_prod_valid(10, 9, 32)); /* behind the consumer */
+    CHECK(uk_ring_prod_valid(0xfffffff0u, 0x10u, 32));
 }
 
 TEST(byte_copies_wrap_around_the_ring)
@@ -77,16 +77,17 @@ TEST(byte_copies_wrap_around_the_ring)
     for (int i = 0; i < 1024; i++)
         in[i] = (uint8_t)(i * 31 + 7);
     memset(ring, 0, sizeof(ring));
-    ring_copy_to(ring, sizeof(ring), 0xfffffff0u + 1024 * 3, in, 100); /* index 1008 of the ring */
+    uk_ring_copy_to(ring, sizeof(ring), 0xfffffff0u + 1024 * 3, in,
+                    100); /* index 1008 of the ring */
     CHECK_EQ(ring[1008], in[0]);
     CHECK_EQ(ring[1023], in[15]);
     CHECK_EQ(ring[0], in[16]);
     CHECK_EQ(ring[83], in[99]);
     CHECK_EQ(ring[84], 0); /* nothing past the n bytes */
-    ring_copy_from(out, ring, sizeof(ring), 1008, 100);
+    uk_ring_copy_from(out, ring, sizeof(ring), 1008, 100);
     CHECK(memcmp(out, in, 100) == 0);
-    ring_copy_to(ring, sizeof(ring), 5, in, 1024);
-    ring_copy_from(out, ring, sizeof(ring), 5, 1024);
+    uk_ring_copy_to(ring, sizeof(ring), 5, in, 1024);
+    uk_ring_copy_from(out, ring, sizeof(ring), 5, 1024);
     CHECK(memcmp(out, in, 1024) == 0);
-    ring_copy_from(out, ring, sizeof(ring), 7, 0); /* an empty copy touches nothing */
+    uk_ring_copy_from(out, ring, sizeof(ring), 7, 0); /* an empty copy touches nothing */
 }

@@ -17,11 +17,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <uk/arch.h>
-#include <uk/console.h>
-#include <uk/kernel.h>
-#include <uk/mm.h>
-#include <uk/sched.h>
+#include <internal/arch.h>
+#include <internal/console.h>
+#include <internal/kernel.h>
+#include <internal/mm.h>
+#include <internal/sched.h>
 
 #include "../../kernel/kernel_private.h"
 #include "check.h"
@@ -84,7 +84,7 @@ void arch_irq_disable(void)
 {
     irqs_on = false;
 }
-void kprintf(const char *fmt, ...)
+void uk_printf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -104,7 +104,7 @@ static void setup(void)
     }
     r.start = (uintptr_t)arena;
     r.end = r.start + (16 << 20);
-    if (sched_thread_count() == 1)
+    if (uk_thread_count() == 1)
         page_alloc_init(&r, 1);
 }
 
@@ -116,158 +116,158 @@ static void logger(void *arg)
 
     for (int i = 0; i < 3; i++) {
         order_log[nlog++] = id;
-        thread_yield();
+        uk_thread_yield();
     }
 }
 
 TEST(yield_round_robins_in_creation_order)
 {
-    struct thread *t[3];
+    struct uk_thread *t[3];
 
     setup();
     nlog = 0;
     for (int i = 0; i < 3; i++)
-        t[i] = thread_create("logger", logger, (void *)(intptr_t)(i + 1), 0);
+        t[i] = uk_thread_create("logger", logger, (void *)(intptr_t)(i + 1), 0);
     for (int i = 0; i < 3; i++)
-        CHECK_EQ(thread_join(t[i]), 0);
+        CHECK_EQ(uk_thread_join(t[i]), 0);
     CHECK_EQ(nlog, 9);
     for (int i = 0; i < 9; i++)
         CHECK_EQ(order_log[i], i % 3 + 1);
-    CHECK_EQ(sched_thread_count(), 1);
+    CHECK_EQ(uk_thread_count(), 1);
     CHECK_EQ(stub_libc_states, 0);
 }
 
-static struct waitq wq;
+static struct uk_waitq wq;
 static int woken;
 
 static void sleeper(void *arg)
 {
     (void)arg;
-    waitq_wait(&wq, "test");
+    uk_waitq_wait(&wq, "test");
     woken++;
 }
 
 TEST(wake_one_wakes_exactly_one_in_fifo_order)
 {
-    struct thread *t[4];
+    struct uk_thread *t[4];
 
     setup();
-    waitq_init(&wq);
+    uk_waitq_init(&wq);
     woken = 0;
     for (int i = 0; i < 4; i++)
-        t[i] = thread_create("sleeper", sleeper, NULL, 0);
-    thread_yield(); /* all four now wait */
-    CHECK(waitq_wake_one(&wq));
-    thread_yield();
+        t[i] = uk_thread_create("sleeper", sleeper, NULL, 0);
+    uk_thread_yield(); /* all four now wait */
+    CHECK(uk_waitq_wake_one(&wq));
+    uk_thread_yield();
     CHECK_EQ(woken, 1);
-    CHECK_EQ(waitq_wake_all(&wq), 3);
-    CHECK(!waitq_wake_one(&wq));
+    CHECK_EQ(uk_waitq_wake_all(&wq), 3);
+    CHECK(!uk_waitq_wake_one(&wq));
     for (int i = 0; i < 4; i++)
-        thread_join(t[i]);
+        uk_thread_join(t[i]);
     CHECK_EQ(woken, 4);
 }
 
-static struct mutex m;
+static struct uk_mutex m;
 static int in_section, max_in_section, sections;
 
 static void worker(void *arg)
 {
     (void)arg;
     for (int i = 0; i < 20; i++) {
-        CHECK_EQ(mutex_lock(&m), 0);
+        CHECK_EQ(uk_mutex_lock(&m), 0);
         in_section++;
         if (in_section > max_in_section)
             max_in_section = in_section;
-        thread_yield();
+        uk_thread_yield();
         in_section--;
         sections++;
-        CHECK_EQ(mutex_unlock(&m), 0);
+        CHECK_EQ(uk_mutex_unlock(&m), 0);
     }
 }
 
 TEST(mutex_excludes_and_reports_misuse)
 {
-    struct thread *t[5];
+    struct uk_thread *t[5];
 
     setup();
-    mutex_init(&m);
+    uk_mutex_init(&m);
     sections = max_in_section = 0;
     for (int i = 0; i < 5; i++)
-        t[i] = thread_create("worker", worker, NULL, 0);
+        t[i] = uk_thread_create("worker", worker, NULL, 0);
     for (int i = 0; i < 5; i++)
-        thread_join(t[i]);
+        uk_thread_join(t[i]);
     CHECK_EQ(sections, 100);
     CHECK_EQ(max_in_section, 1);
-    CHECK_EQ(mutex_unlock(&m), -EPERM);
-    CHECK_EQ(mutex_lock(&m), 0);
-    CHECK_EQ(mutex_lock(&m), -EDEADLK);
-    CHECK_EQ(mutex_trylock(&m), -EBUSY);
-    CHECK_EQ(mutex_unlock(&m), 0);
-    CHECK_EQ(mutex_trylock(&m), 0);
-    CHECK_EQ(mutex_unlock(&m), 0);
+    CHECK_EQ(uk_mutex_unlock(&m), -EPERM);
+    CHECK_EQ(uk_mutex_lock(&m), 0);
+    CHECK_EQ(uk_mutex_lock(&m), -EDEADLK);
+    CHECK_EQ(uk_mutex_trylock(&m), -EBUSY);
+    CHECK_EQ(uk_mutex_unlock(&m), 0);
+    CHECK_EQ(uk_mutex_trylock(&m), 0);
+    CHECK_EQ(uk_mutex_unlock(&m), 0);
 }
 
-static struct semaphore sem;
+static struct uk_sem sem;
 static int consumed;
 
 static void consumer(void *arg)
 {
     (void)arg;
     for (int i = 0; i < 5; i++) {
-        sem_down(&sem);
+        uk_sem_down(&sem);
         consumed++;
     }
 }
 
 TEST(semaphore_counts)
 {
-    struct thread *t;
+    struct uk_thread *t;
 
     setup();
-    sem_init(&sem, 2);
+    uk_sem_init(&sem, 2);
     consumed = 0;
-    t = thread_create("consumer", consumer, NULL, 0);
-    thread_yield();
+    t = uk_thread_create("consumer", consumer, NULL, 0);
+    uk_thread_yield();
     CHECK_EQ(consumed, 2);
-    CHECK(!sem_trydown(&sem));
+    CHECK(!uk_sem_trydown(&sem));
     for (int i = 0; i < 3; i++)
-        sem_up(&sem);
-    thread_join(t);
+        uk_sem_up(&sem);
+    uk_thread_join(t);
     CHECK_EQ(consumed, 5);
 }
 
-static struct condvar cv;
+static struct uk_cond cv;
 static int flag, seen_flag;
 
 static void cond_waiter(void *arg)
 {
     (void)arg;
-    mutex_lock(&m);
+    uk_mutex_lock(&m);
     while (!flag)
-        cond_wait(&cv, &m);
+        uk_cond_wait(&cv, &m);
     seen_flag = flag;
-    mutex_unlock(&m);
+    uk_mutex_unlock(&m);
 }
 
 TEST(condvar_signal_is_not_lost)
 {
-    struct thread *t[3];
+    struct uk_thread *t[3];
 
     setup();
-    mutex_init(&m);
-    cond_init(&cv);
+    uk_mutex_init(&m);
+    uk_cond_init(&cv);
     flag = seen_flag = 0;
     for (int i = 0; i < 3; i++)
-        t[i] = thread_create("cond", cond_waiter, NULL, 0);
-    thread_yield();
-    mutex_lock(&m);
+        t[i] = uk_thread_create("cond", cond_waiter, NULL, 0);
+    uk_thread_yield();
+    uk_mutex_lock(&m);
     flag = 7;
-    cond_broadcast(&cv);
-    mutex_unlock(&m);
+    uk_cond_broadcast(&cv);
+    uk_mutex_unlock(&m);
     for (int i = 0; i < 3; i++)
-        thread_join(t[i]);
+        uk_thread_join(t[i]);
     CHECK_EQ(seen_flag, 7);
-    CHECK(cond_wait(&cv, &m) == -EPERM); /* without holding the mutex */
+    CHECK(uk_cond_wait(&cv, &m) == -EPERM); /* without holding the mutex */
 }
 
 static void nothing(void *arg)
@@ -278,29 +278,29 @@ static void nothing(void *arg)
 TEST(join_and_detach_free_everything)
 {
     uint64_t free_before;
-    struct thread *t;
+    struct uk_thread *t;
 
     setup();
-    free_before = page_free_count();
-    t = thread_create("short", nothing, NULL, 0);
-    CHECK_EQ(thread_join(thread_self()), -EINVAL);
-    CHECK_EQ(thread_join(t), 0);
-    t = thread_create("detached", nothing, NULL, 0);
-    thread_detach(t);
-    thread_yield(); /* it runs, exits, and the next switch frees it */
-    thread_yield();
-    CHECK_EQ(sched_thread_count(), 1);
-    CHECK_EQ(page_free_count(), free_before);
+    free_before = uk_page_free_count();
+    t = uk_thread_create("short", nothing, NULL, 0);
+    CHECK_EQ(uk_thread_join(uk_thread_self()), -EINVAL);
+    CHECK_EQ(uk_thread_join(t), 0);
+    t = uk_thread_create("detached", nothing, NULL, 0);
+    uk_thread_detach(t);
+    uk_thread_yield(); /* it runs, exits, and the next switch frees it */
+    uk_thread_yield();
+    CHECK_EQ(uk_thread_count(), 1);
+    CHECK_EQ(uk_page_free_count(), free_before);
     CHECK_EQ(stub_libc_states, 0);
 }
 
 TEST(stack_guard_is_found)
 {
-    struct thread *t;
+    struct uk_thread *t;
     int guards = 0;
 
     setup();
-    t = thread_create("guarded", nothing, NULL, 12 * 1024);
+    t = uk_thread_create("guarded", nothing, NULL, 12 * 1024);
     /* Exactly one page of the arena, the lowest of the stack's run, is its guard. */
     for (uintptr_t a = (uintptr_t)arena; a < (uintptr_t)arena + (16 << 20); a += PAGE_SIZE) {
         const char *owner = sched_guard_owner(a + 123);
@@ -312,33 +312,33 @@ TEST(stack_guard_is_found)
     }
     CHECK_EQ(guards, 1);
     CHECK(sched_guard_owner(0) == NULL);
-    thread_join(t);
+    uk_thread_join(t);
     CHECK(sched_guard_owner((uintptr_t)arena + 123) == NULL);
 }
 
-/* Finding 8: sem_up from an event handler between sem_down's check and its sleep. */
-static struct semaphore irq_sem;
+/* Finding 8: uk_sem_up from an event handler between uk_sem_down's check and its sleep. */
+static struct uk_sem irq_sem;
 
 static void irq_sem_up(void)
 {
-    sem_up(&irq_sem);
+    uk_sem_up(&irq_sem);
 }
 
 TEST(sem_up_from_an_interrupt_during_sem_down_is_not_lost)
 {
     setup();
-    sem_init(&irq_sem, 0);
+    uk_sem_init(&irq_sem, 0);
     /*
-     * The event arrives just after sem_down turns interrupts off for its
+     * The event arrives just after uk_sem_down turns interrupts off for its
      * check, so its handler runs at the first moment interrupts are on
      * again (or when the scheduler idles). Checked and queued in two
      * sections, the wakeup lands between them and main sleeps forever
      * (the idle stand-in aborts); in one, the idle runs the handler.
      */
     irq_at_next_save = irq_sem_up;
-    sem_down(&irq_sem);
+    uk_sem_down(&irq_sem);
     CHECK(irq_at_next_save == NULL && pending_irq == NULL);
-    CHECK(!sem_trydown(&irq_sem));
+    CHECK(!uk_sem_trydown(&irq_sem));
     CHECK(irqs_on);
 }
 
@@ -350,39 +350,39 @@ TEST(huge_stack_sizes_are_enomem)
     uint64_t free_before;
 
     setup();
-    free_before = page_free_count();
+    free_before = uk_page_free_count();
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-        struct thread *t;
+        struct uk_thread *t;
 
         errno = 0;
-        t = thread_create("huge", nothing, NULL, sizes[i]);
+        t = uk_thread_create("huge", nothing, NULL, sizes[i]);
         CHECK(t == NULL);
         CHECK_EQ(errno, ENOMEM);
         if (t)
-            thread_join(t);
+            uk_thread_join(t);
     }
-    CHECK_EQ(page_free_count(), free_before);
-    CHECK_EQ(sched_thread_count(), 1);
+    CHECK_EQ(uk_page_free_count(), free_before);
+    CHECK_EQ(uk_thread_count(), 1);
     CHECK_EQ(stub_libc_states, 0);
 }
 
 /* Finding 21: waits only a thread can end, all at once, are a reported deadlock. */
-static struct mutex lock_a, lock_b;
+static struct uk_mutex lock_a, lock_b;
 
 static void take_a_then_b(void *arg)
 {
     (void)arg;
-    mutex_lock(&lock_a);
-    thread_yield();
-    mutex_lock(&lock_b);
+    uk_mutex_lock(&lock_a);
+    uk_thread_yield();
+    uk_mutex_lock(&lock_b);
 }
 
 static void take_b_then_a(void *arg)
 {
     (void)arg;
-    mutex_lock(&lock_b);
-    thread_yield();
-    mutex_lock(&lock_a);
+    uk_mutex_lock(&lock_b);
+    uk_thread_yield();
+    uk_mutex_lock(&lock_a);
 }
 
 /* Run fn in a child process; its output in out, its end status returned. */
@@ -412,7 +412,7 @@ static int in_child(void (*fn)(void), char *out, size_t size)
     return status;
 }
 
-static struct waitq service_wq;
+static struct uk_waitq service_wq;
 static int service_rounds;
 
 /* Like XenStore's reader: waits on events for ever, alongside the deadlock. */
@@ -420,30 +420,30 @@ static void service(void *arg)
 {
     (void)arg;
     for (;;) {
-        waitq_wait(&service_wq, "an event");
+        uk_waitq_wait(&service_wq, "an event");
         service_rounds++;
     }
 }
 
 static void service_event(void)
 {
-    waitq_wake_all(&service_wq);
+    uk_waitq_wake_all(&service_wq);
 }
 
 static void mutex_cycle(void)
 {
-    struct thread *t1, *t2;
+    struct uk_thread *t1, *t2;
 
-    mutex_init(&lock_a);
-    mutex_init(&lock_b);
-    waitq_init(&service_wq);
-    thread_detach(thread_create("service", service, NULL, 0));
-    t1 = thread_create("a-then-b", take_a_then_b, NULL, 0);
-    t2 = thread_create("b-then-a", take_b_then_a, NULL, 0);
+    uk_mutex_init(&lock_a);
+    uk_mutex_init(&lock_b);
+    uk_waitq_init(&service_wq);
+    uk_thread_detach(uk_thread_create("service", service, NULL, 0));
+    t1 = uk_thread_create("a-then-b", take_a_then_b, NULL, 0);
+    t2 = uk_thread_create("b-then-a", take_b_then_a, NULL, 0);
     /* After the deadlock, one more event: the idle after it must not report again. */
     irq_while_idle = service_event;
-    thread_join(t1);
-    thread_join(t2);
+    uk_thread_join(t1);
+    uk_thread_join(t2);
     printf("joined: no deadlock seen\n");
 }
 
@@ -471,49 +471,49 @@ TEST(mutex_cycle_is_reported_once_as_a_deadlock)
         printf("%s", out);
 }
 
-static struct waitq external_wq;
-static struct semaphore external_sem;
+static struct uk_waitq external_wq;
+static struct uk_sem external_sem;
 
 static void event_wakes_waitq(void)
 {
-    waitq_wake_all(&external_wq);
+    uk_waitq_wake_all(&external_wq);
 }
 
 static void event_ups_sem(void)
 {
-    sem_up(&external_sem);
+    uk_sem_up(&external_sem);
 }
 
 static void waits_on_event(void *arg)
 {
     (void)arg;
-    mutex_lock(&lock_a); /* held while waiting: its waiter is still not a deadlock */
-    waitq_wait(&external_wq, "an event");
+    uk_mutex_lock(&lock_a); /* held while waiting: its waiter is still not a deadlock */
+    uk_waitq_wait(&external_wq, "an event");
     irq_while_idle = event_ups_sem;
-    sem_down(&external_sem);
-    mutex_unlock(&lock_a);
+    uk_sem_down(&external_sem);
+    uk_mutex_unlock(&lock_a);
 }
 
 static void blocks_on_mutex(void *arg)
 {
     (void)arg;
-    mutex_lock(&lock_a);
-    mutex_unlock(&lock_a);
+    uk_mutex_lock(&lock_a);
+    uk_mutex_unlock(&lock_a);
 }
 
 TEST(waits_an_event_can_end_are_not_a_deadlock)
 {
-    struct thread *t1, *t2;
+    struct uk_thread *t1, *t2;
 
     setup();
-    mutex_init(&lock_a);
-    waitq_init(&external_wq);
-    sem_init(&external_sem, 0);
-    t1 = thread_create("on-event", waits_on_event, NULL, 0);
-    t2 = thread_create("on-mutex", blocks_on_mutex, NULL, 0);
+    uk_mutex_init(&lock_a);
+    uk_waitq_init(&external_wq);
+    uk_sem_init(&external_sem, 0);
+    t1 = uk_thread_create("on-event", waits_on_event, NULL, 0);
+    t2 = uk_thread_create("on-mutex", blocks_on_mutex, NULL, 0);
     /* Main joins, t2 waits on t1's mutex, t1 on an event: the idle delivers it. */
     irq_while_idle = event_wakes_waitq;
-    CHECK_EQ(thread_join(t1), 0);
-    CHECK_EQ(thread_join(t2), 0);
+    CHECK_EQ(uk_thread_join(t1), 0);
+    CHECK_EQ(uk_thread_join(t2), 0);
     CHECK(irq_while_idle == NULL && pending_irq == NULL);
 }

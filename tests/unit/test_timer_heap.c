@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Host tests for events/timer_heap.c (the pairing heap) and <uk/time.h>'s saturating sums. */
+/* Host tests for events/timer_heap.c (the pairing heap) and <internal/time.h>'s saturating sums. */
 #include <stdlib.h>
 
 #include "../../events/timer_heap.h"
@@ -14,18 +14,18 @@ static void fresh(void)
 
 TEST(pops_in_deadline_order)
 {
-    static struct timer t[1000];
+    static struct uk_timer t[1000];
     uint64_t last = 0;
 
     fresh();
     srand(7);
     for (int i = 0; i < 1000; i++) {
-        t[i] = (struct timer){.deadline = (uint64_t)rand() % 5000};
+        t[i] = (struct uk_timer){.deadline = (uint64_t)rand() % 5000};
         timer_heap_insert(&heap, &t[i]);
     }
     CHECK_EQ(heap.len, 1000);
     for (int i = 0; i < 1000; i++) {
-        struct timer *first = timer_heap_peek(&heap);
+        struct uk_timer *first = timer_heap_peek(&heap);
 
         CHECK(first->deadline >= last);
         last = first->deadline;
@@ -38,20 +38,20 @@ TEST(pops_in_deadline_order)
 
 TEST(remove_from_the_middle_keeps_order)
 {
-    static struct timer t[500];
+    static struct uk_timer t[500];
     uint64_t last = 0;
     int left = 0;
 
     fresh();
     for (int i = 0; i < 500; i++) {
-        t[i] = (struct timer){.deadline = (uint64_t)((i * 7919) % 500)};
+        t[i] = (struct uk_timer){.deadline = (uint64_t)((i * 7919) % 500)};
         timer_heap_insert(&heap, &t[i]);
     }
     /* Pop a few first, so the heap has depth before the middle goes. */
     for (int i = 0; i < 500; i += 3)
         timer_heap_remove(&heap, &t[i]);
     while (timer_heap_peek(&heap)) {
-        struct timer *first = timer_heap_peek(&heap);
+        struct uk_timer *first = timer_heap_peek(&heap);
 
         CHECK(first->deadline >= last);
         CHECK((first - t) % 3 != 0);
@@ -64,7 +64,7 @@ TEST(remove_from_the_middle_keeps_order)
 
 TEST(removing_an_idle_timer_and_inserting_an_armed_one_are_harmless)
 {
-    struct timer a = {.deadline = 5}, b = {.deadline = 3};
+    struct uk_timer a = {.deadline = 5}, b = {.deadline = 3};
 
     fresh();
     timer_heap_insert(&heap, &b);
@@ -84,11 +84,11 @@ TEST(removing_an_idle_timer_and_inserting_an_armed_one_are_harmless)
  */
 TEST(inserting_needs_no_reservation)
 {
-    static struct timer t[5000];
+    static struct uk_timer t[5000];
 
     fresh();
     for (int i = 0; i < 5000; i++) {
-        t[i] = (struct timer){.deadline = (uint64_t)(5000 - i)};
+        t[i] = (struct uk_timer){.deadline = (uint64_t)(5000 - i)};
         timer_heap_insert(&heap, &t[i]);
     }
     CHECK_EQ(heap.len, 5000);
@@ -103,17 +103,17 @@ TEST(inserting_needs_no_reservation)
 TEST(random_operations_match_a_model)
 {
     enum { N = 64 };
-    static struct timer t[N];
+    static struct uk_timer t[N];
     bool armed[N] = {0};
     size_t n = 0;
 
     fresh();
     srand(11);
     for (int i = 0; i < N; i++)
-        t[i] = (struct timer){0};
+        t[i] = (struct uk_timer){0};
     for (int step = 0; step < 200000; step++) {
         int i = rand() % N, op = rand() % 4;
-        struct timer *first = timer_heap_peek(&heap);
+        struct uk_timer *first = timer_heap_peek(&heap);
         uint64_t min = UINT64_MAX;
 
         for (int j = 0; j < N; j++)
@@ -129,7 +129,7 @@ TEST(random_operations_match_a_model)
             timer_heap_remove(&heap, &t[i]);
             armed[i] = false;
             n--;
-        } else { /* (re)arm, as timer_arm does */
+        } else { /* (re)arm, as uk_timer_arm does */
             if (armed[i])
                 timer_heap_remove(&heap, &t[i]);
             else
@@ -146,16 +146,17 @@ TEST(random_operations_match_a_model)
 /* Finding 9: now + timeout saturates instead of wrapping into the past. */
 TEST(deadline_sums_saturate)
 {
-    CHECK_EQ(time_add_sat(1, 2), 3);
-    CHECK(time_add_sat(UINT64_MAX - 5, 5) == UINT64_MAX - 0);
-    CHECK(time_add_sat(UINT64_MAX - 5, 6) == TIME_NEVER);
-    CHECK(time_add_sat(12345, UINT64_MAX) == TIME_NEVER);
-    CHECK(time_add_sat(TIME_NEVER, 1) == TIME_NEVER);
-    CHECK_EQ(time_ns_sat(0, 999999999), 999999999);
-    CHECK(time_ns_sat(3, 5) == 3 * NSEC_PER_SEC + 5);
+    CHECK_EQ(uk_time_add_sat(1, 2), 3);
+    CHECK(uk_time_add_sat(UINT64_MAX - 5, 5) == UINT64_MAX - 0);
+    CHECK(uk_time_add_sat(UINT64_MAX - 5, 6) == UK_TIME_NEVER);
+    CHECK(uk_time_add_sat(12345, UINT64_MAX) == UK_TIME_NEVER);
+    CHECK(uk_time_add_sat(UK_TIME_NEVER, 1) == UK_TIME_NEVER);
+    CHECK_EQ(uk_time_ns_sat(0, 999999999), 999999999);
+    CHECK(uk_time_ns_sat(3, 5) == 3 * UK_NSEC_PER_SEC + 5);
     /* nanosleep({LONG_MAX, 0}) and friends: for ever, not a short sleep. */
-    CHECK(time_ns_sat(INT64_MAX, 0) == TIME_NEVER);
-    CHECK(time_ns_sat(UINT64_MAX / NSEC_PER_SEC + 1, 0) == TIME_NEVER);
-    CHECK(time_ns_sat(UINT64_MAX / NSEC_PER_SEC, NSEC_PER_SEC - 1) == TIME_NEVER);
-    CHECK(time_ns_sat(UINT64_MAX / NSEC_PER_SEC, 0) == UINT64_MAX / NSEC_PER_SEC * NSEC_PER_SEC);
+    CHECK(uk_time_ns_sat(INT64_MAX, 0) == UK_TIME_NEVER);
+    CHECK(uk_time_ns_sat(UINT64_MAX / UK_NSEC_PER_SEC + 1, 0) == UK_TIME_NEVER);
+    CHECK(uk_time_ns_sat(UINT64_MAX / UK_NSEC_PER_SEC, UK_NSEC_PER_SEC - 1) == UK_TIME_NEVER);
+    CHECK(uk_time_ns_sat(UINT64_MAX / UK_NSEC_PER_SEC, 0) ==
+          UINT64_MAX / UK_NSEC_PER_SEC * UK_NSEC_PER_SEC);
 }

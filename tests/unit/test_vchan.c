@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/events.h>
+#include <internal/events.h>
 #include <uk/gnttab.h>
-#include <uk/mm.h>
-#include <uk/time.h>
+#include <internal/mm.h>
+#include <internal/time.h>
 #include <uk/vchan.h>
 #include <uk/xenstore.h>
 #include <xen/io/libxenvchan.h>
@@ -24,7 +24,7 @@
 
 /* --- the page allocator: old memory, never zeroed --- */
 
-void *page_alloc_order(unsigned order)
+void *uk_page_alloc_order(unsigned order)
 {
     void *p = aligned_alloc(PAGE_SIZE << order, PAGE_SIZE << order);
 
@@ -32,18 +32,18 @@ void *page_alloc_order(unsigned order)
     return p;
 }
 
-void *page_alloc(void)
+void *uk_page_alloc(void)
 {
-    return page_alloc_order(0);
+    return uk_page_alloc_order(0);
 }
 
-void page_free_order(void *pages, unsigned order)
+void uk_page_free_order(void *pages, unsigned order)
 {
     (void)order;
     free(pages);
 }
 
-void page_free(void *page)
+void uk_page_free(void *page)
 {
     free(page);
 }
@@ -180,12 +180,12 @@ int evtchn_wait_since(evtchn_port_t port, uint64_t seen, uint64_t deadline)
 
 static uint64_t now;
 
-uint64_t time_monotonic_ns(void)
+uint64_t uk_monotonic_ns(void)
 {
     return now += 1000;
 }
 
-void sleep_ns(uint64_t ns)
+void uk_sleep_ns(uint64_t ns)
 {
     now += ns;
 }

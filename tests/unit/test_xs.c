@@ -23,16 +23,16 @@
 /* ---- Stand-ins for arch/, kernel/ and events/ ---- */
 
 static uint64_t now_ns = 1;
-static struct list_node timers = LIST_INIT(timers);
+static struct uk_list timers = UK_LIST_INIT(timers);
 static bool wait_enomem; /* every timed wait fails with -ENOMEM */
 static unsigned long enomem_waits;
 static bool daemon_step(void);
 static uint64_t daemon_wakes_at(void);
 
 struct fake_timer {
-    struct list_node link;
+    struct uk_list link;
     uint64_t deadline;
-    struct waitq *wq;
+    struct uk_waitq *wq;
     struct waiter *w;
 };
 
@@ -40,13 +40,13 @@ static unsigned long clock_reads, notifies;
 /* As xenstored: it found the response ring full, so it writes on only after a notify. */
 static bool rsp_ring_was_full;
 
-uint64_t time_monotonic_ns(void)
+uint64_t uk_monotonic_ns(void)
 {
     clock_reads++;
     return now_ns;
 }
 
-int waitq_wait_until(struct waitq *wq, const char *what, uint64_t deadline)
+int uk_waitq_wait_until(struct uk_waitq *wq, const char *what, uint64_t deadline)
 {
     struct waiter w;
     struct fake_timer t = {.deadline = deadline, .wq = wq, .w = &w};
@@ -60,36 +60,36 @@ int waitq_wait_until(struct waitq *wq, const char *what, uint64_t deadline)
         return -ENOMEM;
     }
     waiter_enqueue(wq, &w);
-    list_add_tail(&timers, &t.link);
+    uk_list_add_tail(&timers, &t.link);
     waiter_sleep(&w, what);
-    list_remove(&t.link);
+    uk_list_remove(&t.link);
     return w.woken ? 0 : -ETIMEDOUT;
 }
 
-/* struct timer stand-ins (the client's reply watchdog): armed ones, unordered. */
-static struct timer *armed[4];
+/* struct uk_timer stand-ins (the client's reply watchdog): armed ones, unordered. */
+static struct uk_timer *armed[4];
 
-int timer_init(struct timer *t, timer_fn_t fn, void *ctx)
+int uk_timer_init(struct uk_timer *t, uk_timer_fn fn, void *ctx)
 {
     memset(t, 0, sizeof(*t));
     t->fn = fn;
     t->ctx = ctx;
     return 0;
 }
-bool timer_cancel(struct timer *t)
+bool uk_timer_cancel(struct uk_timer *t)
 {
-    for (unsigned int i = 0; i < ARRAY_SIZE(armed); i++)
+    for (unsigned int i = 0; i < UK_ARRAY_SIZE(armed); i++)
         if (armed[i] == t) {
             armed[i] = NULL;
             return true;
         }
     return false;
 }
-void timer_arm(struct timer *t, uint64_t deadline)
+void uk_timer_arm(struct uk_timer *t, uint64_t deadline)
 {
-    timer_cancel(t);
+    uk_timer_cancel(t);
     t->deadline = deadline;
-    for (unsigned int i = 0; i < ARRAY_SIZE(armed); i++)
+    for (unsigned int i = 0; i < UK_ARRAY_SIZE(armed); i++)
         if (!armed[i]) {
             armed[i] = t;
             return;
@@ -97,12 +97,12 @@ void timer_arm(struct timer *t, uint64_t deadline)
     abort();
 }
 
-/* The earliest armed struct timer, or NULL. */
-static struct timer **first_armed(void)
+/* The earliest armed struct uk_timer, or NULL. */
+static struct uk_timer **first_armed(void)
 {
-    struct timer **first = NULL;
+    struct uk_timer **first = NULL;
 
-    for (unsigned int i = 0; i < ARRAY_SIZE(armed); i++)
+    for (unsigned int i = 0; i < UK_ARRAY_SIZE(armed); i++)
         if (armed[i] && (!first || armed[i]->deadline < (*first)->deadline))
             first = &armed[i];
     return first;
@@ -111,16 +111,16 @@ static struct timer **first_armed(void)
 /* Every thread blocked: let the daemon work, else jump to the next deadline. */
 void arch_idle(void)
 {
-    struct list_node *n;
+    struct uk_list *n;
     struct fake_timer *first = NULL;
-    struct timer **tm = first_armed();
+    struct uk_timer **tm = first_armed();
     uint64_t next;
 
     if (daemon_step())
         return;
-    list_for_each(n, &timers)
+    uk_list_for_each(n, &timers)
     {
-        struct fake_timer *t = list_entry(n, struct fake_timer, link);
+        struct fake_timer *t = uk_list_entry(n, struct fake_timer, link);
 
         if (!first || t->deadline < first->deadline)
             first = t;
@@ -139,13 +139,13 @@ void arch_idle(void)
     if (next > now_ns)
         now_ns = next;
     if (tm && (*tm)->deadline == next) {
-        struct timer *t = *tm;
+        struct uk_timer *t = *tm;
 
         *tm = NULL;
         t->fn(t, t->ctx); /* as from the timer event, interrupts off */
         return;
     }
-    list_remove(&first->link);
+    uk_list_remove(&first->link);
     waiter_cancel(first->wq, first->w);
 }
 
@@ -164,7 +164,7 @@ void arch_irq_disable(void)
 {
 }
 static bool quiet;
-void kprintf(const char *fmt, ...)
+void uk_printf(const char *fmt, ...)
 {
     va_list ap;
 
@@ -393,7 +393,7 @@ static bool daemon_step(void)
 
             if (n > want)
                 n = want;
-            ring_copy_from(dst, r->req, XENSTORE_RING_SIZE, r->req_cons, n);
+            uk_ring_copy_from(dst, r->req, XENSTORE_RING_SIZE, r->req_cons, n);
             r->req_cons += n;
             d.in_have += n;
             progress = true;
@@ -415,7 +415,7 @@ static bool daemon_step(void)
         n = d.out_tail - d.out_head;
         if (n > (size_t)space)
             n = (size_t)space;
-        ring_copy_to(r->rsp, XENSTORE_RING_SIZE, r->rsp_prod, d.out + d.out_head, n);
+        uk_ring_copy_to(r->rsp, XENSTORE_RING_SIZE, r->rsp_prod, d.out + d.out_head, n);
         r->rsp_prod += (XENSTORE_RING_IDX)n;
         d.out_head += n;
         progress = true;
@@ -452,7 +452,7 @@ static void setup(void)
     if (!stream.broken)
         xs_stream_break(&stream, "test reset");
     for (int i = 0; i < 4; i++)
-        thread_yield(); /* the reader sees `broken` and ends */
+        uk_thread_yield(); /* the reader sees `broken` and ends */
     quiet = false;
     for (int i = 0; i < NODES; i++) {
         free(d.path[i]);
@@ -466,15 +466,15 @@ static void setup(void)
     rsp_ring_was_full = false;
     memset(fake_ring, 0, PAGE_SIZE);
     /* Not the wait queues: the callback thread sleeps on one. */
-    list_init(&stream.requests);
-    list_init(&stream.watches);
-    list_init(&stream.ready);
+    uk_list_init(&stream.requests);
+    uk_list_init(&stream.watches);
+    uk_list_init(&stream.ready);
     stream.have = 0;
     stream.queued_bytes = 0;
     stream.broken = false;
     wait_enomem = false;
     enomem_waits = 0;
-    CHECK(thread_create("xenstore", reader_thread, NULL, 0) != NULL);
+    CHECK(uk_thread_create("xenstore", reader_thread, NULL, 0) != NULL);
 }
 
 static void daemon_defaults(void)
@@ -484,10 +484,10 @@ static void daemon_defaults(void)
 
 static unsigned int queued_events(struct xs_watch *w)
 {
-    struct list_node *n;
+    struct uk_list *n;
     unsigned int count = 0;
 
-    list_for_each(n, &w->events) count++;
+    uk_list_for_each(n, &w->events) count++;
     return count;
 }
 
@@ -511,7 +511,7 @@ TEST(read_write_round_trip)
 
 static uint64_t sec(uint64_t s)
 {
-    return now_ns + s * NSEC_PER_SEC;
+    return now_ns + s * UK_NSEC_PER_SEC;
 }
 
 /* Drain w's queue without waiting; how many events were taken. */
@@ -586,9 +586,10 @@ TEST(watch_event_flood_is_bounded_and_xenstore_keeps_working)
     CHECK_EQ(xs_read(XS_NO_TX, "/a", &v, NULL), 0);
     free(v);
     for (int i = 0; i < 8; i++) {
-        struct list_node *n;
+        struct uk_list *n;
 
-        list_for_each(n, &w[i]->events) bytes += strlen(list_entry(n, struct xs_event, link)->path);
+        uk_list_for_each(n, &w[i]->events) bytes +=
+            strlen(uk_list_entry(n, struct xs_event, link)->path);
     }
     printf("  bytes queued for 8 watches after 512 events of 2 KiB: %zu\n", bytes);
     CHECK(bytes <= 80 * 1024);
@@ -644,7 +645,7 @@ static void slow_reader(void *arg)
 TEST(reply_deadline_starts_after_the_write_lock)
 {
     static char big[1500];
-    struct thread *t;
+    struct uk_thread *t;
 
     setup();
     daemon_defaults();
@@ -652,10 +653,10 @@ TEST(reply_deadline_starts_after_the_write_lock)
     memset(big, 'v', sizeof(big) - 1);
     d.hook = stall_after_big_write;
     d.stalled_until = sec(20);
-    t = thread_create("slow", slow_reader, NULL, 0);
+    t = uk_thread_create("slow", slow_reader, NULL, 0);
     /* This thread takes the lock first and holds it 20 s; the reader waits 15 s more. */
     CHECK_EQ(xs_write(XS_NO_TX, "/big", big), 0);
-    thread_join(t);
+    uk_thread_join(t);
     printf("  a read queued behind a 20 s write, answered 15 s later: %d\n", slow_rc);
     CHECK_EQ(slow_rc, 0);
 }
@@ -695,7 +696,7 @@ TEST(failed_watch_with_an_event_queued_is_freed_safely)
     CHECK(xs_watch("/denied", NULL, NULL) == NULL);
     CHECK_EQ(errno, EACCES);
     for (int i = 0; i < 4; i++)
-        thread_yield(); /* the callback thread runs what was queued */
+        uk_thread_yield(); /* the callback thread runs what was queued */
     CHECK_EQ(callbacks_run, 0);
     CHECK_EQ(xs_read(XS_NO_TX, "/a", &v, NULL), 0);
     free(v);
@@ -718,7 +719,7 @@ TEST(unwatch_ends_a_concurrent_watch_wait)
 {
     for (int timed = 0; timed < 2; timed++) {
         struct xs_watch *w;
-        struct thread *t;
+        struct uk_thread *t;
         uint64_t start;
 
         setup();
@@ -729,10 +730,10 @@ TEST(unwatch_ends_a_concurrent_watch_wait)
         waiter_rc = 1;
         waiter_deadline = timed ? sec(5) : 0;
         start = now_ns;
-        t = thread_create("waiter", watch_waiter, w, 0);
-        thread_yield(); /* it waits */
+        t = uk_thread_create("waiter", watch_waiter, w, 0);
+        uk_thread_yield(); /* it waits */
         CHECK_EQ(xs_unwatch(w), 0);
-        thread_join(t);
+        uk_thread_join(t);
         printf("  waiter (deadline %s) got %d after %llu ns\n", timed ? "5 s" : "none", waiter_rc,
                (unsigned long long)(now_ns - start));
         CHECK_EQ(waiter_rc, -ECANCELED);
@@ -780,8 +781,8 @@ TEST(unanswered_request_times_out_by_the_watchdog)
     t0 = now_ns;
     CHECK_EQ(xs_read(XS_NO_TX, "/a", &v, NULL), -ETIMEDOUT);
     printf("  unanswered read gave up after %llu s\n",
-           (unsigned long long)((now_ns - t0) / NSEC_PER_SEC));
-    CHECK(now_ns - t0 >= 30 * NSEC_PER_SEC && now_ns - t0 <= 40 * NSEC_PER_SEC);
+           (unsigned long long)((now_ns - t0) / UK_NSEC_PER_SEC));
+    CHECK(now_ns - t0 >= 30 * UK_NSEC_PER_SEC && now_ns - t0 <= 40 * UK_NSEC_PER_SEC);
     d.hook = NULL;
     CHECK_EQ(xs_read(XS_NO_TX, "/a", &v, NULL), 0);
     CHECK(strcmp(v, "x") == 0);
@@ -892,15 +893,15 @@ static void tx_worker(void *arg)
 /* Finding 20: more transactions than xenstored's quota wait for a slot. */
 TEST(transactions_wait_for_the_daemon_quota)
 {
-    struct thread *t[64];
+    struct uk_thread *t[64];
 
     setup();
     daemon_defaults();
     tx_failures = tx_done = 0;
     for (int i = 0; i < 64; i++)
-        t[i] = thread_create("tx", tx_worker, NULL, 0);
+        t[i] = uk_thread_create("tx", tx_worker, NULL, 0);
     for (int i = 0; i < 64; i++)
-        thread_join(t[i]);
+        uk_thread_join(t[i]);
     printf("  640 transactions, quota 10: %d committed, %d failed, at most %u open\n", tx_done,
            tx_failures, d.max_open_tx);
     CHECK_EQ(tx_done, 640);
@@ -923,10 +924,10 @@ TEST(callback_watch_runs_once_set)
     CHECK_EQ(xs_read(XS_NO_TX, "/cb/x", &v, NULL), 0);
     free(v);
     for (int i = 0; i < 4; i++)
-        thread_yield();
+        uk_thread_yield();
     CHECK_EQ(callbacks_run, 2);
     CHECK_EQ(xs_unwatch(w), 0);
     for (int i = 0; i < 4; i++)
-        thread_yield();
+        uk_thread_yield();
     CHECK_EQ(callbacks_run, 2);
 }

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/arch.h>
-#include <uk/hypercall.h>
-#include <uk/kernel.h>
-#include <uk/sched.h>
-#include <uk/time.h>
+#include <internal/arch.h>
+#include <internal/hypercall.h>
+#include <internal/kernel.h>
+#include <internal/sched.h>
+#include <internal/time.h>
 #include <uk/xenstore.h>
 
 #define SWITCHES 20000
@@ -27,30 +27,30 @@ static void yielder(void *arg)
 {
     (void)arg;
     while (!stop)
-        thread_yield();
+        uk_thread_yield();
 }
 
 static void bench_switch(void)
 {
-    struct thread *t = thread_create("yielder", yielder, NULL, 0);
+    struct uk_thread *t = uk_thread_create("yielder", yielder, NULL, 0);
     uint64_t s0, c0, ns0, c, ns, n;
 
-    thread_yield();
+    uk_thread_yield();
     s0 = sched_switch_count();
-    ns0 = time_monotonic_ns();
+    ns0 = uk_monotonic_ns();
     c0 = arch_cycles();
     for (int i = 0; i < SWITCHES / 2; i++)
-        thread_yield();
+        uk_thread_yield();
     c = arch_cycles() - c0;
-    ns = time_monotonic_ns() - ns0;
+    ns = uk_monotonic_ns() - ns0;
     n = sched_switch_count() - s0;
     stop = true;
-    thread_join(t);
+    uk_thread_join(t);
     printf("bench: switch_ns %.1f ns\n", (double)ns / (double)n);
     printf("bench: switch_cycles %.0f cycles\n", (double)c / (double)n);
 }
 
-static void nop_timer(struct timer *t, void *ctx)
+static void nop_timer(struct uk_timer *t, void *ctx)
 {
     (void)t;
     (void)ctx;
@@ -63,19 +63,19 @@ static void nop_timer(struct timer *t, void *ctx)
  */
 static void bench_timers(unsigned int n)
 {
-    struct timer *timers = calloc(n + 1, sizeof(*timers));
-    uint64_t base = time_monotonic_ns() + 3600 * NSEC_PER_SEC, c0, arm, expire;
+    struct uk_timer *timers = calloc(n + 1, sizeof(*timers));
+    uint64_t base = uk_monotonic_ns() + 3600 * UK_NSEC_PER_SEC, c0, arm, expire;
     const int reps = 2000;
 
     for (unsigned int i = 0; i <= n; i++)
-        timer_init(&timers[i], nop_timer, NULL);
-    timer_arm(&timers[0], base - 1);
+        uk_timer_init(&timers[i], nop_timer, NULL);
+    uk_timer_arm(&timers[0], base - 1);
     for (unsigned int i = 1; i < n; i++)
-        timer_arm(&timers[i], base + (uint64_t)rand() % NSEC_PER_SEC);
+        uk_timer_arm(&timers[i], base + (uint64_t)rand() % UK_NSEC_PER_SEC);
     c0 = arch_cycles();
     for (int r = 0; r < reps; r++) {
-        timer_arm(&timers[n], base + (uint64_t)rand() % NSEC_PER_SEC);
-        timer_cancel(&timers[n]);
+        uk_timer_arm(&timers[n], base + (uint64_t)rand() % UK_NSEC_PER_SEC);
+        uk_timer_cancel(&timers[n]);
     }
     arm = (arch_cycles() - c0) / reps;
     /* Expiry: one timer due now among n, fired by the next timer event. */
@@ -83,13 +83,13 @@ static void bench_timers(unsigned int n)
     for (int r = 0; r < 50; r++) {
         uint64_t irqs = time_timer_interrupts();
 
-        timer_arm(&timers[n], 0);
+        uk_timer_arm(&timers[n], 0);
         while (time_timer_interrupts() == irqs)
-            thread_yield();
+            uk_thread_yield();
     }
     expire = (arch_cycles() - c0) / 50;
     for (unsigned int i = 0; i <= n; i++)
-        timer_destroy(&timers[i]);
+        uk_timer_destroy(&timers[i]);
     free(timers);
     printf("bench: timer_arm_cancel_%u %llu cycles\n", n, (unsigned long long)arm);
     printf("bench: timer_expire_%u %llu cycles\n", n, (unsigned long long)expire);
@@ -104,12 +104,12 @@ static void xs_cost_start(struct xs_cost *c)
 {
     xen_cpu_times(&c->stolen_ns, &c->blocked_ns);
     c->hypercalls = arch_hypercall_count();
-    c->ns = time_monotonic_ns();
+    c->ns = uk_monotonic_ns();
 }
 
 static void xs_cost_end(struct xs_cost *c)
 {
-    uint64_t stolen, blocked, ns = time_monotonic_ns();
+    uint64_t stolen, blocked, ns = uk_monotonic_ns();
 
     xen_cpu_times(&stolen, &blocked);
     c->ns = ns - c->ns;
@@ -140,8 +140,8 @@ static void xs_cost_print(const char *what, const struct xs_cost *c, int n)
         if (c[i].ns == ns[XS_RUNS / 2])
             med = &c[i];
     printf("bench: xs_%ss_per_s %.0f ops/s (median of %d runs of %d; %.0f-%.0f)\n", what,
-           n / ((double)med->ns / NSEC_PER_SEC), XS_RUNS, n,
-           n / ((double)ns[XS_RUNS - 1] / NSEC_PER_SEC), n / ((double)ns[0] / NSEC_PER_SEC));
+           n / ((double)med->ns / UK_NSEC_PER_SEC), XS_RUNS, n,
+           n / ((double)ns[XS_RUNS - 1] / UK_NSEC_PER_SEC), n / ((double)ns[0] / UK_NSEC_PER_SEC));
     /* Running = the rest: the guest's own time, its exits to Xen included. */
     printf("bench: xs_%s_us_per_op %.1f us (running %.1f, stolen %.1f, blocked %.1f)\n", what,
            (double)med->ns / n / 1000,
@@ -207,7 +207,7 @@ static int check_report(void)
     unsigned int n = kernel_boot_phases(&p);
     static const char *const order[] = {
         "arch: long mode", "arch: paging", "console",     "memory map", "page allocator",
-        "scheduler",       "events: time", "events_init", "xs_init",    "argv",
+        "scheduler",       "events: time", "evtchn_init", "xs_init",    "argv",
     };
     uint64_t sum = 0, hc = 0;
     int last = -1;
@@ -259,7 +259,7 @@ int main(int argc, char **argv)
      * XenStore watch until bench-done): nothing of dom0's runs while we
      * measure but xenstored answering us.
      */
-    if (xs_wait_exists("data/bench-go", time_monotonic_ns() + 120 * NSEC_PER_SEC)) {
+    if (xs_wait_exists("data/bench-go", uk_monotonic_ns() + 120 * UK_NSEC_PER_SEC)) {
         printf("bench: FAIL dom0 never wrote data/bench-go\n");
         return 1;
     }

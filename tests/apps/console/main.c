@@ -2,7 +2,7 @@
 /*
  * console: the console and stdio as the program sees them; the mode is the
  * command line.
- *  - "longline": kprintf of a line longer than its buffer is cut visibly
+ *  - "longline": uk_printf of a line longer than its buffer is cut visibly
  *    and stays a line of its own.
  *  - "exitflush": a thread leaves text without a newline in stdout and is
  *    still alive when main returns: exit() must flush it. errno stays per
@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <uk/console.h>
+#include <uk/kernel.h>
 #include <uk/sched.h>
 #include <uk/time.h>
 #include <uk/xenstore.h>
@@ -32,12 +32,12 @@ static int longline(void)
 
     memset(word, 'x', sizeof(word) - 1);
     word[sizeof(word) - 1] = 0;
-    kprintf("console: long %s\n", word);
-    kprintf("console: the line after the long one\n");
+    uk_printf("console: long %s\n", word);
+    uk_printf("console: the line after the long one\n");
     return 0;
 }
 
-static struct waitq never;
+static struct uk_waitq never;
 static int thread_errno;
 
 static void leave_text(void *arg)
@@ -47,21 +47,21 @@ static void leave_text(void *arg)
     printf("console: text of a live thread, no newline");
     thread_errno = errno;
     /* Still alive, its text still buffered, when main returns. */
-    waitq_wait(&never, "nothing");
+    uk_waitq_wait(&never, "nothing");
 }
 
 static int exitflush(void)
 {
     bool ok;
 
-    waitq_init(&never);
+    uk_waitq_init(&never);
     errno = 0;
     printf("console: main starts\n");
-    thread_detach(thread_create("leaver", leave_text, NULL, 0));
-    thread_yield();
-    /* kprintf: a printf would join the thread's text in the one stdout. */
+    uk_thread_detach(uk_thread_create("leaver", leave_text, NULL, 0));
+    uk_thread_yield();
+    /* uk_printf: a printf would join the thread's text in the one stdout. */
     ok = errno == 0 && thread_errno == ERANGE;
-    kprintf("console: %s errno is per thread\n", ok ? "ok" : "FAIL");
+    uk_printf("console: %s errno is per thread\n", ok ? "ok" : "FAIL");
     return !ok;
 }
 
@@ -94,7 +94,7 @@ static void writer_b(void *arg)
 static int share(void)
 {
     char fill[LINE_CHARS + 1];
-    struct thread *a, *b;
+    struct uk_thread *a, *b;
 
     memset(fill, 'a', LINE_CHARS);
     fill[LINE_CHARS] = 0;
@@ -102,9 +102,9 @@ static int share(void)
         block_len += (size_t)snprintf(block + block_len, sizeof(block) - block_len,
                                       "console: A %03d %s\n", i, fill);
     printf("console: two threads share stdout\n");
-    a = thread_create("writer-a", writer_a, NULL, 0);
-    b = thread_create("writer-b", writer_b, NULL, 0);
-    EXPECT(a && b && thread_join(a) == 0 && thread_join(b) == 0, "both writers done");
+    a = uk_thread_create("writer-a", writer_a, NULL, 0);
+    b = uk_thread_create("writer-b", writer_b, NULL, 0);
+    EXPECT(a && b && uk_thread_join(a) == 0 && uk_thread_join(b) == 0, "both writers done");
     return failures;
 }
 
@@ -112,7 +112,7 @@ static int share(void)
 
 static int wait_key(const char *key)
 {
-    return xs_wait_exists(key, time_monotonic_ns() + 60 * NSEC_PER_SEC);
+    return xs_wait_exists(key, uk_monotonic_ns() + 60 * UK_NSEC_PER_SEC);
 }
 
 static int stall(void)

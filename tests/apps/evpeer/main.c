@@ -39,24 +39,24 @@ static int storm(evtchn_port_t port)
     int late = 0;
 
     /* Start measuring once the storm has begun. */
-    if (evtchn_wait(port, time_monotonic_ns() + 60 * NSEC_PER_SEC)) {
+    if (evtchn_wait(port, uk_monotonic_ns() + 60 * UK_NSEC_PER_SEC)) {
         printf("evpeer: the storm never came: FAIL\n");
         return 1;
     }
     start = received;
     for (int i = 0; i < 100; i++) {
-        uint64_t t0 = time_monotonic_ns(), over;
+        uint64_t t0 = uk_monotonic_ns(), over;
 
-        sleep_ns(20 * NSEC_PER_MSEC);
-        over = time_monotonic_ns() - t0 - 20 * NSEC_PER_MSEC;
+        uk_sleep_ns(20 * UK_NSEC_PER_MSEC);
+        over = uk_monotonic_ns() - t0 - 20 * UK_NSEC_PER_MSEC;
         if (over > worst)
             worst = over;
-        if (over > 50 * NSEC_PER_MSEC)
+        if (over > 50 * UK_NSEC_PER_MSEC)
             late++;
     }
     printf("evpeer: storm: %llu events during 100 sleeps of 20 ms; worst lateness %llu us, "
            "%d late\n",
-           (unsigned long long)(received - start), (unsigned long long)(worst / NSEC_PER_USEC),
+           (unsigned long long)(received - start), (unsigned long long)(worst / UK_NSEC_PER_USEC),
            late);
     evtchn_close(port);
     printf("evpeer: storm %s\n", late == 0 && received > start ? "ok" : "FAIL");
@@ -65,10 +65,10 @@ static int storm(evtchn_port_t port)
 
 static int ping(evtchn_port_t port, uint64_t n)
 {
-    uint64_t deadline = time_monotonic_ns() + 120 * NSEC_PER_SEC;
+    uint64_t deadline = uk_monotonic_ns() + 120 * UK_NSEC_PER_SEC;
 
-    while (received < n && time_monotonic_ns() < deadline)
-        sleep_ns(10 * NSEC_PER_MSEC);
+    while (received < n && uk_monotonic_ns() < deadline)
+        uk_sleep_ns(10 * UK_NSEC_PER_MSEC);
     printf("evpeer: answered %llu pings (port %u): %s\n", (unsigned long long)received, port,
            received == n ? "ok" : "FAIL");
     return received == n ? 0 : 1;

@@ -42,26 +42,26 @@ int main(void)
 
     calls = 0;
     evtchn_notify(a);
-    sleep_ns(10 * NSEC_PER_MSEC);
+    uk_sleep_ns(10 * UK_NSEC_PER_MSEC);
     EXPECT(calls == 1 && seen_ctx == &marker, "one notify, one handler call with its ctx");
 
     evtchn_mask(b);
     calls = 0;
     for (int i = 0; i < 5; i++)
         evtchn_notify(a);
-    sleep_ns(10 * NSEC_PER_MSEC);
+    uk_sleep_ns(10 * UK_NSEC_PER_MSEC);
     EXPECT(calls == 0, "nothing delivered while masked");
     EXPECT(evtchn_unmask(b) == 0, "unmask");
-    sleep_ns(10 * NSEC_PER_MSEC);
+    uk_sleep_ns(10 * UK_NSEC_PER_MSEC);
     EXPECT(calls == 1, "held events delivered once on unmask");
-    sleep_ns(10 * NSEC_PER_MSEC);
+    uk_sleep_ns(10 * UK_NSEC_PER_MSEC);
     EXPECT(calls == 1, "and not again");
 
     evtchn_notify(a);
-    sleep_ns(10 * NSEC_PER_MSEC);
-    EXPECT(evtchn_wait(b, time_monotonic_ns() + NSEC_PER_SEC) == 0,
+    uk_sleep_ns(10 * UK_NSEC_PER_MSEC);
+    EXPECT(evtchn_wait(b, uk_monotonic_ns() + UK_NSEC_PER_SEC) == 0,
            "wait returns for an event that came first");
-    EXPECT(evtchn_wait(b, time_monotonic_ns() + 50 * NSEC_PER_MSEC) == -ETIMEDOUT,
+    EXPECT(evtchn_wait(b, uk_monotonic_ns() + 50 * UK_NSEC_PER_MSEC) == -ETIMEDOUT,
            "wait times out with no event");
 
     EXPECT(evtchn_close(b) == 0, "close");

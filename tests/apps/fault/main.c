@@ -5,7 +5,7 @@
  * domain. The functions are noinline so that they appear in the backtrace.
  * "spurious" raises the APIC's spurious vector, which must simply return,
  * and then an unexpected vector. "assert" fails an assert(), which the
- * runtime reports as a panic (kernel/crash.c owns __assert_func).
+ * runtime reports as a uk_panic (kernel/crash.c owns __assert_func).
  */
 #include <assert.h>
 #include <stdio.h>

@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include <uk/gnttab.h>
-#include <uk/heap.h>
-#include <uk/mm.h>
+#include <internal/heap.h>
+#include <internal/mm.h>
 #include <uk/xenstore.h>
 
 #define TEST_NAME "granttest"
@@ -27,7 +27,7 @@
 /* Grant `page` to ourselves and read it back through Xen: 0 if Xen sees `page`'s bytes. */
 static int read_back(const void *page, const char *what)
 {
-    uint8_t *dst = page_alloc();
+    uint8_t *dst = uk_page_alloc();
     grant_ref_t ref;
     struct gnttab_copy op;
     int rc = gnttab_grant_access((domid_t)xs_domid(), page, true, &ref), same = 0;
@@ -46,14 +46,14 @@ static int read_back(const void *page, const char *what)
     }
     EXPECT(!rc && same, "%s at %p: Xen reads the granted frame back %s (rc %d)", what, page,
            same ? "identical" : "DIFFERENT", rc);
-    page_free(dst);
+    uk_page_free(dst);
     return rc || !same;
 }
 
 static void frames(void)
 {
     static uint8_t image_page[4096] __attribute__((aligned(4096)));
-    uint8_t *heap = memalign(PAGE_SIZE, PAGE_SIZE), *freed = page_alloc();
+    uint8_t *heap = memalign(PAGE_SIZE, PAGE_SIZE), *freed = uk_page_alloc();
     void *bad[3] = {(void *)(uintptr_t)(heap_start() + (512ull << 30)), (void *)0xfee00000ul,
                     freed};
     const char *bad_name[3] = {"an unmapped address", "the local APIC", "a freed page"};
@@ -69,7 +69,7 @@ static void frames(void)
            (unsigned long)heap_start());
     read_back(heap, "a heap page");
     read_back(image_page, "a page of the image");
-    page_free(freed);
+    uk_page_free(freed);
     for (int i = 0; i < 3; i++) {
         int rc = gnttab_grant_access(0, bad[i], false, &ref);
 
@@ -88,13 +88,13 @@ int main(void)
 {
     unsigned int frames0 = gnttab_frames(), refs0 = gnttab_refs_in_use(), max = gnttab_max_frames();
     uint64_t free0;
-    void *page = page_alloc(), *batch[64];
+    void *page = uk_page_alloc(), *batch[64];
     unsigned int cap = max * (4096 / 8), n = 0, batch_n = 64;
     grant_ref_t *refs = malloc(cap * sizeof(*refs)), brefs[64];
     int rc = 0, ok = 1, last = 0;
 
     frames();
-    free0 = page_free_count();
+    free0 = uk_page_free_count();
     printf("granttest: %u frame(s) at start, at most %u\n", frames0, max);
     /* Grant the same page over and over until the table is full. */
     while (n < cap && (rc = gnttab_grant_access(0, page, true, &refs[n])) == 0)
@@ -111,8 +111,8 @@ int main(void)
     ok &= gnttab_end_access(refs[0]) == -EINVAL; /* already ended */
     /* The table's frames stay mapped for good: count pages from here. */
     printf("granttest: the table's frames took %llu pages\n",
-           (unsigned long long)(free0 - page_free_count()));
-    free0 = page_free_count();
+           (unsigned long long)(free0 - uk_page_free_count()));
+    free0 = uk_page_free_count();
     ok &= gnttab_grant_access_batch(0, batch, batch_n, true, brefs) == 0;
     for (unsigned int i = 0; i < batch_n; i++)
         if (gnttab_end_access(brefs[i]) != 0)
@@ -121,9 +121,9 @@ int main(void)
     free(refs);
     printf("granttest: refs in use %u before, %u after; free pages %llu before, %llu after\n",
            refs0, gnttab_refs_in_use(), (unsigned long long)free0,
-           (unsigned long long)page_free_count());
-    ok &= gnttab_refs_in_use() == refs0 && page_free_count() == free0 && !failures;
-    page_free(page);
+           (unsigned long long)uk_page_free_count());
+    ok &= gnttab_refs_in_use() == refs0 && uk_page_free_count() == free0 && !failures;
+    uk_page_free(page);
     printf("granttest: %s\n", ok ? "ok" : "FAIL");
     return ok ? 0 : 1;
 }

@@ -26,11 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uk/arch.h>
+#include <internal/arch.h>
 #include <uk/gnttab.h>
-#include <uk/heap.h>
-#include <uk/kernel.h>
-#include <uk/mm.h>
+#include <internal/heap.h>
+#include <internal/kernel.h>
+#include <internal/mm.h>
 #include <xen/xen.h>
 #include <xen/arch-x86/hvm/start_info.h>
 
@@ -123,7 +123,7 @@ static void take_everything(void)
 {
     for (int order = PAGE_MAX_ORDER; order >= MIN_ORDER; order--)
         while (nr_blocks < MAX_BLOCKS &&
-               (blocks[nr_blocks].p = page_alloc_order((unsigned int)order)) != NULL)
+               (blocks[nr_blocks].p = uk_page_alloc_order((unsigned int)order)) != NULL)
             blocks[nr_blocks++].order = (unsigned int)order;
 }
 
@@ -165,14 +165,14 @@ static int high(void)
 {
     uint64_t map_high = ram_above_4g(), high_bytes = 0, bad = 0, wrong_map = 0;
     uint64_t heap_pages = 0, heap_high = 0, heap_bad = 0, lowest_heap = UINT64_MAX;
-    uint64_t *buf = page_alloc();
+    uint64_t *buf = uk_page_alloc();
     int64_t xen_bad = 0;
     unsigned int n_high = 0;
     unsigned char *h;
 
     printf("memory: high: %llu KiB of RAM above 4 GiB in the map, %llu KiB managed\n",
            (unsigned long long)(map_high >> 10),
-           (unsigned long long)(page_total_count() * PAGE_SIZE >> 10));
+           (unsigned long long)(uk_page_total_count() * PAGE_SIZE >> 10));
     take_everything();
     for (unsigned int i = 0; i < nr_blocks; i++)
         if (is_high(i))
@@ -207,7 +207,7 @@ static int high(void)
     /* Only the high blocks (and small leftovers) free: the heap must use them. */
     for (unsigned int i = 0; i < nr_blocks; i++)
         if (is_high(i))
-            page_free_order(blocks[i].p, blocks[i].order);
+            uk_page_free_order(blocks[i].p, blocks[i].order);
     h = malloc(HEAP_TRY);
     if (h) {
         for (uint64_t o = 0; o < HEAP_TRY; o++)
@@ -232,9 +232,9 @@ static int high(void)
            (unsigned long long)(heap_high ? lowest_heap : 0), (unsigned long long)heap_bad);
     for (unsigned int i = 0; i < nr_blocks; i++)
         if (!is_high(i))
-            page_free_order(blocks[i].p, blocks[i].order);
+            uk_page_free_order(blocks[i].p, blocks[i].order);
     if (buf)
-        page_free(buf);
+        uk_page_free(buf);
 
     /* All of the map's high RAM handed out, save what is not in 2 MiB blocks. */
     if (!map_high || high_bytes + (2 << 20) < map_high || bad || wrong_map || xen_bad ||
@@ -298,7 +298,7 @@ static int small(uint64_t total)
     unsigned char *p;
 
     printf("memory: small: %llu KiB managed, %llu KiB free\n", (unsigned long long)(total >> 10),
-           (unsigned long long)(page_free_count() * PAGE_SIZE >> 10));
+           (unsigned long long)(uk_page_free_count() * PAGE_SIZE >> 10));
     p = malloc(n);
     if (!p) {
         printf("memory: small: FAIL malloc(%zu)\n", n);
@@ -310,7 +310,7 @@ static int small(uint64_t total)
         bad += p[i] != (unsigned char)(i * 7 + i / PAGE_SIZE);
     free(p);
     printf("memory: small: %zu KiB allocated and touched, %zu bad, %llu KiB free after\n", n >> 10,
-           bad, (unsigned long long)(page_free_count() * PAGE_SIZE >> 10));
+           bad, (unsigned long long)(uk_page_free_count() * PAGE_SIZE >> 10));
     if (bad || page_alloc_errors()) {
         printf("memory: small: FAIL\n");
         return 1;
@@ -321,7 +321,7 @@ static int small(uint64_t total)
 
 int main(int argc, char **argv)
 {
-    uint64_t total = page_total_count() * PAGE_SIZE;
+    uint64_t total = uk_page_total_count() * PAGE_SIZE;
     int n1, n2, bad;
 
     kernel_print_memmap();
@@ -335,7 +335,7 @@ int main(int argc, char **argv)
     }
     allocation_calls();
     printf("memory: %llu KiB managed, %llu KiB free before\n", (unsigned long long)(total >> 10),
-           (unsigned long long)(page_free_count() * PAGE_SIZE >> 10));
+           (unsigned long long)(uk_page_free_count() * PAGE_SIZE >> 10));
 
     n1 = fill(1);
     bad = verify(n1, 1);

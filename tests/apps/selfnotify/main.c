@@ -19,11 +19,11 @@
 
 /* Defaults; the command line may give other rounds and tick (us). */
 static int rounds = 2000;
-static uint64_t tick_ns = 1000 * NSEC_PER_USEC;
-#define OVERRUN_NS (500 * NSEC_PER_MSEC)
+static uint64_t tick_ns = 1000 * UK_NSEC_PER_USEC;
+#define OVERRUN_NS (500 * UK_NSEC_PER_MSEC)
 
 static evtchn_port_t a, b;
-static struct timer tick;
+static struct uk_timer tick;
 static uint64_t ticks, received;
 
 static void on_b(evtchn_port_t port, void *ctx)
@@ -34,12 +34,12 @@ static void on_b(evtchn_port_t port, void *ctx)
 }
 
 /* Runs in the VIRQ_TIMER handler: the notify raises an event mid-scan. */
-static void on_tick(struct timer *t, void *ctx)
+static void on_tick(struct uk_timer *t, void *ctx)
 {
     (void)ctx;
     ticks++;
     evtchn_notify(a);
-    timer_arm(t, time_monotonic_ns() + tick_ns);
+    uk_timer_arm(t, uk_monotonic_ns() + tick_ns);
 }
 
 int main(int argc, char **argv)
@@ -50,34 +50,34 @@ int main(int argc, char **argv)
     if (argc > 1)
         rounds = atoi(argv[1]);
     if (argc > 2)
-        tick_ns = (uint64_t)atoi(argv[2]) * NSEC_PER_USEC;
+        tick_ns = (uint64_t)atoi(argv[2]) * UK_NSEC_PER_USEC;
 
     rc = evtchn_alloc_unbound(DOMID_SELF, NULL, NULL, &a);
     EXPECT(rc == 0, "alloc_unbound for self");
     rc = evtchn_bind_interdomain(DOMID_SELF, a, on_b, NULL, &b);
     EXPECT(rc == 0, "bind_interdomain to self (ports %u, %u)", a, b);
-    EXPECT(timer_init(&tick, on_tick, NULL) == 0, "timer");
-    timer_arm(&tick, time_monotonic_ns() + tick_ns);
+    EXPECT(uk_timer_init(&tick, on_tick, NULL) == 0, "timer");
+    uk_timer_arm(&tick, uk_monotonic_ns() + tick_ns);
 
     for (int i = 1; i <= rounds; i++) {
         uint64_t ns, t0, took;
 
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-        ns = (50 + (seed >> 33) % 151) * NSEC_PER_USEC;
-        t0 = time_monotonic_ns();
-        sleep_ns(ns);
-        took = time_monotonic_ns() - t0;
+        ns = (50 + (seed >> 33) % 151) * UK_NSEC_PER_USEC;
+        t0 = uk_monotonic_ns();
+        uk_sleep_ns(ns);
+        took = uk_monotonic_ns() - t0;
         if (took > worst)
             worst = took;
         if (took > ns + OVERRUN_NS)
             late++;
         if (i % 250 == 0)
             printf("selfnotify: round %d at %llu ms, %llu ticks, %llu received, worst %llu us\n", i,
-                   (unsigned long long)(time_monotonic_ns() / NSEC_PER_MSEC),
+                   (unsigned long long)(uk_monotonic_ns() / UK_NSEC_PER_MSEC),
                    (unsigned long long)ticks, (unsigned long long)received,
-                   (unsigned long long)(worst / NSEC_PER_USEC));
+                   (unsigned long long)(worst / UK_NSEC_PER_USEC));
     }
-    timer_destroy(&tick);
+    uk_timer_destroy(&tick);
     EXPECT(late == 0, "%d sleeps of 50-200 us all ended (%llu overran by 0.5 s)", rounds,
            (unsigned long long)late);
     /* Xen raises a port once when it is bound (bind_interdomain): one more than the ticks. */

@@ -28,7 +28,7 @@
 #include "../expect.h"
 
 #define DATA_PAGES 16
-#define WINDOW     (DATA_PAGES * PAGE_SIZE)
+#define WINDOW     (DATA_PAGES * UK_PAGE_SIZE)
 
 struct control {
     uint32_t round; /* written by the producer */
@@ -60,7 +60,7 @@ static void fill(uint64_t *w, size_t n, uint32_t round)
 /* Wait (60 s at most) for another domain to create `path`, then read it. */
 static int wait_key(const char *path, char *buf, size_t size)
 {
-    int rc = xs_wait_exists(path, time_monotonic_ns() + 60 * NSEC_PER_SEC);
+    int rc = xs_wait_exists(path, uk_monotonic_ns() + 60 * UK_NSEC_PER_SEC);
 
     rc = rc ? rc : xs_read_buf(XS_NO_TX, path, buf, size);
     return rc < 0 ? rc : 0;
@@ -69,9 +69,9 @@ static int wait_key(const char *path, char *buf, size_t size)
 static int producer(unsigned int mib)
 {
     char buf[512], *p;
-    uint8_t *pages = page_alloc_order(5); /* 32 pages: control + 16 data, aligned */
+    uint8_t *pages = uk_page_alloc_order(5); /* 32 pages: control + 16 data, aligned */
     struct control *ctl = (struct control *)pages;
-    uint64_t *data = (uint64_t *)(pages + PAGE_SIZE), total = 0, t0, ns;
+    uint64_t *data = (uint64_t *)(pages + UK_PAGE_SIZE), total = 0, t0, ns;
     grant_ref_t refs[1 + DATA_PAGES];
     unsigned long consumer;
     unsigned int refs_before = gnttab_refs_in_use(), rounds = mib * (1024 * 1024 / WINDOW);
@@ -84,9 +84,9 @@ static int producer(unsigned int mib)
     if (rc || !pages)
         return 1;
     /* The consumer maps the window before the first round fills it: no old memory in it. */
-    memset(pages, 0, (1 + DATA_PAGES) * PAGE_SIZE);
+    memset(pages, 0, (1 + DATA_PAGES) * UK_PAGE_SIZE);
     for (int i = 0; i <= DATA_PAGES && !rc; i++)
-        rc = gnttab_grant_access((domid_t)consumer, pages + i * PAGE_SIZE, i == 0 ? false : true,
+        rc = gnttab_grant_access((domid_t)consumer, pages + i * UK_PAGE_SIZE, i == 0 ? false : true,
                                  &refs[i]);
     rc = rc ? rc : evtchn_alloc_unbound((domid_t)consumer, NULL, NULL, &port);
     p = buf + snprintf(buf, sizeof(buf), "%d %u", xs_domid(), port);
@@ -97,9 +97,9 @@ static int producer(unsigned int mib)
     if (rc)
         return 1;
     /* The consumer says it is ready with its first event. */
-    rc = evtchn_wait(port, time_monotonic_ns() + 60 * NSEC_PER_SEC);
+    rc = evtchn_wait(port, uk_monotonic_ns() + 60 * UK_NSEC_PER_SEC);
     EXPECT(rc == 0, "consumer attached");
-    t0 = time_monotonic_ns();
+    t0 = uk_monotonic_ns();
     for (uint32_t r = 0; r < rounds && !rc; r++) {
         fill(data, WINDOW / 8, r);
         ctl->sum = checksum(data, WINDOW / 8);
@@ -107,9 +107,9 @@ static int producer(unsigned int mib)
         ctl->last = rounds - 1;
         __atomic_store_n(&ctl->round, r + 1, __ATOMIC_RELEASE);
         evtchn_notify(port);
-        rc = evtchn_wait(port, time_monotonic_ns() + 30 * NSEC_PER_SEC);
+        rc = evtchn_wait(port, uk_monotonic_ns() + 30 * UK_NSEC_PER_SEC);
     }
-    ns = time_monotonic_ns() - t0;
+    ns = uk_monotonic_ns() - t0;
     EXPECT(rc == 0, "%u MiB sent in %u rounds, checksum %016llx, %.1f MB/s", mib, rounds,
            (unsigned long long)total, (double)mib * 1048576 / ((double)ns / 1e9) / 1e6);
     /* The consumer still has the window mapped: ending access must be refused. */
@@ -117,10 +117,10 @@ static int producer(unsigned int mib)
     EXPECT(gnttab_end_access(3) == -EINVAL, "end access of a reserved ref refused");
     /* Detach: end access (waiting for the consumer's unmap), close, clean XenStore. */
     for (int i = 0; i <= DATA_PAGES; i++) {
-        uint64_t deadline = time_monotonic_ns() + 30 * NSEC_PER_SEC;
+        uint64_t deadline = uk_monotonic_ns() + 30 * UK_NSEC_PER_SEC;
 
-        while ((rc = gnttab_end_access(refs[i])) == -EBUSY && time_monotonic_ns() < deadline)
-            sleep_ns(10 * NSEC_PER_MSEC);
+        while ((rc = gnttab_end_access(refs[i])) == -EBUSY && uk_monotonic_ns() < deadline)
+            uk_sleep_ns(10 * UK_NSEC_PER_MSEC);
         if (rc)
             break;
     }
@@ -129,7 +129,7 @@ static int producer(unsigned int mib)
     EXPECT(xs_rm(XS_NO_TX, "/test/shm") == 0, "XenStore node removed");
     EXPECT(gnttab_refs_in_use() == refs_before, "grant refs in use: %u before, %u after",
            refs_before, gnttab_refs_in_use());
-    page_free_order(pages, 5);
+    uk_page_free_order(pages, 5);
     printf("shmem: producer %s\n", failures ? "FAIL" : "done");
     return failures ? 1 : 0;
 }
@@ -145,7 +145,7 @@ static int consumer(bool vanish)
     uint32_t seen = 0, last = 0;
     unsigned int maps_before = gnttab_maps_in_use();
     /* A producer that vanishes is noticed by this wait timing out. */
-    uint64_t wait_ns = (vanish ? 3 : 30) * NSEC_PER_SEC;
+    uint64_t wait_ns = (vanish ? 3 : 30) * UK_NSEC_PER_SEC;
     int rc, n = 0, off;
 
     rc = wait_key("/test/ready", buf, sizeof(buf)); /* dom0 made /test writable */
@@ -174,9 +174,9 @@ static int consumer(bool vanish)
     if (rc)
         return 1;
     /* Binding leaves our port pending: take that before counting rounds. */
-    evtchn_wait(port, time_monotonic_ns() + 50 * NSEC_PER_MSEC);
+    evtchn_wait(port, uk_monotonic_ns() + 50 * UK_NSEC_PER_MSEC);
     evtchn_notify(port);
-    t0 = time_monotonic_ns();
+    t0 = uk_monotonic_ns();
     {
         volatile struct control *ctl = map[0];
         int bad = 0;
@@ -185,7 +185,7 @@ static int consumer(bool vanish)
             uint32_t r;
             uint64_t sum = 0;
 
-            rc = evtchn_wait(port, time_monotonic_ns() + wait_ns);
+            rc = evtchn_wait(port, uk_monotonic_ns() + wait_ns);
             r = __atomic_load_n(&ctl->round, __ATOMIC_ACQUIRE);
             if (rc || r == seen)
                 continue;
@@ -195,7 +195,7 @@ static int consumer(bool vanish)
                 /* One checksum over the window, page by page as mapped. */
                 const uint64_t *w = map[i];
 
-                for (size_t k = 0; k < PAGE_SIZE / 8; k++)
+                for (size_t k = 0; k < UK_PAGE_SIZE / 8; k++)
                     sum = (sum ^ w[k]) * 0x100000001b3ull;
             }
             if (sum != ctl->sum)
@@ -205,7 +205,7 @@ static int consumer(bool vanish)
             if (r - 1 == last)
                 break;
         }
-        ns = time_monotonic_ns() - t0;
+        ns = uk_monotonic_ns() - t0;
         if (vanish) {
             EXPECT(rc == -ETIMEDOUT && bad == 0 && seen > 0,
                    "producer vanished after %u rounds (%d bad): wait gave %d", seen, bad, rc);
@@ -229,12 +229,12 @@ static int consumer(bool vanish)
     }
     /* Benchmarks: map+unmap of one page, and grant copy into our own pages. */
     {
-        uint8_t *local = page_alloc_order(4);
+        uint8_t *local = uk_page_alloc_order(4);
         struct gnttab_copy ops[DATA_PAGES];
         uint64_t t;
         int reps = 200, copies = 64, same = 1;
 
-        t = time_monotonic_ns();
+        t = uk_monotonic_ns();
         for (int i = 0; i < reps && !rc; i++) {
             void *a;
             grant_handle_t h;
@@ -242,27 +242,27 @@ static int consumer(bool vanish)
             rc = gnttab_map((domid_t)dom, refs[2], true, &a, &h);
             rc = rc ? rc : gnttab_unmap(a, h);
         }
-        t = time_monotonic_ns() - t;
-        EXPECT(rc == 0, "bench: map+unmap %.1f us per page", (double)t / reps / NSEC_PER_USEC);
-        t = time_monotonic_ns();
+        t = uk_monotonic_ns() - t;
+        EXPECT(rc == 0, "bench: map+unmap %.1f us per page", (double)t / reps / UK_NSEC_PER_USEC);
+        t = uk_monotonic_ns();
         for (int c = 0; c < copies && !rc && local; c++) {
             for (int i = 0; i < DATA_PAGES; i++)
                 ops[i] = (struct gnttab_copy){
                     .source = {.u.ref = refs[1 + i], .domid = (domid_t)dom},
-                    .dest = {.u.gmfn = ((uintptr_t)local >> PAGE_SHIFT) + (xen_pfn_t)i,
+                    .dest = {.u.gmfn = ((uintptr_t)local >> UK_PAGE_SHIFT) + (xen_pfn_t)i,
                              .domid = DOMID_SELF},
-                    .len = PAGE_SIZE,
+                    .len = UK_PAGE_SIZE,
                     .flags = GNTCOPY_source_gref,
                 };
             rc = gnttab_copy(ops, DATA_PAGES);
         }
-        t = time_monotonic_ns() - t;
+        t = uk_monotonic_ns() - t;
         for (int i = 1; i <= DATA_PAGES && !rc && local; i++)
-            same = same && memcmp(local + (i - 1) * PAGE_SIZE, map[i], PAGE_SIZE) == 0;
+            same = same && memcmp(local + (i - 1) * UK_PAGE_SIZE, map[i], UK_PAGE_SIZE) == 0;
         EXPECT(rc == 0 && local && same, "bench: grant copy %.1f MB/s, data identical",
                (double)copies * WINDOW / ((double)t / 1e9) / 1e6);
         if (local)
-            page_free_order(local, 4);
+            uk_page_free_order(local, 4);
     }
 detach:
     rc = 0;
@@ -279,7 +279,7 @@ detach:
          * still run: our end would release whatever we forgot to unmap.
          */
         printf("shmem: detached, waiting for dom0's check\n");
-        rc = xs_wait_exists("/test/checked", time_monotonic_ns() + 30 * NSEC_PER_SEC);
+        rc = xs_wait_exists("/test/checked", uk_monotonic_ns() + 30 * UK_NSEC_PER_SEC);
         EXPECT(rc == 0, "dom0 checked");
         xs_rm(XS_NO_TX, "/test/checked");
     }

@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "bigframes") == 0) {
         printf("stackoverflow: recursing with %d-byte frames in a thread\n", BIG_FRAME);
-        thread_join(thread_create("bigframes", bigframes, NULL, 64 * 1024));
+        uk_thread_join(uk_thread_create("bigframes", bigframes, NULL, 64 * 1024));
         printf("stackoverflow: survived, which is wrong\n");
         return 1;
     }

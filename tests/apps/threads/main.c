@@ -31,7 +31,7 @@
 #define ROUNDS 3
 
 struct ring_node {
-    struct waitq wq;
+    struct uk_waitq wq;
     bool has_token;
     unsigned long hops;
 };
@@ -47,7 +47,7 @@ static void ring_thread(void *arg)
 
     for (;;) {
         while (!me->has_token && !ring_done)
-            waitq_wait(&me->wq, "token");
+            uk_waitq_wait(&me->wq, "token");
         if (ring_done)
             return;
         me->has_token = false;
@@ -55,42 +55,41 @@ static void ring_thread(void *arg)
         if (++total_hops == (unsigned long)RING * ROUNDS) {
             ring_done = true;
             for (int j = 0; j < RING; j++)
-                waitq_wake_all(&nodes[j].wq);
+                uk_waitq_wake_all(&nodes[j].wq);
             return;
         }
         next->has_token = true;
-        waitq_wake_one(&next->wq);
+        uk_waitq_wake_one(&next->wq);
     }
 }
 
 static int test_ring(void)
 {
-    static struct thread *threads[RING];
+    static struct uk_thread *threads[RING];
     /* The runtime's own threads (XenStore's reader, ...) are not counted. */
-    unsigned int others = sched_thread_count();
+    unsigned int others = uk_thread_count();
     int ok = 1;
 
     for (int i = 0; i < RING; i++) {
-        waitq_init(&nodes[i].wq);
-        threads[i] = thread_create("ring", ring_thread, (void *)(unsigned long)i, 8192);
+        uk_waitq_init(&nodes[i].wq);
+        threads[i] = uk_thread_create("ring", ring_thread, (void *)(unsigned long)i, 8192);
         if (!threads[i]) {
             printf("threads: create %d failed: %s\n", i, strerror(errno));
             return 0;
         }
     }
-    printf("threads: %u ring threads alive beside %u others\n", sched_thread_count() - others,
-           others);
+    printf("threads: %u ring threads alive beside %u others\n", uk_thread_count() - others, others);
     nodes[0].has_token = true;
-    waitq_wake_one(&nodes[0].wq);
+    uk_waitq_wake_one(&nodes[0].wq);
     for (int i = 0; i < RING; i++)
-        if (thread_join(threads[i]) != 0)
+        if (uk_thread_join(threads[i]) != 0)
             ok = 0;
     for (int i = 0; i < RING; i++)
         if (nodes[i].hops != ROUNDS)
             ok = 0;
-    ok = ok && total_hops == RING * ROUNDS && sched_thread_count() == others;
+    ok = ok && total_hops == RING * ROUNDS && uk_thread_count() == others;
     printf("threads: ring of %d, %lu hops, %u ring threads left: %s\n", RING, total_hops,
-           sched_thread_count() - others, ok ? "ok" : "FAIL");
+           uk_thread_count() - others, ok ? "ok" : "FAIL");
     return ok;
 }
 
@@ -102,7 +101,7 @@ static void busy_thread(void *arg)
     (void)arg;
     while (!busy_stop) {
         busy_iterations++;
-        thread_yield();
+        uk_thread_yield();
     }
 }
 
@@ -111,78 +110,78 @@ static void polite_thread(void *arg)
     (void)arg;
     for (int i = 0; i < 100; i++) {
         others_ran++;
-        thread_yield();
+        uk_thread_yield();
     }
 }
 
 static int test_yield(void)
 {
-    struct thread *b = thread_create("busy", busy_thread, NULL, 0);
-    struct thread *p1 = thread_create("polite1", polite_thread, NULL, 0);
-    struct thread *p2 = thread_create("polite2", polite_thread, NULL, 0);
+    struct uk_thread *b = uk_thread_create("busy", busy_thread, NULL, 0);
+    struct uk_thread *p1 = uk_thread_create("polite1", polite_thread, NULL, 0);
+    struct uk_thread *p2 = uk_thread_create("polite2", polite_thread, NULL, 0);
     int ok;
 
-    thread_join(p1);
-    thread_join(p2);
+    uk_thread_join(p1);
+    uk_thread_join(p2);
     busy_stop = true;
-    thread_join(b);
+    uk_thread_join(b);
     ok = others_ran == 200 && busy_iterations >= 100;
     printf("threads: yield: others ran %lu times beside a busy thread (%lu loops): %s\n",
            others_ran, busy_iterations, ok ? "ok" : "FAIL");
     return ok;
 }
 
-static struct mutex lock;
-static struct condvar cond;
-static struct semaphore sem;
+static struct uk_mutex lock;
+static struct uk_cond cond;
+static struct uk_sem sem;
 static int shared_counter, ready;
 
 static void locker(void *arg)
 {
     (void)arg;
     for (int i = 0; i < 100; i++) {
-        mutex_lock(&lock);
+        uk_mutex_lock(&lock);
         int v = shared_counter;
-        thread_yield(); /* the others must wait for the lock, not race */
+        uk_thread_yield(); /* the others must wait for the lock, not race */
         shared_counter = v + 1;
-        mutex_unlock(&lock);
+        uk_mutex_unlock(&lock);
     }
-    sem_up(&sem);
+    uk_sem_up(&sem);
 }
 
 static void waiter_thread(void *arg)
 {
     (void)arg;
-    mutex_lock(&lock);
+    uk_mutex_lock(&lock);
     while (!ready)
-        cond_wait(&cond, &lock);
+        uk_cond_wait(&cond, &lock);
     shared_counter += 1000;
-    mutex_unlock(&lock);
+    uk_mutex_unlock(&lock);
 }
 
 static int test_sync(void)
 {
-    struct thread *t[4], *w;
+    struct uk_thread *t[4], *w;
     int ok;
 
-    mutex_init(&lock);
-    cond_init(&cond);
-    sem_init(&sem, 0);
+    uk_mutex_init(&lock);
+    uk_cond_init(&cond);
+    uk_sem_init(&sem, 0);
     for (int i = 0; i < 4; i++)
-        t[i] = thread_create("locker", locker, NULL, 0);
+        t[i] = uk_thread_create("locker", locker, NULL, 0);
     for (int i = 0; i < 4; i++)
-        sem_down(&sem);
+        uk_sem_down(&sem);
     for (int i = 0; i < 4; i++)
-        thread_join(t[i]);
+        uk_thread_join(t[i]);
     ok = shared_counter == 400;
-    w = thread_create("condwaiter", waiter_thread, NULL, 0);
-    thread_yield();
-    mutex_lock(&lock);
+    w = uk_thread_create("condwaiter", waiter_thread, NULL, 0);
+    uk_thread_yield();
+    uk_mutex_lock(&lock);
     ready = 1;
-    cond_signal(&cond);
-    mutex_unlock(&lock);
-    thread_join(w);
-    ok = ok && shared_counter == 1400 && mutex_unlock(&lock) == -EPERM;
+    uk_cond_signal(&cond);
+    uk_mutex_unlock(&lock);
+    uk_thread_join(w);
+    ok = ok && shared_counter == 1400 && uk_mutex_unlock(&lock) == -EPERM;
     printf("threads: mutex/semaphore/condvar: counter %d: %s\n", shared_counter,
            ok ? "ok" : "FAIL");
     return ok;
@@ -194,30 +193,30 @@ static void errno_thread(void *arg)
 {
     (void)arg;
     errno = 42;
-    thread_yield();
+    uk_thread_yield();
     errno_seen = errno;
 }
 
 static int test_errno(void)
 {
-    struct thread *t = thread_create("errno", errno_thread, NULL, 0);
+    struct uk_thread *t = uk_thread_create("errno", errno_thread, NULL, 0);
     int ok;
 
     errno = 7;
-    thread_yield();
+    uk_thread_yield();
     ok = errno == 7;
-    thread_join(t);
+    uk_thread_join(t);
     ok = ok && errno_seen == 42 && errno == 7;
     printf("threads: per-thread errno (7 here, 42 there): %s\n", ok ? "ok" : "FAIL");
     return ok;
 }
 
-static struct waitq never;
+static struct uk_waitq never;
 
 static void sleeper(void *arg)
 {
     (void)arg;
-    waitq_wait(&never, "nothing at all");
+    uk_waitq_wait(&never, "nothing at all");
 }
 
 __attribute__((noinline)) static unsigned long overflow_here(unsigned long depth)
@@ -236,22 +235,22 @@ static void overflow_thread(void *arg)
     printf("%lu\n", overflow_here(0));
 }
 
-static struct mutex lock_a, lock_b;
+static struct uk_mutex lock_a, lock_b;
 
 static void take_a_then_b(void *arg)
 {
     (void)arg;
-    mutex_lock(&lock_a);
-    thread_yield();
-    mutex_lock(&lock_b);
+    uk_mutex_lock(&lock_a);
+    uk_thread_yield();
+    uk_mutex_lock(&lock_b);
 }
 
 static void take_b_then_a(void *arg)
 {
     (void)arg;
-    mutex_lock(&lock_b);
-    thread_yield();
-    mutex_lock(&lock_a);
+    uk_mutex_lock(&lock_b);
+    uk_thread_yield();
+    uk_mutex_lock(&lock_a);
 }
 
 static void watchdog(void *arg)
@@ -264,16 +263,16 @@ static void watchdog(void *arg)
 
 static int deadlock(void)
 {
-    struct thread *t1, *t2;
+    struct uk_thread *t1, *t2;
 
-    thread_detach(thread_create("watchdog", watchdog, NULL, 0));
-    mutex_init(&lock_a);
-    mutex_init(&lock_b);
-    t1 = thread_create("a-then-b", take_a_then_b, NULL, 0);
-    t2 = thread_create("b-then-a", take_b_then_a, NULL, 0);
+    uk_thread_detach(uk_thread_create("watchdog", watchdog, NULL, 0));
+    uk_mutex_init(&lock_a);
+    uk_mutex_init(&lock_b);
+    t1 = uk_thread_create("a-then-b", take_a_then_b, NULL, 0);
+    t2 = uk_thread_create("b-then-a", take_b_then_a, NULL, 0);
     printf("threads: joining two threads that deadlock\n");
-    thread_join(t1);
-    thread_join(t2);
+    uk_thread_join(t1);
+    uk_thread_join(t2);
     printf("threads: the deadlock was not reported: FAIL\n");
     return 1;
 }
@@ -286,21 +285,21 @@ int main(int argc, char **argv)
         return deadlock();
 
     if (argc > 1 && strcmp(argv[1], "overflow") == 0) {
-        struct thread *t = thread_create("overflower", overflow_thread, NULL, 8192);
+        struct uk_thread *t = uk_thread_create("overflower", overflow_thread, NULL, 8192);
 
-        thread_join(t);
+        uk_thread_join(t);
         printf("threads: the overflow was not caught: FAIL\n");
         return 1;
     }
     if (argc > 1 && strcmp(argv[1], "debugkey") == 0) {
         int rc;
 
-        waitq_init(&never);
-        thread_detach(thread_create("wait-for-virq", sleeper, NULL, 0));
-        thread_yield();
+        uk_waitq_init(&never);
+        uk_thread_detach(uk_thread_create("wait-for-virq", sleeper, NULL, 0));
+        uk_thread_yield();
         printf("threads: waiting for VIRQ_DEBUG\n");
         /* Xen raises the VIRQ before dom0 writes the key: the dump is out by then. */
-        rc = xs_wait_exists("data/debugged", time_monotonic_ns() + 30 * NSEC_PER_SEC);
+        rc = xs_wait_exists("data/debugged", uk_monotonic_ns() + 30 * UK_NSEC_PER_SEC);
         printf("threads: dom0 says it pressed 'q': %s\n", rc == 0 ? "ok" : "FAIL");
         return rc == 0 ? 0 : 1;
     }
@@ -309,11 +308,11 @@ int main(int argc, char **argv)
     ok &= test_sync();
     ok &= test_errno();
 
-    waitq_init(&never);
-    struct thread *s = thread_create("dump-me", sleeper, NULL, 0);
-    thread_yield();
-    sched_dump();
-    thread_detach(s); /* stays blocked: the domain ends around it */
+    uk_waitq_init(&never);
+    struct uk_thread *s = uk_thread_create("dump-me", sleeper, NULL, 0);
+    uk_thread_yield();
+    uk_sched_dump();
+    uk_thread_detach(s); /* stays blocked: the domain ends around it */
     printf("threads: %s\n", ok ? "ok" : "FAIL");
     return ok ? 0 : 1;
 }

@@ -30,25 +30,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <uk/hypercall.h>
+#include <internal/hypercall.h>
 #include <xen/vcpu.h>
 
-#include <uk/sched.h>
-#include <uk/time.h>
+#include <internal/sched.h>
+#include <internal/time.h>
 
 static int check_sleep(uint64_t ns)
 {
-    struct timespec ts = {.tv_sec = (time_t)(ns / NSEC_PER_SEC),
-                          .tv_nsec = (long)(ns % NSEC_PER_SEC)};
+    struct timespec ts = {.tv_sec = (time_t)(ns / UK_NSEC_PER_SEC),
+                          .tv_nsec = (long)(ns % UK_NSEC_PER_SEC)};
     uint64_t irqs = time_timer_interrupts();
-    uint64_t t0 = time_monotonic_ns(), took;
+    uint64_t t0 = uk_monotonic_ns(), took;
 
     nanosleep(&ts, NULL);
-    took = time_monotonic_ns() - t0;
-    int ok =
-        took >= ns && took <= ns + 20 * NSEC_PER_MSEC + ns / 10 && time_timer_interrupts() > irqs;
-    printf("timing: sleep %llu ms took %llu us: %s\n", (unsigned long long)(ns / NSEC_PER_MSEC),
-           (unsigned long long)(took / NSEC_PER_USEC), ok ? "ok" : "FAIL");
+    took = uk_monotonic_ns() - t0;
+    int ok = took >= ns && took <= ns + 20 * UK_NSEC_PER_MSEC + ns / 10 &&
+             time_timer_interrupts() > irqs;
+    printf("timing: sleep %llu ms took %llu us: %s\n", (unsigned long long)(ns / UK_NSEC_PER_MSEC),
+           (unsigned long long)(took / UK_NSEC_PER_USEC), ok ? "ok" : "FAIL");
     return ok;
 }
 
@@ -66,16 +66,16 @@ static uint64_t running_ns(void)
 
 static int idle(void)
 {
-    uint64_t run0 = running_ns(), t0 = time_monotonic_ns(), ran, slept;
+    uint64_t run0 = running_ns(), t0 = uk_monotonic_ns(), ran, slept;
     int ok;
 
     sleep(5);
     ran = running_ns() - run0;
-    slept = time_monotonic_ns() - t0;
+    slept = uk_monotonic_ns() - t0;
     ok = run0 && ran <= slept / 50;
     printf("timing: idle %llu ms, vCPU ran %llu us of it: %s\n",
-           (unsigned long long)(slept / NSEC_PER_MSEC), (unsigned long long)(ran / NSEC_PER_USEC),
-           ok ? "ok" : "FAIL");
+           (unsigned long long)(slept / UK_NSEC_PER_MSEC),
+           (unsigned long long)(ran / UK_NSEC_PER_USEC), ok ? "ok" : "FAIL");
     return ok ? 0 : 1;
 }
 
@@ -99,11 +99,11 @@ static void forever_nanosleep(void *arg)
 
 static void beyond_int64_wait(void *arg)
 {
-    struct waitq wq;
+    struct uk_waitq wq;
 
     (void)arg;
-    waitq_init(&wq);
-    waitq_wait_until(&wq, "far deadline", (uint64_t)INT64_MAX + 12345);
+    uk_waitq_init(&wq);
+    uk_waitq_wait_until(&wq, "far deadline", (uint64_t)INT64_MAX + 12345);
     far_returned = true;
     printf("timing: a wait until INT64_MAX + 12345 returned\n");
 }
@@ -114,23 +114,23 @@ static int far(void)
     uint64_t irqs, t0, took;
     int ok;
 
-    thread_detach(thread_create("nanosleep-max", forever_nanosleep, (void *)&max, 0));
-    thread_detach(thread_create("beyond-int64", beyond_int64_wait, NULL, 0));
-    thread_detach(thread_create("nanosleep-wrap", forever_nanosleep, (void *)&wraps, 0));
-    thread_yield();
+    uk_thread_detach(uk_thread_create("nanosleep-max", forever_nanosleep, (void *)&max, 0));
+    uk_thread_detach(uk_thread_create("beyond-int64", beyond_int64_wait, NULL, 0));
+    uk_thread_detach(uk_thread_create("nanosleep-wrap", forever_nanosleep, (void *)&wraps, 0));
+    uk_thread_yield();
     irqs = time_timer_interrupts();
-    t0 = time_monotonic_ns();
+    t0 = uk_monotonic_ns();
     sleep(1);
-    took = time_monotonic_ns() - t0;
+    took = uk_monotonic_ns() - t0;
     irqs = time_timer_interrupts() - irqs;
-    ok = !far_returned && irqs <= 10 && took >= NSEC_PER_SEC && took < 2 * NSEC_PER_SEC;
+    ok = !far_returned && irqs <= 10 && took >= UK_NSEC_PER_SEC && took < 2 * UK_NSEC_PER_SEC;
     printf("timing: far deadlines: asleep, main slept %llu ms with %llu timer events: %s\n",
-           (unsigned long long)(took / NSEC_PER_MSEC), (unsigned long long)irqs,
+           (unsigned long long)(took / UK_NSEC_PER_MSEC), (unsigned long long)irqs,
            ok ? "ok" : "FAIL");
     return ok ? 0 : 1;
 }
 
-static void nothing_timer(struct timer *t, void *ctx)
+static void nothing_timer(struct uk_timer *t, void *ctx)
 {
     (void)t;
     (void)ctx;
@@ -154,32 +154,32 @@ static void **exhaust_heap(void)
 
 static int nomem(void)
 {
-    static struct timer timers[1000];
-    struct waitq wq;
+    static struct uk_timer timers[1000];
+    struct uk_waitq wq;
     void **chain;
     int init_failed = 0, rc;
     uint64_t t0, took;
 
-    waitq_init(&wq);
+    uk_waitq_init(&wq);
     printf("timing: exhausting the heap\n");
     chain = exhaust_heap();
     for (int i = 0; i < 1000; i++)
-        if (timer_init(&timers[i], nothing_timer, NULL))
+        if (uk_timer_init(&timers[i], nothing_timer, NULL))
             init_failed++;
-    t0 = time_monotonic_ns();
-    rc = waitq_wait_until(&wq, "nomem", time_deadline_in(20 * NSEC_PER_MSEC));
-    took = time_monotonic_ns() - t0;
+    t0 = uk_monotonic_ns();
+    rc = uk_waitq_wait_until(&wq, "nomem", uk_deadline_in(20 * UK_NSEC_PER_MSEC));
+    took = uk_monotonic_ns() - t0;
     for (int i = 0; i < 1000; i++)
-        timer_destroy(&timers[i]);
+        uk_timer_destroy(&timers[i]);
     while (chain) {
         void **next = *chain;
 
         free(chain);
         chain = next;
     }
-    printf("timing: heap exhausted: %d timer_init failures, timed wait %d after %llu us: %s\n",
-           init_failed, rc, (unsigned long long)(took / NSEC_PER_USEC),
-           !init_failed && rc == -ETIMEDOUT && took >= 20 * NSEC_PER_MSEC ? "ok" : "FAIL");
+    printf("timing: heap exhausted: %d uk_timer_init failures, timed wait %d after %llu us: %s\n",
+           init_failed, rc, (unsigned long long)(took / UK_NSEC_PER_USEC),
+           !init_failed && rc == -ETIMEDOUT && took >= 20 * UK_NSEC_PER_MSEC ? "ok" : "FAIL");
     return !init_failed && rc == -ETIMEDOUT ? 0 : 1;
 }
 
@@ -192,14 +192,14 @@ static int clock_starts_with_domain(void)
 
     if (hypercall_vcpu_op(VCPUOP_get_runstate_info, 0, &rs))
         return 0;
-    mono = time_monotonic_ns();
+    mono = uk_monotonic_ns();
     /* The vCPU's age by Xen, read first: the clock may only be a little ahead. */
     for (int i = 0; i < 4; i++)
         lived += rs.time[i];
-    ok = mono >= lived && mono - lived < NSEC_PER_SEC && mono < 30 * NSEC_PER_SEC;
+    ok = mono >= lived && mono - lived < UK_NSEC_PER_SEC && mono < 30 * UK_NSEC_PER_SEC;
     printf("timing: clock at main %llu ms, domain age by Xen %llu ms: %s\n",
-           (unsigned long long)(mono / NSEC_PER_MSEC), (unsigned long long)(lived / NSEC_PER_MSEC),
-           ok ? "ok" : "FAIL");
+           (unsigned long long)(mono / UK_NSEC_PER_MSEC),
+           (unsigned long long)(lived / UK_NSEC_PER_MSEC), ok ? "ok" : "FAIL");
     return ok;
 }
 
@@ -216,9 +216,9 @@ int main(int argc, char **argv)
     struct timespec rt, mono1, mono2;
 
     clock_gettime(CLOCK_MONOTONIC, &mono1);
-    ok &= check_sleep(10 * NSEC_PER_MSEC);
-    ok &= check_sleep(100 * NSEC_PER_MSEC);
-    ok &= check_sleep(1 * NSEC_PER_SEC);
+    ok &= check_sleep(10 * UK_NSEC_PER_MSEC);
+    ok &= check_sleep(100 * UK_NSEC_PER_MSEC);
+    ok &= check_sleep(1 * UK_NSEC_PER_SEC);
     usleep(1000);
     clock_gettime(CLOCK_MONOTONIC, &mono2);
     if (mono2.tv_sec < mono1.tv_sec + 1) {

@@ -78,8 +78,8 @@ static void dirty_free_memory(void)
     void *head = NULL, *p;
     unsigned long n = 0;
 
-    while ((p = page_alloc()) != NULL) {
-        memset(p, 0xa5, PAGE_SIZE);
+    while ((p = uk_page_alloc()) != NULL) {
+        memset(p, 0xa5, UK_PAGE_SIZE);
         *(void **)p = head;
         head = p;
         n++;
@@ -87,7 +87,7 @@ static void dirty_free_memory(void)
     while (head) {
         p = head;
         head = *(void **)p;
-        page_free(p);
+        uk_page_free(p);
     }
     printf("vchantest: dirtied %lu free pages\n", n);
 }
@@ -95,7 +95,7 @@ static void dirty_free_memory(void)
 /* Wait (60 s at most) for `path` to exist, then read a number from it. */
 static int wait_ulong(const char *path, unsigned long *value)
 {
-    int rc = xs_wait_exists(path, time_monotonic_ns() + 60 * NSEC_PER_SEC);
+    int rc = xs_wait_exists(path, uk_monotonic_ns() + 60 * UK_NSEC_PER_SEC);
 
     return rc ? rc : xs_read_ulong(XS_NO_TX, path, value);
 }
@@ -144,7 +144,7 @@ int main(int argc, char **argv)
     uint64_t got_sum = 0xcbf29ce484222325ull, t0, ns;
     unsigned int refs0 = gnttab_refs_in_use();
     size_t got = 0;
-    struct thread *t;
+    struct uk_thread *t;
     char path[128];
     int rc = 0;
 
@@ -156,7 +156,7 @@ int main(int argc, char **argv)
         printf("vchantest: serving at %s\n", v ? path : strerror(errno));
         fflush(stdout);
         for (int i = 0; v && i < 600 && vchan_is_open(v) == 2; i++)
-            sleep_ns(100 * NSEC_PER_MSEC);
+            uk_sleep_ns(100 * UK_NSEC_PER_MSEC);
         if (!v)
             return 1;
         rc = vchan_read(v, buf, sizeof(buf));
@@ -176,13 +176,13 @@ int main(int argc, char **argv)
         snprintf(me, sizeof(me), "%d", xs_domid());
         rc = xs_write(XS_NO_TX, "/test/vchan-client", me);
         rc = rc ? rc : wait_ulong("/test/vchan-server", &server);
-        v = rc ? NULL : vchan_client_init((domid_t)server, "/test/vchan", 60 * NSEC_PER_SEC);
+        v = rc ? NULL : vchan_client_init((domid_t)server, "/test/vchan", 60 * UK_NSEC_PER_SEC);
         printf("vchantest: client of domain %lu: %s\n", server,
                v ? "connected" : strerror(rc ? -rc : errno));
         xs_rm(XS_NO_TX, "/test/vchan-client");
         rc = 0;
     } else if (argc > 1 && strcmp(argv[1], "client") == 0 && argc > 2) {
-        v = vchan_client_init(0, argv[2], 60 * NSEC_PER_SEC);
+        v = vchan_client_init(0, argv[2], 60 * UK_NSEC_PER_SEC);
         printf("vchantest: client of %s: %s\n", argv[2], v ? "connected" : strerror(errno));
     } else {
         size_t left = argc > 2 ? strtoul(argv[2], NULL, 10) : 0;
@@ -195,14 +195,14 @@ int main(int argc, char **argv)
         fflush(stdout);
         /* Wait for dom0's client to connect. */
         for (int i = 0; v && i < 600 && vchan_is_open(v) == 2; i++)
-            sleep_ns(100 * NSEC_PER_MSEC);
+            uk_sleep_ns(100 * UK_NSEC_PER_MSEC);
     }
     if (!v) {
         printf("vchantest: FAIL\n");
         return 1;
     }
-    t0 = time_monotonic_ns();
-    t = thread_create("vchan-writer", writer, NULL, 0);
+    t0 = uk_monotonic_ns();
+    t = uk_thread_create("vchan-writer", writer, NULL, 0);
     while (got < TOTAL) {
         int n = vchan_read(v, buf, sizeof(buf));
 
@@ -213,8 +213,8 @@ int main(int argc, char **argv)
         got_sum = mix(got_sum, buf, (size_t)n);
         got += (size_t)n;
     }
-    thread_join(t);
-    ns = time_monotonic_ns() - t0;
+    uk_thread_join(t);
+    ns = uk_monotonic_ns() - t0;
     vchan_close(v);
     printf("vchantest: %zu bytes echoed (read rc %d, write rc %d), sums %016llx %016llx, "
            "%.2f MB/s each way\n",

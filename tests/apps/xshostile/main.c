@@ -42,12 +42,12 @@ static evtchn_port_t port;
 
 static uint64_t deadline_in_ms(uint64_t ms)
 {
-    return time_monotonic_ns() + ms * NSEC_PER_MSEC;
+    return uk_monotonic_ns() + ms * UK_NSEC_PER_MSEC;
 }
 
 static uint64_t ms_since(uint64_t t0)
 {
-    return (time_monotonic_ns() - t0) / NSEC_PER_MSEC;
+    return (uk_monotonic_ns() - t0) / UK_NSEC_PER_MSEC;
 }
 
 /* Announce that the ring is quiet; 0 once the peer has injected and notified us. */
@@ -104,7 +104,7 @@ static void dropped(struct xs_watch *live)
     free(v);
     EXPECT(xs_protocol_errors() - errors == 6, "protocol errors counted: %llu (6 injected)",
            (unsigned long long)(xs_protocol_errors() - errors));
-    rc = xs_watch_wait(live, &p, time_monotonic_ns());
+    rc = xs_watch_wait(live, &p, uk_monotonic_ns());
     EXPECT(rc == -ETIMEDOUT, "no watch took an injected event (%d)", rc);
     if (!rc)
         free(p);
@@ -159,14 +159,14 @@ static void closed(int phase)
 
     if (quiet(phase))
         return;
-    t0 = time_monotonic_ns();
+    t0 = uk_monotonic_ns();
     rc = xs_read(XS_NO_TX, "data/value", &v, NULL);
     EXPECT(rc == -EIO && ms_since(t0) < 2000, "read on a broken ring: %d after %llu ms", rc,
            (unsigned long long)ms_since(t0));
     if (!rc)
         free(v);
     EXPECT(xs_protocol_errors() > errors, "the fault was counted");
-    t0 = time_monotonic_ns();
+    t0 = uk_monotonic_ns();
     rc = xs_write(XS_NO_TX, "data/value", "x");
     EXPECT(rc == -EIO && ms_since(t0) < 100, "a later write: %d after %llu ms", rc,
            (unsigned long long)ms_since(t0));
@@ -174,7 +174,7 @@ static void closed(int phase)
     EXPECT(xs_watch("data/other", NULL, NULL) == NULL && errno == EIO, "a later watch: errno %d",
            errno);
     for (int i = 0; i < 100 && idle_rc == 1; i++)
-        sleep_ns(10 * NSEC_PER_MSEC);
+        uk_sleep_ns(10 * UK_NSEC_PER_MSEC);
     EXPECT(idle_rc == -EIO, "the thread blocked in xs_watch_wait got %d", idle_rc);
 }
 
@@ -188,7 +188,7 @@ int main(int argc, char **argv)
     live = rc ? NULL : watch_consumed("data/live");
     idle_watch = live ? watch_consumed("data/idle") : NULL;
     rc = idle_watch ? evtchn_alloc_unbound(0, NULL, NULL, &port) : -EIO;
-    EXPECT(rc == 0 && thread_create("idle-waiter", idle_waiter, NULL, 0), "set up (%d)", rc);
+    EXPECT(rc == 0 && uk_thread_create("idle-waiter", idle_waiter, NULL, 0), "set up (%d)", rc);
     if (failures)
         return 1;
     printf("xshostile: port %u\n", port);

@@ -31,7 +31,7 @@
 
 static uint64_t deadline_in(uint64_t s)
 {
-    return time_monotonic_ns() + s * NSEC_PER_SEC;
+    return uk_monotonic_ns() + s * UK_NSEC_PER_SEC;
 }
 
 /* 64 threads, each writing and reading back its own keys at once. */
@@ -74,7 +74,7 @@ static int basic(void)
     unsigned int n;
     int rc;
     struct xs_watch *w;
-    struct thread *t[NTHREADS];
+    struct uk_thread *t[NTHREADS];
 
     rc = xs_read_buf(XS_NO_TX, "name", name, sizeof(name));
     EXPECT(rc > 0, "read my name: %s", rc > 0 ? name : "?");
@@ -136,10 +136,10 @@ static int basic(void)
 
     /* 64 threads at once. */
     for (long i = 0; i < NTHREADS; i++)
-        t[i] = thread_create("xs-hammer", hammer, (void *)i, 0);
+        t[i] = uk_thread_create("xs-hammer", hammer, (void *)i, 0);
     rc = 0;
     for (int i = 0; i < NTHREADS; i++) {
-        thread_join(t[i]);
+        uk_thread_join(t[i]);
         rc += thread_ok[i];
     }
     EXPECT(rc == NTHREADS, "%d threads of %d each got their own replies", rc, NTHREADS);
@@ -195,7 +195,7 @@ static int basic(void)
         EXPECT(xenbus_wait_state(bpath, XenbusStateInitialised, deadline_in(5)) == 0,
                "waiting for a state already reached returns at once");
         EXPECT(xenbus_wait_state(bpath, XenbusStateConnected,
-                                 time_monotonic_ns() + 200 * NSEC_PER_MSEC) == -ETIMEDOUT,
+                                 uk_monotonic_ns() + 200 * UK_NSEC_PER_MSEC) == -ETIMEDOUT,
                "waiting for a state never reached times out");
         EXPECT(xs_write(XS_NO_TX, "data/backend-dev/state", "banana") == 0 &&
                    xenbus_read_state(bpath, &st) == -EINVAL,
@@ -310,14 +310,14 @@ static void probe_directory_quota(void)
 
 static int transactions(void)
 {
-    struct thread *t[NTHREADS];
-    uint64_t t0 = time_monotonic_ns();
+    struct uk_thread *t[NTHREADS];
+    uint64_t t0 = uk_monotonic_ns();
     int committed = 0, failed = 0, err = 0, values_ok = 1;
 
     for (long i = 0; i < NTHREADS; i++)
-        t[i] = thread_create("tx", tx_thread, (void *)i, 0);
+        t[i] = uk_thread_create("tx", tx_thread, (void *)i, 0);
     for (int i = 0; i < NTHREADS; i++) {
-        thread_join(t[i]);
+        uk_thread_join(t[i]);
         committed += tx_committed[i];
         failed += tx_failed[i];
         if (tx_last_error[i])
@@ -333,7 +333,8 @@ static int transactions(void)
     }
     EXPECT(committed == NTHREADS * TX_PER_THREAD && failed == 0,
            "%d transactions of %d threads committed, %d failed (last error %d), %llu ms", committed,
-           NTHREADS, failed, err, (unsigned long long)((time_monotonic_ns() - t0) / NSEC_PER_MSEC));
+           NTHREADS, failed, err,
+           (unsigned long long)((uk_monotonic_ns() - t0) / UK_NSEC_PER_MSEC));
     EXPECT(values_ok, "every thread's key counts %d", TX_PER_THREAD);
     probe_watch_quota();
     probe_directory_quota();
@@ -344,14 +345,14 @@ static int transactions(void)
 
 #define PINGS 10000
 static volatile unsigned long got;
-static struct semaphore got_sem;
+static struct uk_sem got_sem;
 
 static void on_event(evtchn_port_t port, void *ctx)
 {
     (void)port;
     (void)ctx;
     got++;
-    sem_up(&got_sem);
+    uk_sem_up(&got_sem);
 }
 
 static int ping(bool initiator)
@@ -361,7 +362,7 @@ static int ping(bool initiator)
     int rc;
     uint64_t t0;
 
-    sem_init(&got_sem, 0);
+    uk_sem_init(&got_sem, 0);
     if (initiator) {
         unsigned long peer = 0;
 
@@ -388,33 +389,33 @@ static int ping(bool initiator)
         rc = rc ? rc : evtchn_bind_interdomain((domid_t)dom, rport, on_event, NULL, &port);
         EXPECT(rc == 0, "bound to domain %u port %u", dom, rport);
         /* Binding leaves our own port pending (Xen's guard against lost events): drop it. */
-        sleep_ns(20 * NSEC_PER_MSEC);
+        uk_sleep_ns(20 * UK_NSEC_PER_MSEC);
         got = 0;
-        sem_init(&got_sem, 0);
+        uk_sem_init(&got_sem, 0);
     }
     if (rc || failures)
         return 1;
-    t0 = time_monotonic_ns();
+    t0 = uk_monotonic_ns();
     /* The answering side serves first: the initiator waits for its "ready" event. */
     if (!initiator)
         evtchn_notify(port);
     else
-        sem_down(&got_sem);
+        uk_sem_down(&got_sem);
     for (int i = 0; i < PINGS; i++) {
         if (initiator) {
             evtchn_notify(port);
-            sem_down(&got_sem);
+            uk_sem_down(&got_sem);
         } else {
-            sem_down(&got_sem);
+            uk_sem_down(&got_sem);
             evtchn_notify(port);
         }
     }
     {
-        uint64_t ns = time_monotonic_ns() - t0;
+        uint64_t ns = uk_monotonic_ns() - t0;
         unsigned long want = initiator ? PINGS + 1 : PINGS;
 
         EXPECT(got == want, "%lu events received (want %lu), %llu us per round trip", got, want,
-               (unsigned long long)(ns / PINGS / NSEC_PER_USEC));
+               (unsigned long long)(ns / PINGS / UK_NSEC_PER_USEC));
     }
     evtchn_close(port);
     printf("xstest: %s %s\n", initiator ? "ping" : "pong", failures ? "FAIL" : "done");

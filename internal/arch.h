@@ -2,10 +2,10 @@
 /*
  * What the rest of the runtime may ask of the architecture layer. Only
  * arch/ knows x86; everything above speaks through this header and
- * <uk/hypercall.h>.
+ * <internal/hypercall.h>.
  */
-#ifndef UK_ARCH_H
-#define UK_ARCH_H
+#ifndef INTERNAL_ARCH_H
+#define INTERNAL_ARCH_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -85,7 +85,7 @@ uint64_t arch_boot_cycles(void);
 /* TSC frequency in kHz as Xen reports it, or 0 if unknown. */
 uint64_t arch_tsc_khz(void);
 /*
- * Hypercalls issued so far (every wrapper of <uk/hypercall.h>): a boot
+ * Hypercalls issued so far (every wrapper of <internal/hypercall.h>): a boot
  * figure that, unlike emulated time, does not vary from run to run.
  */
 uint64_t arch_hypercall_count(void);

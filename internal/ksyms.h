@@ -5,8 +5,8 @@
  * and name (generated from the first link by tools/gen-ksyms.sh), placed so
  * that no code moves between the two links.
  */
-#ifndef UK_KSYMS_H
-#define UK_KSYMS_H
+#ifndef INTERNAL_KSYMS_H
+#define INTERNAL_KSYMS_H
 
 #include <stdint.h>
 

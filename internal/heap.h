@@ -2,8 +2,8 @@
 /*
  * The heap newlib's malloc grows through sbrk (kernel/heap.c).
  */
-#ifndef UK_HEAP_H
-#define UK_HEAP_H
+#ifndef INTERNAL_HEAP_H
+#define INTERNAL_HEAP_H
 
 #include <stdint.h>
 

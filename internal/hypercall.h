@@ -5,8 +5,8 @@
  * success, a negative errno value on failure. Callers check every result.
  * Argument structures are Xen's own, from its public headers.
  */
-#ifndef UK_HYPERCALL_H
-#define UK_HYPERCALL_H
+#ifndef INTERNAL_HYPERCALL_H
+#define INTERNAL_HYPERCALL_H
 
 #include <stdint.h>
 #include <xen/xen.h>

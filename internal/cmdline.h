@@ -2,8 +2,8 @@
 /*
  * The guest's command line (xl's cmdline= / extra=) as argc/argv.
  */
-#ifndef UK_CMDLINE_H
-#define UK_CMDLINE_H
+#ifndef INTERNAL_CMDLINE_H
+#define INTERNAL_CMDLINE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,12 +4,14 @@
  * and the per-guest log show), with the debug port 0xE9 before the ring is
  * up and, in emergencies, alongside it.
  */
-#ifndef UK_CONSOLE_H
-#define UK_CONSOLE_H
+#ifndef INTERNAL_CONSOLE_H
+#define INTERNAL_CONSOLE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <internal/kernel.h>
 
 /* Find the ring (HVM params). Returns 0 or a negative errno. */
 int console_init(void);
@@ -34,8 +36,5 @@ void console_write_emergency(const char *buf, size_t len);
 
 /* Wait (bounded) until xenconsoled has consumed everything written. */
 void console_flush(void);
-
-/* printf to the console; kernel messages. */
-__attribute__((format(printf, 1, 2))) void kprintf(const char *fmt, ...);
 
 #endif

@@ -5,8 +5,8 @@
  * app that never prints a float does not carry newlib's floating-point
  * vfprintf and dtoa (about 25 KB). Apps keep newlib's printf family.
  */
-#ifndef UK_FORMAT_H
-#define UK_FORMAT_H
+#ifndef INTERNAL_FORMAT_H
+#define INTERNAL_FORMAT_H
 
 #include <stdarg.h>
 #include <stddef.h>
