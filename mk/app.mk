@@ -39,8 +39,9 @@ APP_OUT := $(BUILD)/apps/$(APP)
 ifeq ($(APP_WHITEBOX),1)
 include $(TOP)/mk/newlib.mk
 include $(TOP)/mk/lib.mk
-APP_CFLAGS += -I$(TOP)
-APP_LDFLAGS += -Wl,-u,evtchn_init
+# (override: added to APP_CFLAGS given on make's command line too)
+override APP_CFLAGS += -I$(TOP)
+override APP_LDFLAGS += -Wl,-u,evtchn_init
 export UK_RUNTIME := $(LIBUNIKERNEL)
 endif
 include $(TOP)/tools/sdk/app.mk
