@@ -14,7 +14,8 @@
 #                      3. examples/hello, copied out of the tree, built by
 #                      its own Makefile against /usr only, into
 #                      $(PKG_DIR)/usr/hello.elf, which the rig boots
-#                      (APP=package/usr/hello.elf).
+#                      (APP=package/usr/hello.elf); no runtime internal
+#                      is global in it (tools/check-globals.sh).
 # Each step runs in a clean environment, so that nothing of this make
 # (MAKEFLAGS, BUILD, ...) reaches the package's build or the app's.
 PKG_DIR := $(BUILD)/package
@@ -41,7 +42,7 @@ deb:
 	$(Q)mv $(PKG_DIR)/src/$(notdir $(DEB)) $(DEB)
 	$(Q)echo "  DEB     $(notdir $(DEB)): $$(stat -c %s $(DEB)) bytes"; dpkg-deb -c $(DEB) | wc -l | sed 's/^/  DEB     files: /'
 
-package-test: sdk
+package-test: sdk $(LIB_PUBLIC_SYMS) $(LIBUNIKERNEL)
 	$(Q)rm -rf $(PKG_DESTDIR) $(PKG_DIR)/example-destdir $(PKG_DIR)/example $(PKG_DIR)/usr
 	$(Q)$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(PKG_DESTDIR)
 	$(Q)echo "  PKGTEST public headers, each alone, with $(PKG_DESTDIR)/usr/bin/x86_64-xen-uk-cc"
@@ -68,4 +69,5 @@ package-test: sdk
 		{ echo "package-test: the example was not linked with /usr's runtime"; exit 1; }
 	$(Q)if cat $(PKG_DIR)/usr/hello.elf.map $(PKG_DIR)/usr/*.d | grep -F '$(TOP)/' | grep -vF '$(PKG_DIR)/'; then \
 		echo "package-test: the example's build used the tree (above)"; exit 1; fi
+	$(Q)$(TOP)/tools/check-globals.sh $(LIB_PUBLIC_SYMS) $(LIBUNIKERNEL) $(PKG_DIR)/usr/hello.elf
 	$(Q)echo "  PKGTEST ok; $(notdir $(DEB)) is $$(stat -c %s $(DEB)) bytes"
