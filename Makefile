@@ -4,6 +4,7 @@
 #   make deps    install the Debian packages the build and the rig need
 #   make         build the runtime, the SDK (build/sdk) and every app
 #   make install PREFIX=/usr/local DESTDIR=   install the SDK (mk/install.mk)
+#   make deb     the Debian package libunikernel-dev (mk/package.mk)
 #   make check   host-side unit tests (sanitizers), seconds
 #   make test    make check, then every guest test in nested Xen
 #   make run     boot apps/hello in Xen inside QEMU and show its console
