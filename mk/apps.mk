@@ -23,6 +23,11 @@ PUBLIC_APP_ELFS := $(foreach a,$(filter-out $(WHITEBOX_APPS),$(APPS)),$(BUILD)/a
 check-globals: $(PUBLIC_APP_ELFS)
 	$(Q)$(TOP)/tools/check-globals.sh $(LIB_PUBLIC_SYMS) $(LIBUNIKERNEL) $(PUBLIC_APP_ELFS)
 
+# Every documented way of building one app (tests/build/app-paths.sh).
+.PHONY: app-paths
+app-paths: sdk
+	$(Q)$(TOP)/tests/build/app-paths.sh $(TOP) $(BUILD)
+
 # `make run APP=name ARGS=..` names the app to boot; it must not reach the
 # apps' own Makefiles, where APP is each app's name.
 MAKEOVERRIDES := $(filter-out APP=% ARGS=%,$(MAKEOVERRIDES))

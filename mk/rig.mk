@@ -39,6 +39,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory apps peers
 	$(Q)$(MAKE) --no-print-directory check-globals
+	$(Q)$(MAKE) --no-print-directory app-paths
 	$(Q)$(if $(filter example-outside,$(TESTS)),$(MAKE) --no-print-directory package-test)
 	$(Q)BUILD=$(BUILD) $(RIG) $(TESTS)
 
