@@ -8,7 +8,8 @@
 #   make package-test  1. `make install DESTDIR=$(PKG_DIR)/destdir`; every
 #                      public header compiles alone with the driver from
 #                      there, and examples/hello, copied out of the tree,
-#                      builds with two calls of it;
+#                      builds with two calls of it (and the same code with
+#                      one, stripped);
 #                      2. the .deb, installed with dpkg -i (root; the same
 #                      version again is a reinstall);
 #                      3. examples/hello, copied out of the tree, built by
@@ -54,7 +55,10 @@ package-test: sdk $(LIB_PUBLIC_SYMS) $(LIBUNIKERNEL)
 	$(Q)cp -R $(EXAMPLE) $(PKG_DIR)/example-destdir && cd $(PKG_DIR)/example-destdir && \
 		$(PKG_ENV) $(PKG_DESTDIR)/usr/bin/x86_64-xen-uk-cc -c main.c && \
 		$(PKG_ENV) $(PKG_DESTDIR)/usr/bin/x86_64-xen-uk-cc main.o -o hello.elf && \
-		readelf -n hello.elf | grep -q 'Xen' && nm hello.elf | grep -q ' ksyms_table$$'
+		readelf -n hello.elf | grep -q 'Xen' && nm hello.elf | grep -q ' ksyms_table$$' && \
+		mkdir one && $(PKG_ENV) $(PKG_DESTDIR)/usr/bin/x86_64-xen-uk-cc -s main.c -o one/hello.elf && \
+		strip -s -o hello.stripped hello.elf && cmp hello.stripped one/hello.elf || \
+		{ echo "package-test: the driver built another image in one call (-s)"; exit 1; }
 	$(Q)$(MAKE) --no-print-directory deb
 	$(Q)echo "  PKGTEST dpkg -i $(notdir $(DEB))"
 	$(Q)SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
