@@ -38,6 +38,7 @@ fi
 deep=$build/app-paths/one/two/deep
 rm -rf "$build/app-paths" && mkdir -p "$deep"
 rel=$(realpath --relative-to="$deep" "$top/mk/app.mk")
+# shellcheck disable=SC2016 # make's $(...), written into the Makefile as is
 printf 'APP  := deep\nSRCS := main.c\ninclude $(dir $(lastword $(MAKEFILE_LIST)))%s\n' "$rel" > "$deep/Makefile"
 printf '#include <stdio.h>\nint main(void)\n{\n    puts("deep");\n    return 0;\n}\n' > "$deep/main.c"
 if ! make -C "$deep" BUILD="$build" > "$build/app-paths.log" 2>&1 || ! [ -f "$build/apps/deep/deep.elf" ]; then
