@@ -5,7 +5,8 @@
 #                  build; the tree's own apps are built with it (mk/app.mk)
 #   make install [PREFIX=/usr/local] [DESTDIR=]   copies it:
 #     PREFIX/bin/x86_64-xen-uk-cc          the compiler driver
-#     PREFIX/lib/libunikernel/include/uk/  the public headers
+#     PREFIX/lib/libunikernel/include/     the public headers (uk/, and
+#                                          machine/ for <threads.h>)
 #     PREFIX/lib/libunikernel/include/xen  a link to /usr/include/xen
 #                                          (libxen-dev): Xen's public
 #                                          headers and none of the host's
@@ -31,6 +32,10 @@ NEWLIB_COPYING := $(BUILD)/newlib/newlib-salsa/COPYING.NEWLIB
 # apps' warnings in place of the runtime's (no -Werror), and every path
 # into this tree or the build replaced by its place in the SDK; the driver
 # expands $uk and $gccinc when it runs.
+# Every directory of include/: uk/ (the API) and machine/ (newlib's hook
+# for <threads.h>).
+SDK_INCLUDE := $(patsubst $(TOP)/include/%,$(SDK_LIB)/include/%,$(wildcard $(TOP)/include/*))
+
 GCC_INC := $(shell $(TARGET_CC) -print-file-name=include)
 SDK_CFLAGS = $(patsubst -I$(TOP)/include,-I"$$uk/include", \
 	$(patsubst $(NEWLIB_SYSROOT)/include,"$$uk/sysroot/include", \
@@ -42,7 +47,7 @@ LINK_SCRIPT := $(TOP)/arch/x86/link.ld
 SDK_LDFLAGS = -nostdlib -static -z noexecstack -z max-page-size=4096 --gc-sections
 
 sdk: $(UK_DRIVER) $(SDK_LIB)/libunikernel.o $(SDK_LIB)/link.ld $(SDK_LIB)/gen-ksyms.sh \
-	$(SDK_LIB)/include/uk $(SDK_LIB)/include/xen $(SDK_LIB)/sysroot \
+	$(SDK_INCLUDE) $(SDK_LIB)/include/xen $(SDK_LIB)/sysroot \
 	$(SDK_SHARE)/app.mk $(SDK_SHARE)/xl.cfg.in
 .PHONY: sdk install uninstall
 
@@ -61,7 +66,7 @@ $(UK_DRIVER): $(SDK_SRC)/x86_64-xen-uk-cc.in $(TOP)/mk/install.mk $(TOP)/mk/conf
 $(SDK_LIB)/libunikernel.o: $(LIBUNIKERNEL_OBJ)
 $(SDK_LIB)/link.ld: $(LINK_SCRIPT)
 $(SDK_LIB)/gen-ksyms.sh: $(TOP)/tools/gen-ksyms.sh
-$(SDK_LIB)/include/uk: | $(TOP)/include/uk
+$(SDK_INCLUDE): $(SDK_LIB)/include/%: | $(TOP)/include/%
 $(SDK_LIB)/include/xen: | /usr/include/xen
 $(SDK_LIB)/sysroot: $(NEWLIB_STAMP)
 $(SDK_LIB)/sysroot: SDK_LINK := $(NEWLIB_SYSROOT)
@@ -77,9 +82,9 @@ install: sdk
 	$(Q)echo "  INSTALL $(DESTDIR)$(PREFIX)"
 	$(Q)d=$(DESTDIR)$(PREFIX); l=$$d/lib/libunikernel; s=$$d/share/libunikernel; \
 	set -e; \
-	install -d $$d/bin $$l/include/uk $$l/sysroot/lib $$d/lib/pkgconfig $$s; \
+	install -d $$d/bin $$l/include $$l/sysroot/lib $$d/lib/pkgconfig $$s; \
 	install -m 755 $(UK_DRIVER) $$d/bin/; \
-	cp -R $(TOP)/include/uk/. $$l/include/uk/; \
+	cp -R $(TOP)/include/. $$l/include/; \
 	ln -sfn /usr/include/xen $$l/include/xen; \
 	install -m 644 $(LIBUNIKERNEL_OBJ) $$l/libunikernel.o; \
 	install -m 644 $(LINK_SCRIPT) $$l/link.ld; \
