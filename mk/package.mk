@@ -47,10 +47,10 @@ package-test: sdk $(LIB_PUBLIC_SYMS) $(LIBUNIKERNEL)
 	$(Q)rm -rf $(PKG_DESTDIR) $(PKG_DIR)/example-destdir $(PKG_DIR)/example $(PKG_DIR)/usr
 	$(Q)$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(PKG_DESTDIR)
 	$(Q)echo "  PKGTEST public headers, each alone, with $(PKG_DESTDIR)/usr/bin/x86_64-xen-uk-cc"
-	$(Q)for h in $(PKG_DESTDIR)/usr/lib/libunikernel/include/uk/*.h; do \
-		printf '#include <uk/%s>\n' $${h##*/} | \
+	$(Q)for h in $(patsubst $(TOP)/include/%,%,$(wildcard $(TOP)/include/uk/*.h)) pthread.h; do \
+		printf '#include <%s>\n' $$h | \
 		$(PKG_DESTDIR)/usr/bin/x86_64-xen-uk-cc -Werror -fsyntax-only -x c - || \
-		{ echo "package-test: <uk/$${h##*/}> does not compile alone"; exit 1; }; done
+		{ echo "package-test: <$$h> does not compile alone"; exit 1; }; done
 	$(Q)echo "  PKGTEST examples/hello with two calls of the driver from $(PKG_DESTDIR)"
 	$(Q)cp -R $(EXAMPLE) $(PKG_DIR)/example-destdir && cd $(PKG_DIR)/example-destdir && \
 		$(PKG_ENV) $(PKG_DESTDIR)/usr/bin/x86_64-xen-uk-cc -c main.c && \
