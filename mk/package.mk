@@ -6,8 +6,8 @@
 #                      dpkg-buildpackage -b (debian/) in a copy of the tree
 #                      under $(PKG_DIR), where its outputs land too
 #   make package-test  1. `make install DESTDIR=$(PKG_DIR)/destdir`; every
-#                      public header compiles alone with the driver from
-#                      there, and examples/hello, copied out of the tree,
+#                      public header (and <pthread.h>) compiles alone with
+#                      the driver from there, and examples/hello, copied out of the tree,
 #                      builds with two calls of it (and the same code with
 #                      one, stripped);
 #                      2. the .deb, installed with dpkg -i (root; the same
