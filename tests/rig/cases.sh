@@ -5,8 +5,8 @@
 # and run-on-host.sh (dom0 of a real Xen host), so that both run the same
 # cases the same way. dom0's side is run-cases.sh.
 #
-# The caller sets: top (the tree), build (images: $build/apps/APP/APP.elf,
-# peers: $build/peers/NAME), and for packing stage (cases go to
+# The caller sets: top (the tree), build (images and their xl configs:
+# $build/apps/APP/APP.{elf,cfg}; peers: $build/peers/NAME), and for packing stage (cases go to
 # $stage/tests/NAME, peers to $stage/peers) and kernel_root (where dom0
 # finds $stage/tests: /tests in the rig); for judging serial (dom0's @@
 # report, with Xen's (dN) lines), results (a directory for NAME.log) and
@@ -26,21 +26,22 @@ check_cases() {
     done
 }
 
-find_cfg() {
-    local d
-    for d in "$top/apps/$1" "$top/tests/apps/$1"; do
-        [ -f "$d/$1.cfg" ] && { echo "$d/$1.cfg"; return; }
-    done
-}
-
 # make_guest DIR GUEST APP MEMORY CMDLINE: the image and xl config of one
-# guest. $XL (the case's extra lines) applies to every guest of the case.
+# guest. APP is an app's name (the build's apps/APP/APP.elf) or a path to
+# an image (with a /; relative to the build directory); either way its xl
+# config is the one the build made beside it (NAME.cfg, from the app's
+# Makefile and tools/sdk/xl.cfg.in). $XL (the case's extra lines) applies
+# to every guest of the case.
 make_guest() {
     local d="$1" g="$2" app="$3" mem="$4" cmd="$5" cfg elf keys k
-    cfg=$(find_cfg "$app")
-    elf=$build/apps/$app/$app.elf
-    if [ -z "$app" ] || [ -z "$cfg" ] || ! [ -f "$elf" ]; then
-        echo "rig: $g: no image ($elf) or config (apps/$app/$app.cfg) for app '$app'" >&2
+    case "$app" in
+        /*) elf=$app ;;
+        */*) elf=$build/$app ;;
+        *) elf=$build/apps/$app/$app.elf ;;
+    esac
+    cfg=${elf%.elf}.cfg
+    if [ -z "$app" ] || ! [ -f "$cfg" ] || ! [ -f "$elf" ]; then
+        echo "rig: $g: no image ($elf) or config ($cfg) for app '$app'" >&2
         return 1
     fi
     cp "$elf" "$d/$g.elf"

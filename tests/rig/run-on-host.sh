@@ -17,7 +17,7 @@
 # the verdicts.
 #
 # Needs: root in dom0 of a Xen host (xl, xenstore-*), a POSIX shell, and the images
-# built ($BUILD/apps/APP/APP.elf; `make apps peers`, the peers static).
+# built ($BUILD/apps/APP/APP.elf and APP.cfg; `make apps peers`, the peers static).
 # The run uses /test in XenStore as scratch space (removed before each
 # case) and names its domains after the cases: not for a production host.
 # A guest's console comes from xenconsoled's log if it writes one for
