@@ -15,6 +15,9 @@
 #error "APP_CFLAGS of the app's Makefile did not reach the compiler"
 #endif
 
+#define TEST_NAME "appflags"
+#include "../report.h"
+
 /* Defined by the linker only (--defsym in APP_LDFLAGS). */
 extern const char appflags_ldflag[];
 
@@ -22,30 +25,16 @@ int main(void)
 {
     void *p;
     volatile size_t huge = SIZE_MAX;
-    int fails = 0;
 
     printf("appflags: APPFLAGS_CFLAG=%d\n", APPFLAGS_CFLAG);
-    printf("appflags: appflags_ldflag=%p\n", (const void *)appflags_ldflag);
-    if ((uintptr_t)appflags_ldflag != 0x5a5a000) {
-        printf("appflags: FAIL the linker flag did not arrive\n");
-        fails++;
-    }
+    EXPECT((uintptr_t)appflags_ldflag == 0x5a5a000, "the linker flag arrived: appflags_ldflag=%p",
+           (const void *)appflags_ldflag);
     errno = 0;
     p = malloc(SIZE_MAX);
-    if (p) {
-        printf("appflags: FAIL malloc(SIZE_MAX) returned %p\n", p);
-        fails++;
-    } else {
-        printf("appflags: malloc(SIZE_MAX) is NULL, errno %s\n",
-               errno == ENOMEM ? "ENOMEM" : "not ENOMEM");
-    }
+    EXPECT(!p && errno == ENOMEM, "malloc(SIZE_MAX) is %p, errno %s", p,
+           errno == ENOMEM ? "ENOMEM" : "not ENOMEM");
     /* The same size unknown to the compiler: the runtime's malloc decides. */
     p = malloc(huge);
-    if (p) {
-        printf("appflags: FAIL malloc(%zu) returned %p\n", (size_t)huge, p);
-        fails++;
-    }
-    if (!fails)
-        printf("appflags: ok\n");
-    return fails;
+    EXPECT(!p, "malloc(%zu) is %p", (size_t)huge, p);
+    return test_result();
 }
