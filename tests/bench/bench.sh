@@ -19,11 +19,11 @@ printf '%-34s %10s\n' "hello text bytes" "$text" "hello data bytes" "$data" \
     "hello bss bytes" "$bss" "hello loaded (file) bytes" "$loaded" \
     "hello ELF file bytes" "$(stat -c %s "$elf")"
 # Stripped, as Mini-OS's and Solo5's are compared; the link maps say what is in them.
-for app in hello onewrite; do
+for app in hello console-onewrite; do
     strip -o "$out/$app.stripped" "$build/apps/$app/$app.elf"
     printf '%-34s %10s\n' "$app stripped bytes" "$(stat -c %s "$out/$app.stripped")"
 done
-for app in hello onewrite; do
+for app in hello console-onewrite; do
     echo "largest contributors to $app (bytes in the file, from its link map):"
     "$top/tools/linkmap-top.sh" "$build/apps/$app/$app.elf.map" 10 | sed 's/^/  /'
 done
@@ -132,7 +132,7 @@ for i in 1 2 3; do sed -n 's/^\(\[shmem-[0-9]-2\] \)\{0,1\}shmem: ok bench: map+
 
 echo "== vchan with dom0's libxenvchan (1 MiB echo, 64 KiB rings, three guests) =="
 for i in 1 2 3; do
-    sed -n 's/^vchantest: ok 1048576 bytes echoed.*, \([0-9.]*\) MB\/s each way/1 MiB echo \1 MB\/s each way/p' \
+    sed -n 's/^vchan: ok 1048576 bytes echoed.*, \([0-9.]*\) MB\/s each way/1 MiB echo \1 MB\/s each way/p' \
         "$build/rig/results/vchan-client-$i.log"
 done | median_line 4
 
