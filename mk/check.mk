@@ -19,6 +19,8 @@ CHECK_SRCS_timer_heap := events/timer_heap.c
 CHECK_SRCS_xs_wire := xenstore/xs_wire.c
 CHECK_SRCS_grefs := gnttab/grefs.c
 CHECK_SRCS_ring :=
+CHECK_TESTS += bitmap
+CHECK_SRCS_bitmap :=
 CHECK_SRCS_sched := kernel/sched.c kernel/format.c kernel/page_alloc.c arch/x86/context.c arch/x86/switch.S \
 	tests/unit/kernel_stubs.c
 # test_xs.c includes xenstore/xs.c itself (to reset its static state between tests).
