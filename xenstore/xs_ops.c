@@ -323,7 +323,7 @@ int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx)
     return xs_transaction_run_until(fn, ctx, uk_monotonic_ns() + TX_SLOT_TIMEOUT);
 }
 
-int xs_wait_for(const char *path, xs_wait_check_fn check, void *ctx, uint64_t deadline)
+int xs_wait_for(const char *path, xs_wait_check_fn ready, void *ctx, uint64_t deadline)
 {
     struct xs_watch *w = xs_watch(path, NULL, NULL);
     int rc;
@@ -337,7 +337,7 @@ int xs_wait_for(const char *path, xs_wait_check_fn check, void *ctx, uint64_t de
     for (;;) {
         char *changed;
 
-        rc = check(path, ctx);
+        rc = ready(path, ctx);
         if (rc != -EAGAIN)
             break;
         rc = xs_watch_wait(w, &changed, deadline);

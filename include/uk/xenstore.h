@@ -102,13 +102,13 @@ int xs_watch_wait(struct xs_watch *w, char **path, uint64_t deadline);
 int xs_unwatch(struct xs_watch *w);
 /*
  * Wait for what another domain writes at or below `path`: a watch on it, and
- * check(path, ctx) now and after every event. check returns 0 when the wait
+ * ready(path, ctx) now and after every event. ready returns 0 when the wait
  * is over, -EAGAIN to wait on, another negative errno to give up with it.
- * 0, check's error, or xs_watch_wait's (-ETIMEDOUT at `deadline`, monotonic
+ * 0, ready's error, or xs_watch_wait's (-ETIMEDOUT at `deadline`, monotonic
  * ns, 0: none; -EIO on a closed connection). Threads only.
  */
 typedef int (*xs_wait_check_fn)(const char *path, void *ctx);
-int xs_wait_for(const char *path, xs_wait_check_fn check, void *ctx, uint64_t deadline);
+int xs_wait_for(const char *path, xs_wait_check_fn ready, void *ctx, uint64_t deadline);
 /*
  * Wait until `path` exists (another domain creates it): 0, or -ETIMEDOUT
  * at `deadline` (0: none), -EIO on a closed connection. A node we may not
