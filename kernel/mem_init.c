@@ -132,4 +132,3 @@ void memory_init(const struct boot_info *bi)
     boot_report_count_pages();
     kernel_boot_mark("page allocator");
 }
-
