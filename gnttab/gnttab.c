@@ -18,6 +18,7 @@
 #include <internal/hypercall.h>
 #include <internal/kernel.h>
 #include <internal/mm.h>
+#include <uk/assert.h>
 #include <xen/memory.h>
 
 #include "grefs.h"
@@ -173,7 +174,10 @@ int gnttab_grant_access_batch(domid_t domid, void *const *pages, unsigned int n,
             return rc == -ENOMEM ? rc : -ENOSPC;
     }
     for (unsigned int i = 0; i < n; i++) {
-        frame_of(pages[i], &frame); /* checked above, and threads are cooperative */
+        /* Checked above, and nothing ran since: threads are cooperative. */
+        int rc = frame_of(pages[i], &frame);
+
+        UK_ASSERT(rc == 0);
         fill_entry(refs[i], domid, frame, readonly);
     }
     return 0;
@@ -228,6 +232,8 @@ static int slots_alloc(unsigned int n)
 
 static void slot_free(unsigned int s)
 {
+    /* Only a slot we mapped (Xen accepted its unmap) or reserved comes back. */
+    UK_ASSERT(s < FOREIGN_SLOTS && bitmap_test(slot_used, s));
     bitmap_clear(slot_used, s);
     slots_in_use--;
 }

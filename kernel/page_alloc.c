@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <internal/mm.h>
+#include <uk/assert.h>
 #include <uk/list.h>
 
 #define META_FREE    0x80 /* heads a free block */
@@ -20,7 +21,8 @@
 #define META_MANAGED 0x20 /* inside a usable range, outside the metadata */
 #define META_ORDER   0x1f
 
-_Static_assert(PAGE_MAX_ORDER <= META_ORDER, "the order must fit its metadata bits");
+/* The order must fit its metadata bits. */
+UK_BUILD_BUG_ON(PAGE_MAX_ORDER > META_ORDER);
 
 static uint8_t *meta; /* NULL until an init succeeds */
 static uint64_t base_pfn, span_pages;
