@@ -15,8 +15,7 @@ __attribute__((noreturn)) void uk_assert_fail(const char *expr, const char *file
                                               const char *func);
 
 /* Always compiled in (NDEBUG does not remove it); `cond` must have no side effects. */
-#define UK_ASSERT(cond)                                                                            \
-    ((cond) ? (void)0 : uk_assert_fail(#cond, __FILE__, __LINE__, __func__))
+#define UK_ASSERT(cond) ((cond) ? (void)0 : uk_assert_fail(#cond, __FILE__, __LINE__, __func__))
 
 /* Fail the build when `cond`, a constant expression, is true. */
 #define UK_BUILD_BUG_ON(cond) _Static_assert(!(cond), "UK_BUILD_BUG_ON(" #cond ")")
