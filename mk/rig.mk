@@ -37,6 +37,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory check
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory apps peers
+	$(Q)$(MAKE) --no-print-directory check-globals
 	$(Q)BUILD=$(BUILD) $(RIG) $(TESTS)
 
 # `make run [APP=name] [ARGS="..."]`: the app's own test case
