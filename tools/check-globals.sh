@@ -19,7 +19,7 @@ for elf in "$@"; do
     comm -23 "$tmp/ours" "$tmp/public" > "$tmp/leaked"
     echo "$(basename "$elf"): $(wc -l < "$tmp/ours") of the runtime's symbols global, $(wc -l < "$tmp/leaked") internal"
     if [ -s "$tmp/leaked" ]; then
-        echo "  internal symbols global in $elf:" $(cat "$tmp/leaked")
+        echo "  internal symbols global in $elf: $(tr '\n' ' ' < "$tmp/leaked")"
         status=1
     fi
 done
