@@ -251,64 +251,54 @@ uint64_t evtchn_count(evtchn_port_t port)
     return s ? s->count : 0;
 }
 
-static bool fired(const struct port_slot *s, uint64_t unused)
-{
-    (void)unused;
-    return s->fired;
-}
+/* What a thread waits for on a port: the next event, or the count to move past `seen`. */
+struct port_wait {
+    struct port_slot *s;
+    bool since;
+    uint64_t seen;
+};
 
-static bool count_moved(const struct port_slot *s, uint64_t seen)
+/* Interrupts off (uk_waitq_wait_cond): the upcall sets what this reads. */
+static bool port_ready(void *ctx)
 {
-    return s->count != seen;
-}
+    struct port_wait *pw = ctx;
+    struct port_slot *s = pw->s;
 
-/*
- * Sleep until done(s, arg), the port is closed, or the deadline. Interrupts
- * stay off from the check to the sleep, so an event in between is not lost.
- * Returns with interrupts off; the caller restores `*flags`.
- */
-static int port_wait(struct port_slot *s, bool (*done)(const struct port_slot *, uint64_t),
-                     uint64_t arg, uint64_t deadline, unsigned long *flags)
-{
-    int rc = 0;
-
-    *flags = arch_irq_save();
-    while (!done(s, arg) && s->bound && rc == 0) {
-        if (deadline)
-            rc = uk_waitq_wait_until(&s->waiters, "event channel", deadline);
-        else
-            uk_waitq_wait(&s->waiters, "event channel");
-    }
     if (!s->bound)
-        return -EPIPE;
-    return done(s, arg) ? 0 : rc;
+        return true;
+    if (pw->since)
+        return s->count != pw->seen;
+    if (!s->fired)
+        return false;
+    s->fired = false; /* taken: the next evtchn_wait waits for a new event */
+    return true;
+}
+
+/* Until the event, the port's close (-EPIPE), or the deadline (0: none). */
+static int port_wait(struct port_wait *pw, uint64_t deadline)
+{
+    int rc = uk_waitq_wait_cond(&pw->s->waiters, "event channel", port_ready, pw,
+                                deadline ? deadline : UK_TIME_NEVER);
+
+    return pw->s->bound ? rc : -EPIPE;
 }
 
 int evtchn_wait(evtchn_port_t port, uint64_t deadline)
 {
-    struct port_slot *s = slot_of(port);
-    unsigned long flags;
-    int rc;
+    struct port_wait pw = {.s = slot_of(port)};
 
-    if (!s || !s->bound)
+    if (!pw.s || !pw.s->bound)
         return -EINVAL;
-    rc = port_wait(s, fired, 0, deadline, &flags);
-    s->fired = false;
-    arch_irq_restore(flags);
-    return rc;
+    return port_wait(&pw, deadline);
 }
 
 int evtchn_wait_since(evtchn_port_t port, uint64_t seen, uint64_t deadline)
 {
-    struct port_slot *s = slot_of(port);
-    unsigned long flags;
-    int rc;
+    struct port_wait pw = {.s = slot_of(port), .since = true, .seen = seen};
 
-    if (!s || !s->bound)
+    if (!pw.s || !pw.s->bound)
         return -EINVAL;
-    rc = port_wait(s, count_moved, seen, deadline, &flags);
-    arch_irq_restore(flags);
-    return rc;
+    return port_wait(&pw, deadline);
 }
 
 /* The event state behind a hang, beside Xen's own dump (xl debug-keys e). */

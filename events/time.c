@@ -200,34 +200,6 @@ bool uk_timer_cancel(struct uk_timer *t)
     return armed;
 }
 
-struct timed_wait {
-    struct uk_waitq *wq;
-    struct waiter *w;
-};
-
-static void wait_timeout(struct uk_timer *t, void *ctx)
-{
-    struct timed_wait *tw = ctx;
-
-    (void)t;
-    waiter_cancel(tw->wq, tw->w);
-}
-
-int uk_waitq_wait_until(struct uk_waitq *wq, const char *what, uint64_t deadline)
-{
-    struct waiter w;
-    struct timed_wait tw = {wq, &w};
-    struct uk_timer t;
-
-    /* Everything on this stack frame: nothing to allocate, nothing to fail. */
-    uk_timer_init(&t, wait_timeout, &tw);
-    waiter_enqueue(wq, &w);
-    uk_timer_arm(&t, deadline);
-    waiter_sleep(&w, what);
-    uk_timer_destroy(&t);
-    return w.woken ? 0 : -ETIMEDOUT;
-}
-
 void uk_sleep_until(uint64_t deadline)
 {
     struct uk_waitq wq;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The scheduler's side that only the runtime uses: boot, the waiter a
- * blocking wait is made of, and what crash reports and benchmarks read.
+ * The scheduler's side that only the runtime uses: boot, and what crash
+ * reports and benchmarks read.
  */
 #ifndef INTERNAL_SCHED_H
 #define INTERNAL_SCHED_H
@@ -13,19 +13,16 @@
 /* Turn the boot context into the thread "main". Called once by the kernel. */
 void sched_init(void);
 
-struct waiter {
-    struct uk_list link;
-    struct uk_thread *thread;
-    bool queued; /* still on its wait queue */
-    bool woken;  /* woken by waitq_wake_* (not a timeout or a cancel) */
-};
+/* The boot context's thread, "main". */
+struct uk_thread *sched_main_thread(void);
 
-/* The pieces uk_waitq_wait is made of, for waits that other events can end (timeouts). */
-void waiter_enqueue(struct uk_waitq *wq, struct waiter *w);
-/* Take `w` off its queue (if still there) and make its thread runnable. */
-void waiter_cancel(struct uk_waitq *wq, struct waiter *w);
-/* Block until `w` is woken or cancelled. */
-void waiter_sleep(struct waiter *w, const char *what);
+/*
+ * One pointer per thread for the POSIX layer (posix/pthread.c): its record
+ * of the thread. `release`, when not NULL, gets it back when the thread is
+ * freed (joined, or detached and exited), in whichever thread frees it.
+ */
+void sched_set_posix(struct uk_thread *t, void *rec, void (*release)(void *rec));
+void *sched_posix(const struct uk_thread *t);
 
 /* Switches so far, for benchmarks. */
 uint64_t sched_switch_count(void);

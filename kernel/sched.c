@@ -15,6 +15,7 @@
 #include <internal/kernel.h>
 #include <internal/mm.h>
 #include <internal/sched.h>
+#include <uk/time.h>
 
 #include "kernel_private.h"
 
@@ -50,6 +51,8 @@ struct uk_thread {
     uintptr_t stack_base; /* lowest page: the guard; 0 for main */
     unsigned int stack_order;
     void *libc_state;
+    void *posix; /* sched_set_posix */
+    void (*posix_release)(void *);
     struct uk_waitq joiners;
     bool detached, joined;
 };
@@ -95,6 +98,22 @@ unsigned int uk_thread_count(void)
     return nr_threads;
 }
 
+struct uk_thread *sched_main_thread(void)
+{
+    return &main_thread;
+}
+
+void sched_set_posix(struct uk_thread *t, void *rec, void (*release)(void *rec))
+{
+    t->posix = rec;
+    t->posix_release = release;
+}
+
+void *sched_posix(const struct uk_thread *t)
+{
+    return t->posix;
+}
+
 uint64_t sched_switch_count(void)
 {
     return nr_switches;
@@ -109,6 +128,8 @@ static void thread_free(struct uk_thread *t)
         uk_panic("thread_free: cannot remap the guard page of %s", t->name);
     uk_page_free_order((void *)t->stack_base, t->stack_order);
     libc_thread_state_free(t->libc_state);
+    if (t->posix_release)
+        t->posix_release(t->posix);
     free(t);
 }
 
@@ -257,9 +278,6 @@ static void schedule(void)
     reap_zombies();
 }
 
-static void wait_for_thread(struct uk_waitq *wq, const char *what, enum wait_kind kind,
-                            const void *obj);
-
 static void make_runnable(struct uk_thread *t)
 {
     if (t->state == THREAD_BLOCKED) {
@@ -267,6 +285,10 @@ static void make_runnable(struct uk_thread *t)
         uk_list_add_tail(&run_queue, &t->run_link);
     }
 }
+
+static int wait_on(struct uk_waitq *wq, const char *what, enum wait_kind kind, const void *obj,
+                   bool (*cond)(void *), void *ctx, uint64_t deadline);
+static bool thread_exited(void *t);
 
 static void thread_start(void *arg)
 {
@@ -344,8 +366,7 @@ int uk_thread_join(struct uk_thread *t)
     if (!t || t == current || t == &main_thread || t->detached || t->joined)
         return -EINVAL;
     t->joined = true;
-    while (t->state != THREAD_EXITED)
-        wait_for_thread(&t->joiners, "join", WAIT_JOIN, t);
+    wait_on(&t->joiners, "join", WAIT_JOIN, t, thread_exited, t, UK_TIME_NEVER);
     thread_free(t);
     return 0;
 }
@@ -389,22 +410,27 @@ bool uk_waitq_empty(const struct uk_waitq *wq)
     return uk_list_empty(&wq->waiters);
 }
 
-void waiter_enqueue(struct uk_waitq *wq, struct waiter *w)
+/*
+ * A blocked thread's place on a wait queue, on its own stack. Whoever ends
+ * the wait (a wake, or the deadline's timer) takes it off the queue, so it
+ * is never ended twice.
+ */
+struct waiter {
+    struct uk_list link;
+    struct uk_thread *thread;
+    bool queued;  /* still on its wait queue */
+    bool woken;   /* by uk_waitq_wake_*, not by the deadline */
+    bool expired; /* the deadline passed */
+};
+
+/* The deadline's timer, in the timer event handler. */
+static void wait_expired(struct uk_timer *t, void *ctx)
 {
+    struct waiter *w = ctx;
     unsigned long flags = arch_irq_save();
 
-    w->thread = current;
-    w->queued = true;
-    w->woken = false;
-    uk_list_add_tail(&wq->waiters, &w->link);
-    arch_irq_restore(flags);
-}
-
-void waiter_cancel(struct uk_waitq *wq, struct waiter *w)
-{
-    unsigned long flags = arch_irq_save();
-
-    (void)wq;
+    (void)t;
+    w->expired = true;
     if (w->queued) {
         uk_list_remove(&w->link);
         w->queued = false;
@@ -413,60 +439,106 @@ void waiter_cancel(struct uk_waitq *wq, struct waiter *w)
     arch_irq_restore(flags);
 }
 
-static void sleep_on(struct waiter *w, const char *what, enum wait_kind kind, const void *obj)
+/*
+ * The one blocking wait; every other wait of the runtime is made of it.
+ * Until cond(ctx) holds (cond NULL: until woken once), or until `deadline`
+ * (monotonic ns; UK_TIME_NEVER: none): 0, or -ETIMEDOUT.
+ *
+ * Interrupts stay off from each check of cond to the moment the thread is
+ * queued and blocked, so an event handler that makes cond true and wakes
+ * `wq` either runs before the check (which sees it) or after the thread is
+ * queued (and wakes it): never in between, where its wakeup would find no
+ * waiter and be lost. The timer is armed after the first check (a wait
+ * that need not sleep costs no timer) and once for the whole wait, however
+ * often spurious wakes requeue the thread; it lives on this stack frame, so
+ * the wait allocates nothing and cannot fail. A wait a timer can end is
+ * never part of a deadlock, whatever `kind` says.
+ */
+static int wait_on(struct uk_waitq *wq, const char *what, enum wait_kind kind, const void *obj,
+                   bool (*cond)(void *), void *ctx, uint64_t deadline)
 {
     unsigned long flags = arch_irq_save();
+    struct waiter w = {.thread = current};
+    struct uk_timer timer;
+    bool armed = false;
+    int rc = 0;
 
-    while (w->queued) {
-        current->state = THREAD_BLOCKED;
-        current->wait_what = what;
-        current->wait_kind = kind;
-        current->wait_obj = obj;
-        schedule();
+    for (;;) {
+        if (cond && cond(ctx))
+            break;
+        if (w.expired) {
+            rc = -ETIMEDOUT;
+            break;
+        }
+        if (deadline != UK_TIME_NEVER && !armed) {
+            uk_timer_init(&timer, wait_expired, &w);
+            uk_timer_arm(&timer, deadline);
+            armed = true;
+            kind = WAIT_EVENT;
+            obj = NULL;
+        }
+        w.queued = true;
+        w.woken = false;
+        uk_list_add_tail(&wq->waiters, &w.link);
+        while (w.queued) {
+            current->state = THREAD_BLOCKED;
+            current->wait_what = what;
+            current->wait_kind = kind;
+            current->wait_obj = obj;
+            schedule();
+        }
+        if (!cond) {
+            rc = w.woken ? 0 : -ETIMEDOUT;
+            break;
+        }
     }
+    if (armed)
+        uk_timer_cancel(&timer);
     current->wait_what = NULL;
     current->wait_kind = WAIT_EVENT;
     current->wait_obj = NULL;
     arch_irq_restore(flags);
-}
-
-void waiter_sleep(struct waiter *w, const char *what)
-{
-    sleep_on(w, what, WAIT_EVENT, NULL);
+    return rc;
 }
 
 void uk_waitq_wait(struct uk_waitq *wq, const char *what)
 {
-    struct waiter w;
-
-    waiter_enqueue(wq, &w);
-    sleep_on(&w, what, WAIT_EVENT, NULL);
+    wait_on(wq, what, WAIT_EVENT, NULL, NULL, NULL, UK_TIME_NEVER);
 }
 
-/* A wait only another thread can end (never an event handler): see find_stuck(). */
-static void wait_for_thread(struct uk_waitq *wq, const char *what, enum wait_kind kind,
-                            const void *obj)
+int uk_waitq_wait_until(struct uk_waitq *wq, const char *what, uint64_t deadline)
 {
-    struct waiter w;
-
-    waiter_enqueue(wq, &w);
-    sleep_on(&w, what, kind, obj);
+    return wait_on(wq, what, WAIT_EVENT, NULL, NULL, NULL, deadline);
 }
 
-bool uk_waitq_wake_one(struct uk_waitq *wq)
+int uk_waitq_wait_cond(struct uk_waitq *wq, const char *what, bool (*cond)(void *ctx), void *ctx,
+                       uint64_t deadline)
+{
+    return wait_on(wq, what, WAIT_EVENT, NULL, cond, ctx, deadline);
+}
+
+/* Take the longest waiter off `wq` and make it runnable: its thread, or NULL. */
+static struct uk_thread *wake_first(struct uk_waitq *wq)
 {
     unsigned long flags = arch_irq_save();
     struct uk_list *n = uk_list_pop(&wq->waiters);
+    struct uk_thread *t = NULL;
 
     if (n) {
         struct waiter *w = uk_list_entry(n, struct waiter, link);
 
         w->queued = false;
         w->woken = true;
-        make_runnable(w->thread);
+        t = w->thread;
+        make_runnable(t);
     }
     arch_irq_restore(flags);
-    return n != NULL;
+    return t;
+}
+
+bool uk_waitq_wake_one(struct uk_waitq *wq)
+{
+    return wake_first(wq) != NULL;
 }
 
 unsigned int uk_waitq_wake_all(struct uk_waitq *wq)
@@ -476,6 +548,11 @@ unsigned int uk_waitq_wake_all(struct uk_waitq *wq)
     while (uk_waitq_wake_one(wq))
         n++;
     return n;
+}
+
+static bool thread_exited(void *t)
+{
+    return ((struct uk_thread *)t)->state == THREAD_EXITED;
 }
 
 /* Mutexes hand ownership straight to the longest waiter: no barging. */
@@ -494,32 +571,44 @@ int uk_mutex_trylock(struct uk_mutex *m)
     return 0;
 }
 
-int uk_mutex_lock(struct uk_mutex *m)
+/* Free: take it. Handed to us by an unlock: ours already. */
+static bool mutex_taken(void *ctx)
+{
+    struct uk_mutex *m = ctx;
+
+    if (!m->owner)
+        m->owner = current;
+    return m->owner == current;
+}
+
+int uk_mutex_lock_until(struct uk_mutex *m, uint64_t deadline)
 {
     if (m->owner == current)
         return -EDEADLK;
-    if (!m->owner) {
-        m->owner = current;
-        return 0;
-    }
-    while (m->owner != current)
-        wait_for_thread(&m->waiters, "mutex", WAIT_MUTEX, m);
-    return 0;
+    return wait_on(&m->waiters, "mutex", WAIT_MUTEX, m, mutex_taken, m, deadline);
+}
+
+int uk_mutex_lock(struct uk_mutex *m)
+{
+    return uk_mutex_lock_until(m, UK_TIME_NEVER);
 }
 
 int uk_mutex_unlock(struct uk_mutex *m)
 {
-    struct uk_list *n;
     unsigned long flags;
 
     if (m->owner != current)
         return -EPERM;
+    /*
+     * The next owner is chosen and woken in one interrupts-off section. Were
+     * its deadline to pass in between, a separate wake would wake the waiter
+     * behind it instead, which would find the mutex taken and requeue last.
+     * A chosen owner whose deadline passes before it runs still sees the
+     * mutex as its own (mutex_taken) and keeps it.
+     */
     flags = arch_irq_save();
-    n = m->waiters.waiters.next;
-    m->owner = n != &m->waiters.waiters ? uk_list_entry(n, struct waiter, link)->thread : NULL;
+    m->owner = wake_first(&m->waiters);
     arch_irq_restore(flags);
-    if (m->owner)
-        uk_waitq_wake_one(&m->waiters);
     return 0;
 }
 
@@ -529,30 +618,39 @@ void uk_sem_init(struct uk_sem *s, unsigned long count)
     uk_waitq_init(&s->waiters);
 }
 
+/* Interrupts off (a wait's check, or uk_sem_trydown): uk_sem_up may run in a handler. */
+static bool sem_taken(void *ctx)
+{
+    struct uk_sem *s = ctx;
+
+    if (s->count == 0)
+        return false;
+    s->count--;
+    return true;
+}
+
 bool uk_sem_trydown(struct uk_sem *s)
 {
     unsigned long flags = arch_irq_save();
-    bool ok = s->count > 0;
+    bool ok = sem_taken(s);
 
-    if (ok)
-        s->count--;
     arch_irq_restore(flags);
     return ok;
 }
 
-void uk_sem_down(struct uk_sem *s)
+int uk_sem_down_until(struct uk_sem *s, uint64_t deadline)
 {
     /*
-     * The check and the enqueue in one interrupts-off section: checked in
-     * one and queued in another, a uk_sem_up from an event handler in between
-     * would find no waiter and its wakeup would be lost.
+     * The count is checked in wait_on, in the section that queues the
+     * waiter: checked in one and queued in another, a uk_sem_up from an
+     * event handler in between would find no waiter and be lost.
      */
-    unsigned long flags = arch_irq_save();
+    return wait_on(&s->waiters, "semaphore", WAIT_EVENT, NULL, sem_taken, s, deadline);
+}
 
-    while (s->count == 0)
-        uk_waitq_wait(&s->waiters, "semaphore");
-    s->count--;
-    arch_irq_restore(flags);
+void uk_sem_down(struct uk_sem *s)
+{
+    uk_sem_down_until(s, UK_TIME_NEVER);
 }
 
 void uk_sem_up(struct uk_sem *s)
@@ -569,20 +667,30 @@ void uk_cond_init(struct uk_cond *c)
     uk_waitq_init(&c->waiters);
 }
 
-int uk_cond_wait(struct uk_cond *c, struct uk_mutex *m)
+int uk_cond_wait_until(struct uk_cond *c, struct uk_mutex *m, uint64_t deadline)
 {
-    struct waiter w;
-    int rc;
+    unsigned long flags = arch_irq_save();
+    int rc = uk_mutex_unlock(m), lock_rc;
 
-    /* Queued before the unlock, so a signal in between is not lost. */
-    waiter_enqueue(&c->waiters, &w);
-    rc = uk_mutex_unlock(m);
     if (rc) {
-        waiter_cancel(&c->waiters, &w);
+        arch_irq_restore(flags);
         return rc;
     }
-    sleep_on(&w, "condvar", WAIT_COND, NULL);
-    return uk_mutex_lock(m);
+    /*
+     * Unlocked and queued in one interrupts-off section: only threads
+     * signal, and none runs before this thread blocks, so a signal cannot
+     * come between the unlock and the wait.
+     */
+    rc = wait_on(&c->waiters, "condvar", WAIT_COND, NULL, NULL, NULL, deadline);
+    arch_irq_restore(flags);
+    /* Held again on return, timed out or not (as POSIX has it). */
+    lock_rc = uk_mutex_lock(m);
+    return rc ? rc : lock_rc;
+}
+
+int uk_cond_wait(struct uk_cond *c, struct uk_mutex *m)
+{
+    return uk_cond_wait_until(c, m, UK_TIME_NEVER);
 }
 
 void uk_cond_signal(struct uk_cond *c)

@@ -15,6 +15,12 @@ NEWLIB_SYSROOT := $(NEWLIB_PREFIX)/x86_64-elf
 # definition and its callers cannot disagree on the types.
 WARN_CFLAGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes
 
+# newlib declares <pthread.h> only where the system says it has POSIX
+# threads (its sys/features.h does so for RTEMS and Cygwin): we have them
+# (posix/), with timeouts and the mutex types.
+POSIX_THREADS_CFLAGS := -D_POSIX_THREADS=200809L -D_POSIX_TIMEOUTS=200809L \
+	-D_UNIX98_THREAD_MUTEX_ATTRIBUTES=1
+
 TARGET_CC := gcc
 # The kernel runs in ring 0 with interrupts on the current stack: no red
 # zone; frame pointers kept so that crash reports can walk the stack.
@@ -25,7 +31,8 @@ TARGET_CFLAGS := -std=c11 -O2 -g $(WARN_CFLAGS) \
 	-nostdinc -isystem $(NEWLIB_SYSROOT)/include \
 	-isystem $(shell $(TARGET_CC) -print-file-name=include) \
 	-I$(TOP)/include -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) \
-	-D_DEFAULT_SOURCE -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L
+	-D_DEFAULT_SOURCE -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L \
+	$(POSIX_THREADS_CFLAGS)
 TARGET_ASFLAGS := -D__ASSEMBLY__ -I$(TOP)/include -I$(TOP) -I$(TOP)/arch/x86/include
 LIBGCC := $(shell $(TARGET_CC) -print-libgcc-file-name)
 

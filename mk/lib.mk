@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # libunikernel.a: every C and assembly source of the runtime's subsystems.
-LIB_DIRS := arch/x86 kernel events xenstore gnttab
+LIB_DIRS := arch/x86 kernel events xenstore gnttab posix
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
 LIB_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(LIB_SRCS))
 LIBUNIKERNEL := $(BUILD)/lib/libunikernel.a
@@ -13,7 +13,7 @@ LIBUNIKERNEL_OBJ := $(BUILD)/lib/libunikernel.o
 LIB_PUBLIC_SYMS := $(BUILD)/lib/public.syms
 PUBLIC_HEADERS := $(sort $(wildcard $(TOP)/include/uk/*.h))
 LIBC_API_HEADERS := stdlib.h stdio.h string.h time.h unistd.h fcntl.h sys/stat.h sys/time.h \
-	sys/times.h sys/wait.h signal.h
+	sys/times.h sys/wait.h signal.h sched.h pthread.h threads.h
 
 # Xen's public headers, and only them, from the host: a directory holding a
 # link to /usr/include/xen keeps glibc's headers out of the guest build.
@@ -41,7 +41,7 @@ $(LIB_PUBLIC_SYMS): $(PUBLIC_HEADERS) $(TOP)/mk/lib.mk $(NEWLIB_STAMP) | $(XEN_I
 	$(Q)mkdir -p $(dir $@)
 	$(Q)printf '$(foreach h,$(PUBLIC_HEADERS) $(LIBC_API_HEADERS),#include <$(h:$(TOP)/include/%=%)>\n)' > $@.c
 	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -fsyntax-only -aux-info $@.aux $@.c
-	$(Q){ grep -F -e '$(TOP)/include/uk/' -e '$(NEWLIB_SYSROOT)/include/' $@.aux | sed -E 's/^[^(]*[ *]([A-Za-z_][A-Za-z0-9_]*) \(.*/\1/'; \
+	$(Q){ grep -F -e '$(TOP)/include/' -e '$(NEWLIB_SYSROOT)/include/' $@.aux | sed -E 's/^[^(]*[ *]([A-Za-z_][A-Za-z0-9_]*) \(.*/\1/'; \
 	  nm $(NEWLIB_SYSROOT)/lib/libc.a $(NEWLIB_SYSROOT)/lib/libm.a 2>/dev/null | awk 'NF>=2{print $$NF}'; \
 	  echo pvh_start32; } | sort -u > $@
 	$(Q)rm -f $@.c $@.aux

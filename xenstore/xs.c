@@ -107,36 +107,33 @@ static void ring_event(evtchn_port_t p, void *ctx)
 }
 
 /*
- * Wait (interrupts off across the check, so that the event cannot slip in
- * between) until `ready()` or the deadline (0: none). 0, -EIO when the
- * connection broke, or the timed wait's own error (-ETIMEDOUT, ...): any
- * error is final, never retried.
+ * Until ready(NULL) or the deadline (0: none): 0, -EIO when the connection
+ * broke, or -ETIMEDOUT. Any error is final, never retried. ready runs with
+ * interrupts off (uk_waitq_wait_cond): ring_event cannot slip in between
+ * its check and the sleep.
  */
-static int wait_ring(struct uk_waitq *wq, bool (*ready)(void), uint64_t deadline)
+static int wait_ring(struct uk_waitq *wq, bool (*ready)(void *), uint64_t deadline)
 {
-    unsigned long flags = arch_irq_save();
-    int rc = 0;
+    int rc =
+        uk_waitq_wait_cond(wq, "xenstore ring", ready, NULL, deadline ? deadline : UK_TIME_NEVER);
 
-    while (!stream.broken && !ready() && rc == 0) {
-        if (deadline)
-            rc = uk_waitq_wait_until(wq, "xenstore ring", deadline);
-        else
-            uk_waitq_wait(wq, "xenstore ring");
-    }
-    arch_irq_restore(flags);
     return stream.broken ? -EIO : rc;
 }
 
-static bool req_space(void)
+/* Space on the request ring, or a broken connection. */
+static bool req_space(void *unused)
 {
-    return xs_ring_writable(ring->req_cons, ring->req_prod) != 0;
+    (void)unused;
+    return stream.broken || xs_ring_writable(ring->req_cons, ring->req_prod) != 0;
 }
 
 static uint64_t reader_ticks; /* the watchdog tick the reader last acted on */
 
-static bool rsp_data_or_tick(void)
+/* Bytes to read, a watchdog tick to act on, or a broken connection. */
+static bool rsp_data_or_tick(void *unused)
 {
-    return xs_ring_readable(ring->rsp_cons, ring->rsp_prod) != 0 ||
+    (void)unused;
+    return stream.broken || xs_ring_readable(ring->rsp_cons, ring->rsp_prod) != 0 ||
            UK_READ_ONCE(watchdog_ticks) != reader_ticks;
 }
 
@@ -272,6 +269,12 @@ static void reader_thread(void *arg)
     }
 }
 
+/* A watch with events for its callback, taken off the ready list. */
+static bool ready_watch(void *n)
+{
+    return (*(struct uk_list **)n = uk_list_pop(&stream.ready)) != NULL;
+}
+
 static void callback_thread(void *arg)
 {
     (void)arg;
@@ -280,9 +283,7 @@ static void callback_thread(void *arg)
         struct xs_watch *w;
         struct xs_event *ev;
 
-        /* Only threads queue here (the reader): no event can slip in between. */
-        while ((n = uk_list_pop(&stream.ready)) == NULL)
-            uk_waitq_wait(&stream.ready_wq, "watch events");
+        uk_waitq_wait_cond(&stream.ready_wq, "watch events", ready_watch, &n, UK_TIME_NEVER);
         w = uk_list_entry(n, struct xs_watch, ready);
         w->on_ready = false;
         /* The callback may block: the reader may queue more meanwhile (and requeue w). */
@@ -295,12 +296,18 @@ static void callback_thread(void *arg)
 }
 
 /* Wait for r's reply, its error, or the watchdog's -ETIMEDOUT. */
+static bool reply_done(void *r)
+{
+    return ((struct xs_request *)r)->done;
+}
+
 static int wait_reply(struct xs_request *r)
 {
-    unsigned long flags = arch_irq_save();
+    unsigned long flags;
 
-    while (!r->done)
-        uk_waitq_wait(&r->wq, "xenstore reply");
+    uk_waitq_wait_cond(&r->wq, "xenstore reply", reply_done, r, UK_TIME_NEVER);
+    /* in_flight is the watchdog handler's too. */
+    flags = arch_irq_save();
     uk_list_remove(&r->link);
     in_flight--;
     arch_irq_restore(flags);
@@ -426,26 +433,35 @@ struct xs_watch *xs_watch(const char *path, xs_watch_fn fn, void *ctx)
     return w;
 }
 
+/* What xs_watch_wait waits for: an event (taken here), the watch's end, or the connection's. */
+struct watch_wait {
+    struct xs_watch *w;
+    struct xs_event *ev;
+};
+
+static bool watch_ready(void *ctx)
+{
+    struct watch_wait *ww = ctx;
+
+    if (stream.broken || ww->w->removed)
+        return true;
+    ww->ev = xs_stream_pop_event(&stream, ww->w);
+    return ww->ev != NULL;
+}
+
 int xs_watch_wait(struct xs_watch *w, char **path, uint64_t deadline)
 {
-    struct xs_event *ev = NULL;
-    unsigned long flags = arch_irq_save();
-    int rc = 0;
+    struct watch_wait ww = {.w = w};
+    int rc;
 
     /* Our own reference: xs_unwatch may drop the owner's while we sleep. */
     w->refs++;
-    while (rc == 0 && !stream.broken && !w->removed &&
-           (ev = xs_stream_pop_event(&stream, w)) == NULL) {
-        if (deadline)
-            rc = uk_waitq_wait_until(&w->wq, "xenstore watch", deadline);
-        else
-            uk_waitq_wait(&w->wq, "xenstore watch");
-    }
-    arch_irq_restore(flags);
-    if (ev) {
-        *path = strdup(ev->path);
+    rc = uk_waitq_wait_cond(&w->wq, "xenstore watch", watch_ready, &ww,
+                            deadline ? deadline : UK_TIME_NEVER);
+    if (ww.ev) {
+        *path = strdup(ww.ev->path);
         rc = *path ? 0 : -ENOMEM;
-        xs_stream_event_free(w, ev);
+        xs_stream_event_free(w, ww.ev);
     } else if (w->removed) {
         rc = -ECANCELED;
     } else if (stream.broken) {

@@ -244,20 +244,20 @@ static int transaction_start_once(xs_tx_t *tx)
     return rc;
 }
 
+static bool tx_ended_since(void *gen)
+{
+    return *(const uint64_t *)gen != tx_ended;
+}
+
 /* Until a transaction of ours ended after generation `gen`: 0, or -ENOSPC at the deadline. */
 static int wait_tx_slot(uint64_t gen, uint64_t deadline)
 {
-    int rc = 0;
+    int rc;
 
     if (tx_open == 0 && gen == tx_ended)
         return -ENOSPC;
-    /*
-     * Only threads end transactions, and threads do not preempt each other:
-     * the check and the sleep cannot be split by an end. One that ended
-     * while our start was in flight shows in tx_ended.
-     */
-    while (rc == 0 && gen == tx_ended)
-        rc = uk_waitq_wait_until(&tx_wq, "xenstore transaction slot", deadline);
+    /* One that ended while our start was in flight shows in tx_ended. */
+    rc = uk_waitq_wait_cond(&tx_wq, "xenstore transaction slot", tx_ended_since, &gen, deadline);
     return rc == -ETIMEDOUT ? -ENOSPC : rc;
 }
 

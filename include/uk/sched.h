@@ -4,6 +4,11 @@
  * exits. Wait queues are the one blocking primitive; mutexes, semaphores and
  * condition variables are built on them. Event handlers (interrupt context)
  * may wake threads but never block.
+ *
+ * Every blocking call has a variant with a deadline (..._until): monotonic
+ * ns as uk_monotonic_ns() counts them (uk_deadline_in(ns) makes one), or
+ * UK_TIME_NEVER for none. They return 0, or -ETIMEDOUT once the deadline
+ * has passed; they allocate nothing, so they fail in no other way.
  */
 #ifndef UK_SCHED_H
 #define UK_SCHED_H
@@ -13,6 +18,7 @@
 #include <stdint.h>
 
 #include <uk/list.h>
+#include <uk/time.h>
 
 struct uk_thread;
 
@@ -50,6 +56,22 @@ void uk_waitq_init(struct uk_waitq *wq);
 bool uk_waitq_empty(const struct uk_waitq *wq);
 /* Sleep until woken; `what` names the wait in thread dumps. */
 void uk_waitq_wait(struct uk_waitq *wq, const char *what);
+/* Sleep until woken (0) or until `deadline` (-ETIMEDOUT). */
+int uk_waitq_wait_until(struct uk_waitq *wq, const char *what, uint64_t deadline);
+/*
+ * Sleep until cond(ctx) is true: the race-free way to wait for something an
+ * event handler sets. The handler changes the state, then wakes `wq`
+ * (uk_waitq_wake_one/all). cond runs with interrupts off, and the thread
+ * is queued in the same interrupts-off section, so a handler's wakeup can
+ * come neither between the check and the sleep nor be lost there. cond is
+ * checked before the first sleep (no sleep if it holds) and after every
+ * wake; it must not block, and it may take what it waited for (a count, an
+ * item off a list): the wait ends the moment it returns true. 0 once cond
+ * held, -ETIMEDOUT at `deadline` (UK_TIME_NEVER: none) with cond false.
+ * Threads only.
+ */
+int uk_waitq_wait_cond(struct uk_waitq *wq, const char *what, bool (*cond)(void *ctx), void *ctx,
+                       uint64_t deadline);
 /* Wake the longest waiter; true if there was one. Safe in event handlers. */
 bool uk_waitq_wake_one(struct uk_waitq *wq);
 unsigned int uk_waitq_wake_all(struct uk_waitq *wq);
@@ -62,6 +84,8 @@ struct uk_mutex {
 void uk_mutex_init(struct uk_mutex *m);
 /* 0, or -EDEADLK when the caller holds it already. */
 int uk_mutex_lock(struct uk_mutex *m);
+/* The same, or -ETIMEDOUT when still not ours at `deadline`. */
+int uk_mutex_lock_until(struct uk_mutex *m, uint64_t deadline);
 /* 0, or -EBUSY when held. */
 int uk_mutex_trylock(struct uk_mutex *m);
 /* 0, or -EPERM when the caller does not hold it. */
@@ -73,6 +97,8 @@ struct uk_sem {
 };
 void uk_sem_init(struct uk_sem *s, unsigned long count);
 void uk_sem_down(struct uk_sem *s);
+/* 0 with the count taken, or -ETIMEDOUT at `deadline` without. */
+int uk_sem_down_until(struct uk_sem *s, uint64_t deadline);
 bool uk_sem_trydown(struct uk_sem *s);
 /* Safe in event handlers. */
 void uk_sem_up(struct uk_sem *s);
@@ -81,8 +107,13 @@ struct uk_cond {
     struct uk_waitq waiters;
 };
 void uk_cond_init(struct uk_cond *c);
-/* Atomically release `m` and wait; `m` is held again on return. */
+/*
+ * Atomically release `m` and wait; `m` is held again on return. 0, or
+ * -EPERM (and no wait) when the caller does not hold `m`.
+ */
 int uk_cond_wait(struct uk_cond *c, struct uk_mutex *m);
+/* The same, or -ETIMEDOUT (with `m` held again) when not signalled by `deadline`. */
+int uk_cond_wait_until(struct uk_cond *c, struct uk_mutex *m, uint64_t deadline);
 void uk_cond_signal(struct uk_cond *c);
 void uk_cond_broadcast(struct uk_cond *c);
 

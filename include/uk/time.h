@@ -12,8 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <uk/sched.h>
-
 #define UK_NSEC_PER_USEC 1000ull
 #define UK_NSEC_PER_MSEC 1000000ull
 #define UK_NSEC_PER_SEC  1000000000ull
@@ -78,11 +76,5 @@ bool uk_timer_cancel(struct uk_timer *t);
 /* Sleep the calling thread until `deadline` / for `ns` (UK_TIME_NEVER: for ever). */
 void uk_sleep_until(uint64_t deadline);
 void uk_sleep_ns(uint64_t ns);
-
-/*
- * uk_waitq_wait with a deadline: 0 when woken, -ETIMEDOUT at the deadline.
- * Never anything else: the wait allocates nothing, so it cannot fail.
- */
-int uk_waitq_wait_until(struct uk_waitq *wq, const char *what, uint64_t deadline);
 
 #endif

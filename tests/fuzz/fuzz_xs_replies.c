@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <internal/time.h>
+#include <uk/sched.h>
 
 #include "../../xenstore/xs_private.h"
 #include "../../xenstore/xs_wire.h"
@@ -88,12 +89,13 @@ uint64_t uk_monotonic_ns(void)
 {
     return 0;
 }
-int uk_waitq_wait_until(struct uk_waitq *wq, const char *what, uint64_t deadline)
+int uk_waitq_wait_cond(struct uk_waitq *wq, const char *what, bool (*cond)(void *ctx), void *ctx,
+                       uint64_t deadline)
 {
     (void)wq;
     (void)what;
     (void)deadline;
-    return -ETIMEDOUT;
+    return cond(ctx) ? 0 : -ETIMEDOUT;
 }
 bool uk_waitq_wake_one(struct uk_waitq *wq)
 {

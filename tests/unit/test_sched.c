@@ -4,8 +4,10 @@
  * switch (arch/x86/context.c, switch.S) over stand-ins for the few arch/
  * and kernel services it needs. The stand-ins model interrupts: an
  * "interrupt" (a function) raised while they are off runs when they come
- * back on, or when the scheduler idles (sti; hlt). Idling with no interrupt
- * pending would hang forever: it fails the test instead.
+ * back on, or when the scheduler idles (sti; hlt). Timers run on a fake
+ * clock: idling with no interrupt pending jumps the clock to the earliest
+ * armed timer and runs it as its interrupt would. Idling with neither
+ * would hang forever: it fails the test instead.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -22,6 +24,7 @@
 #include <internal/kernel.h>
 #include <internal/mm.h>
 #include <internal/sched.h>
+#include <uk/time.h>
 
 #include "../../kernel/kernel_private.h"
 #include "check.h"
@@ -43,6 +46,71 @@ static void deliver_pending(void)
     irqs_on = true;
 }
 
+/* An event arrives now: its handler runs at once if interrupts are on, else when they come on. */
+static void event_arrives(void (*fn)(void))
+{
+    pending_irq = fn;
+    if (irqs_on)
+        deliver_pending();
+}
+
+/* struct uk_timer stand-ins on a fake clock: the armed ones, unordered. */
+static uint64_t fake_now;
+static struct uk_timer *armed[16];
+
+int uk_timer_init(struct uk_timer *t, uk_timer_fn fn, void *ctx)
+{
+    *t = (struct uk_timer){.fn = fn, .ctx = ctx};
+    return 0;
+}
+bool uk_timer_cancel(struct uk_timer *t)
+{
+    for (unsigned int i = 0; i < sizeof(armed) / sizeof(armed[0]); i++)
+        if (armed[i] == t) {
+            armed[i] = NULL;
+            return true;
+        }
+    return false;
+}
+void uk_timer_arm(struct uk_timer *t, uint64_t deadline)
+{
+    uk_timer_cancel(t);
+    t->deadline = deadline;
+    for (unsigned int i = 0; i < sizeof(armed) / sizeof(armed[0]); i++)
+        if (!armed[i]) {
+            armed[i] = t;
+            return;
+        }
+    abort();
+}
+static unsigned int armed_count(void)
+{
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < sizeof(armed) / sizeof(armed[0]); i++)
+        n += armed[i] != NULL;
+    return n;
+}
+
+/* The timer interrupt: the clock jumps to the earliest deadline, whose timer runs. */
+static bool fire_next_timer(void)
+{
+    struct uk_timer **first = NULL, *t;
+
+    for (unsigned int i = 0; i < sizeof(armed) / sizeof(armed[0]); i++)
+        if (armed[i] && (!first || armed[i]->deadline < (*first)->deadline))
+            first = &armed[i];
+    if (!first)
+        return false;
+    t = *first;
+    *first = NULL;
+    if (t->deadline > fake_now)
+        fake_now = t->deadline;
+    irqs_on = false;
+    t->fn(t, t->ctx);
+    return true;
+}
+
 void arch_idle(void)
 {
     if (!pending_irq) {
@@ -52,6 +120,10 @@ void arch_idle(void)
     if (pending_irq) {
         deliver_pending();
         irqs_on = false; /* sti; hlt; cli */
+        return;
+    }
+    if (fire_next_timer()) {
+        irqs_on = false;
         return;
     }
     printf("  idle with nothing runnable and no interrupt pending: a hang\n");
@@ -516,4 +588,262 @@ TEST(waits_an_event_can_end_are_not_a_deadlock)
     CHECK_EQ(uk_thread_join(t1), 0);
     CHECK_EQ(uk_thread_join(t2), 0);
     CHECK(irq_while_idle == NULL && pending_irq == NULL);
+}
+
+/* The calling thread sleeps `ns` on the fake clock. */
+static void sleep_for(uint64_t ns)
+{
+    struct uk_waitq q;
+
+    uk_waitq_init(&q);
+    CHECK_EQ(uk_waitq_wait_until(&q, "sleep", fake_now + ns), -ETIMEDOUT);
+}
+
+/* Timed waits: the deadline ends them, on the fake clock, and leaves no timer armed. */
+TEST(waitq_wait_until_times_out_at_the_deadline_and_wakes_before_it)
+{
+    struct uk_waitq q;
+
+    setup();
+    uk_waitq_init(&q);
+    fake_now = 1000;
+    CHECK_EQ(uk_waitq_wait_until(&q, "timed", 1500), -ETIMEDOUT);
+    CHECK_EQ(fake_now, 1500);
+    CHECK(uk_waitq_empty(&q));
+    CHECK_EQ(armed_count(), 0);
+    /* Woken by an event before the deadline: 0, and the timer is gone. */
+    irq_while_idle = event_wakes_waitq;
+    uk_waitq_init(&external_wq);
+    CHECK_EQ(uk_waitq_wait_until(&external_wq, "timed", 1000000), 0);
+    CHECK_EQ(fake_now, 1500);
+    CHECK_EQ(armed_count(), 0);
+    /* UK_TIME_NEVER arms nothing. */
+    irq_while_idle = event_wakes_waitq;
+    CHECK_EQ(uk_waitq_wait_until(&external_wq, "never", UK_TIME_NEVER), 0);
+    CHECK_EQ(fake_now, 1500);
+}
+
+/*
+ * uk_waitq_wait_cond: the event that makes the condition true arrives just
+ * after the condition was checked and found false. The handler sets the
+ * flag and wakes the queue.
+ */
+static struct uk_waitq flag_wq;
+static bool flag_set;
+static unsigned int cond_checks;
+
+static void handler_sets_flag(void)
+{
+    flag_set = true;
+    uk_waitq_wake_all(&flag_wq);
+}
+
+/* The condition; the event comes right after its first check. */
+static bool flag_cond(void *ctx)
+{
+    bool seen = flag_set;
+
+    (void)ctx;
+    if (++cond_checks == 1)
+        event_arrives(handler_sets_flag);
+    return seen;
+}
+
+/* The open-coded pattern uk_waitq_wait_cond replaces: check, then sleep. */
+static void check_then_wait(void)
+{
+    if (!flag_cond(NULL))
+        uk_waitq_wait(&flag_wq, "flag");
+    printf("woken\n");
+}
+
+TEST(wait_cond_does_not_lose_a_wake_between_check_and_sleep)
+{
+    static char out[4096];
+    int status;
+
+    setup();
+    uk_waitq_init(&flag_wq);
+    /* Checked with interrupts on, the handler runs before the sleep and wakes nobody. */
+    flag_set = false;
+    cond_checks = 0;
+    status = in_child(check_then_wait, out, sizeof(out));
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+    CHECK(strstr(out, "idle with nothing runnable") != NULL && strstr(out, "woken") == NULL);
+    /* uk_waitq_wait_cond: the handler runs once the thread sleeps, and is seen. */
+    flag_set = false;
+    cond_checks = 0;
+    CHECK_EQ(uk_waitq_wait_cond(&flag_wq, "flag", flag_cond, NULL, UK_TIME_NEVER), 0);
+    CHECK(flag_set);
+    CHECK_EQ(cond_checks, 2);
+    CHECK(irqs_on && pending_irq == NULL);
+    /* A condition already true: no sleep, no timer. */
+    cond_checks = 1;
+    CHECK_EQ(uk_waitq_wait_cond(&flag_wq, "flag", flag_cond, NULL, fake_now + 10), 0);
+    CHECK_EQ(armed_count(), 0);
+}
+
+static bool never(void *ctx)
+{
+    (*(unsigned int *)ctx)++;
+    return false;
+}
+
+static void wakes_flag_wq(void)
+{
+    uk_waitq_wake_all(&flag_wq);
+}
+
+TEST(wait_cond_times_out_after_spurious_wakes_with_one_timer)
+{
+    unsigned int checks = 0;
+    uint64_t deadline;
+
+    setup();
+    uk_waitq_init(&flag_wq);
+    deadline = fake_now + 5000;
+    /* A wake that does not make the condition true: back to sleep, same deadline. */
+    irq_while_idle = wakes_flag_wq;
+    CHECK_EQ(uk_waitq_wait_cond(&flag_wq, "never", never, &checks, deadline), -ETIMEDOUT);
+    CHECK_EQ(fake_now, deadline);
+    /* Before the first sleep, after the spurious wake, and once more at the deadline. */
+    CHECK_EQ(checks, 3);
+    CHECK(uk_waitq_empty(&flag_wq));
+    CHECK_EQ(armed_count(), 0);
+}
+
+static struct uk_sem timed_sem;
+
+static void handler_ups_timed_sem(void)
+{
+    uk_sem_up(&timed_sem);
+}
+
+TEST(sem_down_until_times_out_or_takes_a_count_from_a_handler)
+{
+    uint64_t start;
+
+    setup();
+    uk_sem_init(&timed_sem, 0);
+    start = fake_now;
+    CHECK_EQ(uk_sem_down_until(&timed_sem, start + 700), -ETIMEDOUT);
+    CHECK_EQ(fake_now, start + 700);
+    CHECK_EQ(timed_sem.count, 0);
+    CHECK(uk_waitq_empty(&timed_sem.waiters));
+    /* Up from a handler between the check and the sleep: taken, before the deadline. */
+    irq_at_next_save = handler_ups_timed_sem;
+    CHECK_EQ(uk_sem_down_until(&timed_sem, fake_now + 700), 0);
+    CHECK_EQ(fake_now, start + 700);
+    CHECK_EQ(timed_sem.count, 0);
+    uk_sem_up(&timed_sem);
+    CHECK_EQ(uk_sem_down_until(&timed_sem, fake_now), 0); /* a count there: no wait at all */
+    CHECK_EQ(armed_count(), 0);
+}
+
+static struct uk_mutex timed_m;
+static int timed_rc[2];
+static uint64_t timed_deadline[2];
+
+static void timed_locker(void *arg)
+{
+    int i = (int)(intptr_t)arg;
+
+    timed_rc[i] = uk_mutex_lock_until(&timed_m, timed_deadline[i]);
+    if (timed_rc[i] == 0)
+        uk_mutex_unlock(&timed_m);
+}
+
+TEST(mutex_lock_until_times_out_and_the_next_waiter_gets_it)
+{
+    struct uk_thread *t[2];
+
+    setup();
+    uk_mutex_init(&timed_m);
+    CHECK_EQ(uk_mutex_lock(&timed_m), 0);
+    /* t0 waits until +100, t1 for ever; both queue behind main. */
+    timed_deadline[0] = fake_now + 100;
+    timed_deadline[1] = UK_TIME_NEVER;
+    timed_rc[0] = timed_rc[1] = 1;
+    for (int i = 0; i < 2; i++)
+        t[i] = uk_thread_create("timed-lock", timed_locker, (void *)(intptr_t)i, 0);
+    uk_thread_yield();
+    /* Main sleeps past t0's deadline: t0 gives up; its place in the queue goes. */
+    sleep_for(200);
+    CHECK_EQ(timed_rc[0], -ETIMEDOUT);
+    CHECK(timed_m.owner == uk_thread_self());
+    CHECK_EQ(uk_mutex_unlock(&timed_m), 0); /* handed to t1, not to t0 */
+    CHECK_EQ(uk_thread_join(t[1]), 0);
+    CHECK_EQ(timed_rc[1], 0);
+    CHECK_EQ(uk_thread_join(t[0]), 0);
+    CHECK(timed_m.owner == NULL);
+    CHECK_EQ(uk_mutex_lock_until(&timed_m, fake_now), 0); /* free: no wait */
+    CHECK_EQ(uk_mutex_lock_until(&timed_m, UK_TIME_NEVER), -EDEADLK);
+    CHECK_EQ(uk_mutex_unlock(&timed_m), 0);
+    CHECK_EQ(armed_count(), 0);
+}
+
+/* Ownership handed over, then the deadline passes before the new owner runs: it keeps it. */
+TEST(mutex_handed_over_just_before_the_deadline_is_kept)
+{
+    struct uk_thread *t;
+
+    setup();
+    uk_mutex_init(&timed_m);
+    CHECK_EQ(uk_mutex_lock(&timed_m), 0);
+    timed_deadline[0] = fake_now + 100;
+    timed_rc[0] = 1;
+    t = uk_thread_create("timed-lock", timed_locker, (void *)(intptr_t)0, 0);
+    uk_thread_yield(); /* it waits */
+    CHECK_EQ(uk_mutex_unlock(&timed_m), 0);
+    CHECK(timed_m.owner == t);
+    /* Its timer interrupt comes before it runs. */
+    CHECK(fire_next_timer());
+    irqs_on = true;
+    CHECK_EQ(uk_thread_join(t), 0);
+    CHECK_EQ(timed_rc[0], 0);
+    CHECK(timed_m.owner == NULL);
+}
+
+static struct uk_cond timed_cv;
+static int cv_rc;
+static bool cv_held_after;
+
+static void timed_cond_waiter(void *arg)
+{
+    uk_mutex_lock(&timed_m);
+    cv_rc = uk_cond_wait_until(&timed_cv, &timed_m, *(uint64_t *)arg);
+    cv_held_after = timed_m.owner == uk_thread_self();
+    uk_mutex_unlock(&timed_m);
+}
+
+TEST(cond_wait_until_times_out_holding_the_mutex_or_is_signalled)
+{
+    struct uk_thread *t;
+    uint64_t deadline;
+
+    setup();
+    uk_mutex_init(&timed_m);
+    uk_cond_init(&timed_cv);
+    /* Nobody signals: -ETIMEDOUT at the deadline, the mutex held again. */
+    deadline = fake_now + 300;
+    cv_rc = 1;
+    t = uk_thread_create("timed-cond", timed_cond_waiter, &deadline, 0);
+    CHECK_EQ(uk_thread_join(t), 0);
+    CHECK_EQ(cv_rc, -ETIMEDOUT);
+    CHECK(cv_held_after);
+    CHECK_EQ(fake_now, deadline);
+    /* Signalled before the deadline: 0, the clock did not move. */
+    deadline = fake_now + 300;
+    cv_rc = 1;
+    t = uk_thread_create("timed-cond", timed_cond_waiter, &deadline, 0);
+    uk_thread_yield(); /* it waits */
+    uk_mutex_lock(&timed_m);
+    uk_cond_signal(&timed_cv);
+    uk_mutex_unlock(&timed_m);
+    CHECK_EQ(uk_thread_join(t), 0);
+    CHECK_EQ(cv_rc, 0);
+    CHECK(cv_held_after);
+    CHECK_EQ(fake_now, deadline - 300);
+    CHECK_EQ(uk_cond_wait_until(&timed_cv, &timed_m, UK_TIME_NEVER), -EPERM);
+    CHECK_EQ(armed_count(), 0);
 }

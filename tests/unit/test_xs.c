@@ -23,18 +23,8 @@
 /* ---- Stand-ins for arch/, kernel/ and events/ ---- */
 
 static uint64_t now_ns = 1;
-static struct uk_list timers = UK_LIST_INIT(timers);
-static bool wait_enomem; /* every timed wait fails with -ENOMEM */
-static unsigned long enomem_waits;
 static bool daemon_step(void);
 static uint64_t daemon_wakes_at(void);
-
-struct fake_timer {
-    struct uk_list link;
-    uint64_t deadline;
-    struct uk_waitq *wq;
-    struct waiter *w;
-};
 
 static unsigned long clock_reads, notifies;
 /* As xenstored: it found the response ring full, so it writes on only after a notify. */
@@ -46,28 +36,11 @@ uint64_t uk_monotonic_ns(void)
     return now_ns;
 }
 
-int uk_waitq_wait_until(struct uk_waitq *wq, const char *what, uint64_t deadline)
-{
-    struct waiter w;
-    struct fake_timer t = {.deadline = deadline, .wq = wq, .w = &w};
-
-    if (wait_enomem) {
-        /* A caller that retries a failed wait spins here: stop it. */
-        if (++enomem_waits > 10000) {
-            printf("  spin: %lu timed waits failed with -ENOMEM and were retried\n", enomem_waits);
-            abort();
-        }
-        return -ENOMEM;
-    }
-    waiter_enqueue(wq, &w);
-    uk_list_add_tail(&timers, &t.link);
-    waiter_sleep(&w, what);
-    uk_list_remove(&t.link);
-    return w.woken ? 0 : -ETIMEDOUT;
-}
-
-/* struct uk_timer stand-ins (the client's reply watchdog): armed ones, unordered. */
-static struct uk_timer *armed[4];
+/*
+ * struct uk_timer stand-ins (timed waits, the client's reply watchdog):
+ * armed ones, unordered.
+ */
+static struct uk_timer *armed[64];
 
 int uk_timer_init(struct uk_timer *t, uk_timer_fn fn, void *ctx)
 {
@@ -111,42 +84,25 @@ static struct uk_timer **first_armed(void)
 /* Every thread blocked: let the daemon work, else jump to the next deadline. */
 void arch_idle(void)
 {
-    struct uk_list *n;
-    struct fake_timer *first = NULL;
     struct uk_timer **tm = first_armed();
-    uint64_t next;
+    uint64_t next = tm ? (*tm)->deadline : UINT64_MAX;
+    struct uk_timer *t;
 
     if (daemon_step())
         return;
-    uk_list_for_each(n, &timers)
-    {
-        struct fake_timer *t = uk_list_entry(n, struct fake_timer, link);
-
-        if (!first || t->deadline < first->deadline)
-            first = t;
-    }
-    next = first ? first->deadline : UINT64_MAX;
-    if (tm && (*tm)->deadline < next)
-        next = (*tm)->deadline;
     if (daemon_wakes_at() && daemon_wakes_at() < next) {
         now_ns = daemon_wakes_at(); /* the daemon wakes up first */
         return;
     }
-    if (next == UINT64_MAX) {
+    if (!tm) {
         printf("  deadlock: nothing runnable, nothing for xenstored, no timer\n");
         abort();
     }
     if (next > now_ns)
         now_ns = next;
-    if (tm && (*tm)->deadline == next) {
-        struct uk_timer *t = *tm;
-
-        *tm = NULL;
-        t->fn(t, t->ctx); /* as from the timer event, interrupts off */
-        return;
-    }
-    uk_list_remove(&first->link);
-    waiter_cancel(first->wq, first->w);
+    t = *tm;
+    *tm = NULL;
+    t->fn(t, t->ctx); /* as from the timer event, interrupts off */
 }
 
 unsigned long arch_irq_save(void)
@@ -472,8 +428,6 @@ static void setup(void)
     stream.have = 0;
     stream.queued_bytes = 0;
     stream.broken = false;
-    wait_enomem = false;
-    enomem_waits = 0;
     CHECK(uk_thread_create("xenstore", reader_thread, NULL, 0) != NULL);
 }
 
@@ -739,27 +693,6 @@ TEST(unwatch_ends_a_concurrent_watch_wait)
         CHECK_EQ(waiter_rc, -ECANCELED);
         CHECK_EQ(now_ns, start);
     }
-}
-
-/* Finding 6: a timed wait that fails (-ENOMEM) is final, not retried. */
-TEST(failed_timed_wait_is_final)
-{
-    struct xs_watch *w;
-    char *v;
-
-    setup();
-    daemon_defaults();
-    CHECK_EQ(xs_write(XS_NO_TX, "/a", "x"), 0);
-    w = xs_watch("/e", NULL, NULL);
-    CHECK(w != NULL);
-    CHECK_EQ(drain(w, NULL), 1);
-    wait_enomem = true;
-    CHECK_EQ(xs_watch_wait(w, &v, sec(1)), -ENOMEM);
-    /* A reply is waited for without a timed wait (the watchdog bounds it). */
-    CHECK_EQ(xs_read(XS_NO_TX, "/a", &v, NULL), 0);
-    free(v);
-    wait_enomem = false;
-    CHECK_EQ(xs_unwatch(w), 0);
 }
 
 static bool swallow_reads(const struct xsd_sockmsg *h, const char *p)
