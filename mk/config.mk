@@ -14,6 +14,9 @@ NEWLIB_SYSROOT := $(NEWLIB_PREFIX)/x86_64-elf
 # declaration in a header that its callers see too (or is static), so a
 # definition and its callers cannot disagree on the types.
 WARN_CFLAGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes
+# An app's code gets warnings, not errors (its own APP_CFLAGS may add
+# -Werror): the runtime's rules are not the app's.
+APP_WARN_CFLAGS := -Wall -Wextra
 
 # newlib declares <pthread.h> only where the system says it has POSIX
 # threads (its sys/features.h does so for RTEMS and Cygwin): we have them

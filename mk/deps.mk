@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# `make deps`: install what the build and the rig need, with apt. Idempotent
-# and quiet when everything is already there.
+# `make deps`: install what the build, the rig and the Debian package
+# (debian/, mk/package.mk) need, with apt. Idempotent and quiet when
+# everything is already there.
 DEPS_PKGS := gcc make binutils xz-utils qemu-system-x86 \
 	xen-hypervisor-4.17-amd64 xen-utils-4.17 libxen-dev newlib-source \
 	linux-image-amd64 busybox-static cpio clang libclang-rt-14-dev \
-	clang-format gzip cppcheck clang-tools-14 shellcheck
+	clang-format gzip cppcheck clang-tools-14 shellcheck \
+	debhelper dpkg-dev fakeroot pkg-config
 
 deps:
 	$(Q)missing=$$(for p in $(DEPS_PKGS); do \

@@ -15,7 +15,7 @@ NEWLIB_CC := gcc -ffreestanding -fno-stack-protector -mno-red-zone -fno-pic \
 
 newlib: $(NEWLIB_STAMP)
 
-$(NEWLIB_STAMP): mk/newlib.mk
+$(NEWLIB_STAMP): $(TOP)/mk/newlib.mk
 	$(Q)echo "  NEWLIB  building once into $(BUILD)/newlib (about a minute)"
 	$(Q)rm -rf $(BUILD)/newlib && mkdir -p $(BUILD)/newlib/obj
 	$(Q)tar -C $(BUILD)/newlib -xf $(NEWLIB_TARBALL)

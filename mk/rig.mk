@@ -15,29 +15,32 @@ RIG_DIR ?= $(BUILD)/rig
 export RIG_DIR
 
 PEERS_DIR := $(BUILD)/peers
-PEER_NAMES := $(basename $(notdir $(wildcard tests/peers/*.c)))
+PEER_NAMES := $(basename $(notdir $(wildcard $(TOP)/tests/peers/*.c)))
 PEER_BINS := $(addprefix $(PEERS_DIR)/,$(PEER_NAMES))
 # Peers run in the rig's dom0: static, so they need nothing from its libraries.
 PEER_LIBS := -lxenvchan -lxenstore -lxenctrl -lxenforeignmemory -lxendevicemodel -lxencall -lxengnttab \
 	-lxenevtchn -lxentoollog -lxentoolcore -lpthread
 
-$(PEERS_DIR)/%: tests/peers/%.c
+$(PEERS_DIR)/%: $(TOP)/tests/peers/%.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo "  PEER    $@"
 	$(Q)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $< $(PEER_LIBS)
 
 peers: $(PEER_BINS)
 
-TESTS ?= $(sort $(basename $(notdir $(wildcard tests/cases/*.test))))
+TESTS ?= $(sort $(basename $(notdir $(wildcard $(TOP)/tests/cases/*.test))))
 APP ?= hello
 
 # deps first (it installs what the rest needs), then the unit tests, then
-# the images: in this order even under -j.
+# the images, then (for tests/cases/example-outside.test) the package test
+# of mk/package.mk: in this order even under -j.
 test: deps
 	$(Q)$(MAKE) --no-print-directory check
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)$(MAKE) --no-print-directory apps peers
 	$(Q)$(MAKE) --no-print-directory check-globals
+	$(Q)$(MAKE) --no-print-directory app-paths
+	$(Q)$(if $(filter example-outside,$(TESTS)),$(MAKE) --no-print-directory package-test)
 	$(Q)BUILD=$(BUILD) $(RIG) $(TESTS)
 
 # `make run [APP=name] [ARGS="..."]`: the app's own test case
@@ -49,7 +52,7 @@ test: deps
 run: export ARGS := $(ARGS)
 run: deps
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/apps/$(APP)/$(APP).elf peers
-	$(Q)if [ -z "$$ARGS" ] && [ -f tests/cases/$(APP).test ]; then \
+	$(Q)if [ -z "$$ARGS" ] && [ -f $(TOP)/tests/cases/$(APP).test ]; then \
 		case=$(APP); \
 	else \
 		mkdir -p $(RIG_DIR)/run && case=$(RIG_DIR)/run/$(APP).test && \

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Runs shellcheck over the rig's test cases (tests/cases/*.test): each case file
-# as the bash that run-tests.sh sources, and its DOM0_SETUP and DOM0 scripts
-# as the /bin/sh (busybox) scripts dom0 runs. Findings name the case file
-# and the line in it. Usage: shellcheck-cases.sh CASE.test...
+# as the POSIX sh that run-tests.sh (bash) and run-on-host.sh (sh) source, and
+# its DOM0_SETUP and DOM0 scripts as the /bin/sh (busybox) scripts dom0 runs.
+# Findings name the case file and the line in it.
+# Usage: shellcheck-cases.sh CASE.test...
 #
 # Warnings and errors only (-S warning), not shellcheck's style notes: the
 # dom0 scripts handle domids, fixed paths and names without spaces, and
@@ -17,7 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0
 for f in "$@"; do
-    shellcheck -s bash -S warning -f gcc -e SC2034,SC2016 "$f" || status=1
+    shellcheck -s sh -S warning -f gcc -e SC2034,SC2016 "$f" || status=1
     for var in DOM0_SETUP DOM0; do
         # shellcheck disable=SC1090 # the case is the input
         script=$(unset DOM0_SETUP DOM0 && . "$f" && printf '%s' "${!var-}") || {

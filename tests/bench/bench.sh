@@ -42,7 +42,7 @@ TIMEOUT=240
 PEERS=xs_peer
 DOM0='d=/local/domain/$DOMID/data
 timeout 200 xenstore-watch -n 2 "$d/bench-done" > watch.out &
-for i in $(seq 1 100); do [ -s watch.out ] && break; sleep 0.1; done
+rig-wait-log -t 10 watch.out . || exit 1
 xenstore-write /bench/guest 0 && xenstore-chmod /bench/guest n0 b$DOMID
 xenstore-write "$d/bench-go" 1
 wait
@@ -56,7 +56,7 @@ for i in 1 2 3; do
     # The second guest of case NAME is NAME-2: the copy's expectations say so.
     # Its dom0 script looks at the logs every 5 s, not 0.1 s, so that it is
     # asleep while the pair measures.
-    sed "s/shmem-2/shmem-$i-2/g; s/sleep 0\.1$/sleep 5/" "$top/tests/cases/shmem.test" \
+    sed "s/shmem-2/shmem-$i-2/g; s/rig-wait-log /rig-wait-log -i 5 /" "$top/tests/cases/shmem.test" \
         > "$out/shmem-$i.test"
 done
 

@@ -1,9 +1,20 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=sh
-# Shell functions shared by the rig's dom0 /init and rig-wait; installed in
-# dom0 as /etc/rig-lib.sh.
+# Shell functions shared by the rig's dom0 /init, rig-wait and rig-wait-log;
+# installed in dom0 as /etc/rig-lib.sh.
 
 uptime_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
+
+# Sets $now to the uptime in ms without starting a process (the shell's
+# own read: a loop that looks every 0.1 s should cost the guests nothing
+# more than its look). /proc/uptime has two decimals.
+now_ms() {
+    read -r now _ < /proc/uptime
+    now=${now%.*}${now#*.}0
+    # Without leading zeros: $((...)) would read the number as octal.
+    now=${now#"${now%%[!0]*}"}
+    now=${now:-0}
+}
 
 # How a domain stands: "running" (any of r b p, or dashes alone for one
 # waiting for a CPU), or, once it has shut down, the reason Xen recorded

@@ -5,7 +5,8 @@
 # installed Debian packages. Output in $1 (default build/rig): xen (the
 # hypervisor as a 32-bit ELF for QEMU's multiboot loader), vmlinuz,
 # dom0.cpio.gz. Rebuilt only when this script, the files it installs from
-# here (dom0-init, dom0-lib.sh, rig-wait) or the kernel version change.
+# here (dom0-init, dom0-lib.sh, run-cases.sh, rig-wait, rig-wait-log) or
+# the kernel version change.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../build/rig}
@@ -17,7 +18,8 @@ kver=$(basename "$(echo "$kernels" | tail -n 1)" | sed 's/^vmlinuz-//')
 [ -f /boot/xen-4.17-amd64.gz ] || { echo "rig: no /boot/xen-4.17-amd64.gz (make deps)" >&2; exit 1; }
 
 stamp=$out/dom0.stamp
-want=$( (cat "$0" "$here/dom0-init" "$here/dom0-lib.sh" "$here/rig-wait"; echo "$kver") | sha256sum | cut -c1-16)
+want=$( (cat "$0" "$here/dom0-init" "$here/dom0-lib.sh" "$here/run-cases.sh" \
+    "$here/rig-wait" "$here/rig-wait-log"; echo "$kver") | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/dom0.cpio.gz" ] &&
     [ -f "$out/xen" ] && [ -f "$out/vmlinuz" ]; then
     exit 0
@@ -33,7 +35,7 @@ cmp -s "/boot/vmlinuz-$kver" "$out/vmlinuz" ||
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,var/log/xen/console,var/lib/xen,var/run/xen,var/run/xenstored,tests,peers} "$root/lib/modules/$kver"
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,var/log/xen/console,var/lib/xen,var/lock,var/run/xen,var/run/xenstored,tests,peers} "$root/lib/modules/$kver"
 
 cp /bin/busybox "$root/bin/busybox"
 for app in $("$root/bin/busybox" --list); do
@@ -96,8 +98,9 @@ done | awk '!seen[$0]++ { print "/lib/modules/'"$kver"'/" $0 }' > "$root/etc/mod
 
 cp "$here/dom0-init" "$root/init"
 cp "$here/dom0-lib.sh" "$root/etc/rig-lib.sh"
-cp "$here/rig-wait" "$root/bin/rig-wait"
-chmod +x "$root/init" "$root/bin/rig-wait"
+cp "$here/rig-wait" "$here/rig-wait-log" "$root/bin/"
+cp "$here/run-cases.sh" "$root/bin/rig-run-cases"
+chmod +x "$root/init" "$root/bin/rig-wait" "$root/bin/rig-wait-log" "$root/bin/rig-run-cases"
 
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -6 > "$out/dom0.cpio.gz.tmp"
 mv "$out/dom0.cpio.gz.tmp" "$out/dom0.cpio.gz"
