@@ -6,7 +6,7 @@
 #                      dpkg-buildpackage -b (debian/) in a copy of the tree
 #                      under $(PKG_DIR), where its outputs land too
 #   make package-test  1. `make install DESTDIR=$(PKG_DIR)/destdir`; every
-#                      public header (and <pthread.h>) compiles alone with
+#                      public header (and <pthread.h>, <threads.h>) compiles alone with
 #                      the driver from there, and examples/hello, copied out of the tree,
 #                      builds with two calls of it (and the same code with
 #                      one, stripped);
@@ -47,7 +47,7 @@ package-test: sdk $(LIB_PUBLIC_SYMS) $(LIBUNIKERNEL)
 	$(Q)rm -rf $(PKG_DESTDIR) $(PKG_DIR)/example-destdir $(PKG_DIR)/example $(PKG_DIR)/usr
 	$(Q)$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(PKG_DESTDIR)
 	$(Q)echo "  PKGTEST public headers, each alone, with $(PKG_DESTDIR)/usr/bin/x86_64-xen-uk-cc"
-	$(Q)for h in $(patsubst $(TOP)/include/%,%,$(wildcard $(TOP)/include/uk/*.h)) pthread.h; do \
+	$(Q)for h in $(patsubst $(TOP)/include/%,%,$(wildcard $(TOP)/include/uk/*.h)) pthread.h threads.h; do \
 		printf '#include <%s>\n' $$h | \
 		$(PKG_DESTDIR)/usr/bin/x86_64-xen-uk-cc -Werror -fsyntax-only -x c - || \
 		{ echo "package-test: <$$h> does not compile alone"; exit 1; }; done

@@ -8,6 +8,8 @@
 #ifndef _MACHINE__THREADS_H_
 #define _MACHINE__THREADS_H_
 
+/* sys/_pthreadtypes.h uses clock_t without declaring it. */
+#include <sys/types.h>
 #include <sys/_pthreadtypes.h>
 #include <sys/_timespec.h>
 
