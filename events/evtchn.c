@@ -16,6 +16,7 @@
 #include <internal/mm.h>
 #include <internal/sched.h>
 #include <internal/time.h>
+#include <uk/assert.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 #include <xen/memory.h>
@@ -38,6 +39,8 @@ struct port_slot {
 };
 
 /* Slots are allocated a chunk at a time when first bound: most guests use a handful. */
+/* Whole chunks only: slot_of indexes chunks by port / SLOTS_PER_CHUNK. */
+UK_BUILD_BUG_ON(NR_PORTS % SLOTS_PER_CHUNK);
 static struct port_slot *chunks[NR_PORTS / SLOTS_PER_CHUNK];
 
 /* Xen replaces the RAM behind this page with shared_info. */

@@ -14,12 +14,16 @@
  *    stayed clear, so an event raised during the pass (a handler's own
  *    EVTCHNOP_send included) is served before the guest may go idle.
  */
+#include <uk/assert.h>
 #include <uk/compiler.h>
 
 #include "evtchn_scan.h"
 
 #define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
 #define NR_WORDS      (EVTCHN_2L_NR_CHANNELS / BITS_PER_WORD)
+
+/* One selector bit per word of pending bits. */
+UK_BUILD_BUG_ON(NR_WORDS > BITS_PER_WORD);
 
 /* Which bits of the word to serve on its visit `i` of a pass (0 and NR_WORDS: the start word). */
 static xen_ulong_t visit_range(unsigned int i, unsigned int first_bit)

@@ -10,6 +10,8 @@
  * to the previous sibling, or to the parent for a first child, so a node
  * can be unlinked from the middle in O(1).
  */
+#include <uk/assert.h>
+
 #include "timer_heap.h"
 
 /* Two detached roots into one; the later becomes the earlier's first child. */
@@ -70,8 +72,8 @@ static struct uk_timer *merge_pairs(struct uk_timer *first)
 
 void timer_heap_insert(struct timer_heap *h, struct uk_timer *t)
 {
-    if (t->armed)
-        return;
+    /* Linked twice, it would corrupt the heap: uk_timer_arm removes it first. */
+    UK_ASSERT(!t->armed);
     t->child = NULL;
     detach(t);
     t->armed = true;

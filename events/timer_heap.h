@@ -15,7 +15,7 @@ struct timer_heap {
     size_t len;            /* armed timers */
 };
 
-/* Insert a timer; an armed one is left as it is. */
+/* Insert an idle timer (one already armed is a bug: UK_ASSERT). */
 void timer_heap_insert(struct timer_heap *h, struct uk_timer *t);
 /* Remove a timer; an idle one is left as it is. */
 void timer_heap_remove(struct timer_heap *h, struct uk_timer *t);

@@ -11,12 +11,14 @@
 #include <string.h>
 
 #include <internal/arch.h>
+#include <internal/bitmap.h>
 #include <uk/compiler.h>
 #include <internal/console.h>
 #include <uk/gnttab.h>
 #include <internal/hypercall.h>
 #include <internal/kernel.h>
 #include <internal/mm.h>
+#include <uk/assert.h>
 #include <xen/memory.h>
 
 #include "grefs.h"
@@ -37,7 +39,7 @@ static uint64_t foreign_base = FOREIGN_MIN_BASE;
 static grant_entry_v1_t *frames[MAX_FRAMES];
 static unsigned int nr_frames, max_frames;
 static struct gref_pool pool;
-static uint8_t slot_used[FOREIGN_SLOTS / 8];
+static DECLARE_BITMAP(slot_used, FOREIGN_SLOTS);
 static unsigned int slots_in_use;
 static unsigned int slot_hint;
 
@@ -172,7 +174,10 @@ int gnttab_grant_access_batch(domid_t domid, void *const *pages, unsigned int n,
             return rc == -ENOMEM ? rc : -ENOSPC;
     }
     for (unsigned int i = 0; i < n; i++) {
-        frame_of(pages[i], &frame); /* checked above, and threads are cooperative */
+        /* Checked above, and nothing ran since: threads are cooperative. */
+        int rc = frame_of(pages[i], &frame);
+
+        UK_ASSERT(rc == 0);
         fill_entry(refs[i], domid, frame, readonly);
     }
     return 0;
@@ -207,27 +212,17 @@ int gnttab_end_access(grant_ref_t ref)
     return gref_free(&pool, ref);
 }
 
-static bool slot_is_used(unsigned int s)
-{
-    return slot_used[s / 8] & (1u << (s % 8));
-}
-
 /* `n` contiguous free slots (a multi-page ring must look contiguous), first fit from the hint. */
 static int slots_alloc(unsigned int n)
 {
     /* Every mapping takes its address here: foreign_base must be set. */
     INITCALL_NEEDED(gnttab_maps_init);
     for (unsigned int i = 0; i < FOREIGN_SLOTS; i++) {
-        unsigned int s = (slot_hint + i) % FOREIGN_SLOTS, k = 0;
+        unsigned int s = (slot_hint + i) % FOREIGN_SLOTS;
 
-        if (s + n > FOREIGN_SLOTS)
+        if (s + n > FOREIGN_SLOTS || bitmap_find_set(slot_used, s, s + n) < s + n)
             continue;
-        while (k < n && !slot_is_used(s + k))
-            k++;
-        if (k < n)
-            continue;
-        for (k = 0; k < n; k++)
-            slot_used[(s + k) / 8] |= (uint8_t)(1u << ((s + k) % 8));
+        bitmap_set_range(slot_used, s, s + n);
         slots_in_use += n;
         slot_hint = s + n;
         return (int)s;
@@ -237,7 +232,9 @@ static int slots_alloc(unsigned int n)
 
 static void slot_free(unsigned int s)
 {
-    slot_used[s / 8] &= (uint8_t) ~(1u << (s % 8));
+    /* Only a slot we mapped (Xen accepted its unmap) or reserved comes back. */
+    UK_ASSERT(s < FOREIGN_SLOTS && bitmap_test(slot_used, s));
+    bitmap_clear(slot_used, s);
     slots_in_use--;
 }
 

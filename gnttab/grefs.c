@@ -6,20 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <internal/bitmap.h>
+
 #include "grefs.h"
-
-static bool is_used(const struct gref_pool *p, uint32_t ref)
-{
-    return p->used[ref / 8] & (1u << (ref % 8));
-}
-
-static void set_used(struct gref_pool *p, uint32_t ref, bool on)
-{
-    if (on)
-        p->used[ref / 8] |= (uint8_t)(1u << (ref % 8));
-    else
-        p->used[ref / 8] &= (uint8_t) ~(1u << (ref % 8));
-}
 
 void gref_pool_init(struct gref_pool *p, uint32_t first)
 {
@@ -31,7 +20,7 @@ void gref_pool_init(struct gref_pool *p, uint32_t first)
 int gref_pool_grow(struct gref_pool *p, uint32_t cap)
 {
     uint32_t *next;
-    uint8_t *used;
+    unsigned long *used;
 
     if (cap <= p->capacity)
         return 0;
@@ -39,15 +28,16 @@ int gref_pool_grow(struct gref_pool *p, uint32_t cap)
     if (!next)
         return -ENOMEM;
     p->next = next;
-    used = realloc(p->used, (cap + 7) / 8);
+    used = realloc(p->used, BITMAP_BYTES(cap));
     if (!used)
         return -ENOMEM;
-    memset(used + (p->capacity + 7) / 8, 0, (cap + 7) / 8 - (p->capacity + 7) / 8);
+    /* The old last word's bits past the old capacity were never set. */
+    memset(used + BITMAP_WORDS(p->capacity), 0, BITMAP_BYTES(cap) - BITMAP_BYTES(p->capacity));
     p->used = used;
     /* Push the new refs, highest first, so that low refs come out first. */
     for (uint32_t r = cap; r-- > p->capacity;) {
         if (r < p->first) {
-            set_used(p, r, true); /* reserved: never free */
+            bitmap_set(p->used, r); /* reserved: never free */
             continue;
         }
         p->next[r] = p->head;
@@ -66,7 +56,7 @@ uint32_t gref_alloc(struct gref_pool *p)
         return GREF_NONE;
     p->head = p->next[r];
     p->nr_free--;
-    set_used(p, r, true);
+    bitmap_set(p->used, r);
     return r;
 }
 
@@ -81,9 +71,9 @@ int gref_alloc_batch(struct gref_pool *p, uint32_t n, uint32_t *out)
 
 int gref_free(struct gref_pool *p, uint32_t ref)
 {
-    if (ref >= p->capacity || ref < p->first || !is_used(p, ref))
+    if (ref >= p->capacity || ref < p->first || !bitmap_test(p->used, ref))
         return -EINVAL;
-    set_used(p, ref, false);
+    bitmap_clear(p->used, ref);
     p->next[ref] = p->head;
     p->head = ref;
     p->nr_free++;

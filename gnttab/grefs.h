@@ -14,8 +14,8 @@
 #define GREF_NONE UINT32_MAX
 
 struct gref_pool {
-    uint32_t *next; /* next free ref after each free ref */
-    uint8_t *used;  /* one bit per ref */
+    uint32_t *next;      /* next free ref after each free ref */
+    unsigned long *used; /* one bit per ref (internal/bitmap.h) */
     uint32_t capacity, head, nr_free, first;
 };
 

@@ -282,20 +282,25 @@ fail:
     return give_up(v, rc);
 }
 
+/*
+ * The server may not have written it yet, or not yet given us read
+ * permission (a node we may not read is -EACCES): wait on until it does.
+ */
+static int node_ulong(const char *key, void *value)
+{
+    int rc = xs_read_ulong(XS_NO_TX, key, value);
+
+    return rc == -ENOENT || rc == -EACCES ? -EAGAIN : rc;
+}
+
 static int read_node(const char *path, const char *leaf, unsigned long *value, uint64_t deadline)
 {
     char key[256];
-    int rc;
+    int n = ksnprintf(key, sizeof(key), "%s/%s", path, leaf);
 
-    ksnprintf(key, sizeof(key), "%s/%s", path, leaf);
-    /*
-     * The server may not have written it yet: poll until the deadline. A
-     * node that does not exist under a parent we may not read is EACCES.
-     */
-    while (((rc = xs_read_ulong(XS_NO_TX, key, value)) == -ENOENT || rc == -EACCES) &&
-           uk_monotonic_ns() < deadline)
-        uk_sleep_ns(50 * UK_NSEC_PER_MSEC);
-    return rc;
+    if (n < 0 || (size_t)n >= sizeof(key))
+        return -ENAMETOOLONG;
+    return xs_wait_for(key, node_ulong, value, deadline);
 }
 
 /* Client: map a ring the server described; `grants` is our copy of the list. */

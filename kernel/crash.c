@@ -17,6 +17,7 @@
 #include <internal/kernel.h>
 #include <internal/ksyms.h>
 #include <internal/sched.h>
+#include <uk/assert.h>
 #include <xen/sched.h>
 
 #define BACKTRACE_MAX 32
@@ -131,21 +132,26 @@ void uk_panic(const char *fmt, ...)
     crash_end();
 }
 
-/*
- * assert() failures, newlib's own included (its dtoa has some), as a uk_panic:
- * the same report as abort() with a backtrace from the failing assert. Ours
- * rather than newlib's, which prints with fiprintf and so pulls the stdio
- * FILE machinery and a second vfprintf into every image. Here, beside
- * uk_panic(), because this file is in every image before the linker reaches
- * libc.a: newlib's assert.o is then never pulled in (a second definition).
- */
-void __assert_func(const char *file, int line, const char *func, const char *expr)
+void uk_assert_fail(const char *expr, const char *file, int line, const char *func)
 {
     uk_panic("assertion \"%s\" failed: file \"%s\", line %d%s%s", expr, file, line,
              func ? ", function: " : "", func ? func : "");
 }
 
+/*
+ * assert() failures, newlib's own included (its dtoa has some): the report
+ * of UK_ASSERT. Ours rather than newlib's, which prints with fiprintf and so
+ * pulls the stdio FILE machinery and a second vfprintf into every image.
+ * Here, beside uk_panic(), because this file is in every image before the
+ * linker reaches libc.a: newlib's assert.o is then never pulled in (a
+ * second definition).
+ */
+void __assert_func(const char *file, int line, const char *func, const char *expr)
+{
+    uk_assert_fail(expr, file, line, func);
+}
+
 void __assert(const char *file, int line, const char *expr)
 {
-    __assert_func(file, line, NULL, expr);
+    uk_assert_fail(expr, file, line, NULL);
 }

@@ -20,6 +20,7 @@
 #include <internal/arch.h>
 #include <internal/heap.h>
 #include <internal/mm.h>
+#include <uk/assert.h>
 
 /* Far from the identity map (which ends where RAM ends). */
 #define HEAP_BASE 0x0000100000000000ull
@@ -41,12 +42,16 @@ uint64_t heap_size(void)
 static void shrink_to(uintptr_t end)
 {
     while (mapped > end) {
-        mapped -= PAGE_SIZE;
-        int64_t pa = arch_virt_to_phys(mapped);
+        int64_t pa;
+        int rc;
 
-        arch_unmap_page(mapped);
-        if (pa >= 0)
-            uk_page_free((void *)(uintptr_t)pa);
+        mapped -= PAGE_SIZE;
+        pa = arch_virt_to_phys(mapped);
+        /* heap_sbrk mapped every page below `mapped`, 4 KiB each: it unmaps. */
+        UK_ASSERT(pa >= 0);
+        rc = arch_unmap_page(mapped);
+        UK_ASSERT(rc == 0);
+        uk_page_free((void *)(uintptr_t)pa);
     }
 }
 

@@ -13,21 +13,21 @@
 #include <string.h>
 
 #include <internal/mm.h>
+#include <uk/assert.h>
+#include <uk/list.h>
 
 #define META_FREE    0x80 /* heads a free block */
 #define META_ALLOC   0x40 /* heads an allocated block */
 #define META_MANAGED 0x20 /* inside a usable range, outside the metadata */
 #define META_ORDER   0x1f
 
-_Static_assert(PAGE_MAX_ORDER <= META_ORDER, "the order must fit its metadata bits");
-
-struct free_block {
-    struct free_block *next, *prev;
-};
+/* The order must fit its metadata bits. */
+UK_BUILD_BUG_ON(PAGE_MAX_ORDER > META_ORDER);
 
 static uint8_t *meta; /* NULL until an init succeeds */
 static uint64_t base_pfn, span_pages;
-static struct free_block free_lists[PAGE_MAX_ORDER + 1]; /* circular, heads only */
+/* A free block's list node is its own first page. */
+static struct uk_list free_lists[PAGE_MAX_ORDER + 1];
 static uint64_t nr_free, nr_total, nr_errors;
 
 static uint64_t pfn_of(const void *p)
@@ -50,23 +50,16 @@ static uint8_t *meta_of(uint64_t pfn)
     return &meta[pfn - base_pfn];
 }
 
+/* At the head: the block freed last is handed out first, still warm in cache. */
 static void list_push(unsigned int order, uint64_t pfn)
 {
-    struct free_block *b = page_of(pfn), *head = &free_lists[order];
-
-    b->next = head->next;
-    b->prev = head;
-    head->next->prev = b;
-    head->next = b;
+    uk_list_add(&free_lists[order], page_of(pfn));
     *meta_of(pfn) = (uint8_t)(META_MANAGED | META_FREE | order);
 }
 
 static void list_unlink(uint64_t pfn)
 {
-    struct free_block *b = page_of(pfn);
-
-    b->prev->next = b->next;
-    b->next->prev = b->prev;
+    uk_list_remove(page_of(pfn));
     *meta_of(pfn) = META_MANAGED;
 }
 
@@ -124,7 +117,7 @@ int page_alloc_init(const struct mem_range *ranges, unsigned n)
     int meta_range = -1, rc;
 
     for (unsigned int o = 0; o <= PAGE_MAX_ORDER; o++)
-        free_lists[o].next = free_lists[o].prev = &free_lists[o];
+        uk_list_init(&free_lists[o]);
     meta = NULL;
     nr_free = nr_total = nr_errors = 0;
     base_pfn = span_pages = 0;
@@ -180,7 +173,7 @@ void *uk_page_alloc_order(unsigned order)
 
     if (order > PAGE_MAX_ORDER || !meta)
         return NULL;
-    while (k <= PAGE_MAX_ORDER && free_lists[k].next == &free_lists[k])
+    while (k <= PAGE_MAX_ORDER && uk_list_empty(&free_lists[k]))
         k++;
     if (k > PAGE_MAX_ORDER)
         return NULL;

@@ -22,6 +22,7 @@ PUBLIC_APP_ELFS := $(foreach a,$(filter-out $(WHITEBOX_APPS),$(APPS)),$(BUILD)/a
 .PHONY: check-globals
 check-globals: $(PUBLIC_APP_ELFS)
 	$(Q)$(TOP)/tools/check-globals.sh $(LIB_PUBLIC_SYMS) $(LIBUNIKERNEL) $(PUBLIC_APP_ELFS)
+	$(Q)$(TOP)/tools/check-dropped.sh $(BUILD)/apps/hello/hello.elf
 
 # Every documented way of building one app (tests/build/app-paths.sh).
 .PHONY: app-paths

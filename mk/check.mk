@@ -19,10 +19,13 @@ CHECK_SRCS_timer_heap := events/timer_heap.c
 CHECK_SRCS_xs_wire := xenstore/xs_wire.c
 CHECK_SRCS_grefs := gnttab/grefs.c
 CHECK_SRCS_ring :=
+CHECK_TESTS += bitmap assert
+CHECK_SRCS_bitmap :=
+CHECK_SRCS_assert :=
 CHECK_SRCS_sched := kernel/sched.c kernel/format.c kernel/page_alloc.c arch/x86/context.c arch/x86/switch.S \
 	tests/unit/kernel_stubs.c
 # test_xs.c includes xenstore/xs.c itself (to reset its static state between tests).
-CHECK_SRCS_xs := xenstore/xs_stream.c xenstore/xs_ops.c xenstore/xs_wire.c kernel/sched.c kernel/format.c kernel/page_alloc.c \
+CHECK_SRCS_xs := xenstore/xs_stream.c xenstore/xs_ops.c xenstore/xs_wire.c xenstore/xenbus.c kernel/sched.c kernel/format.c kernel/page_alloc.c \
 	arch/x86/context.c arch/x86/switch.S tests/unit/kernel_stubs.c
 CHECK_TESTS += vchan_wire
 CHECK_SRCS_vchan_wire := gnttab/vchan_wire.c
@@ -48,7 +51,7 @@ $(foreach t,$(CHECK_TESTS),$(eval $(call check_rule,$(t))))
 
 # clang-build, cppcheck and shellcheck: mk/analyze.mk. scan-build (slower,
 # and not yet timed on a quiet machine) runs in `make analyze` only.
-check: $(CHECK_BINS) format-check clang-build cppcheck scan-build shellcheck
+check: $(CHECK_BINS) format-check build-bug-on-check clang-build cppcheck scan-build shellcheck
 	$(Q)ASAN_OPTIONS=detect_leaks=0 tests/unit/run.sh $(CHECK_BINS)
 
 # The project's style is what clang-format makes of it (.clang-format).
@@ -57,3 +60,10 @@ format-check:
 		clang-format --dry-run "$$f" 2>&1 | grep -q warning && echo "$$f"; done); \
 	if [ -n "$$bad" ]; then echo "format-check: run 'make format' for:" $$bad; exit 1; fi
 .PHONY: format-check
+
+# UK_BUILD_BUG_ON(true) must stop the build (test_assert.c has the passing side).
+build-bug-on-check:
+	$(Q)if printf '#include <uk/assert.h>\nUK_BUILD_BUG_ON(1 + 1 == 2);\n' | \
+		$(HOST_CC) $(HOST_CFLAGS) -fsyntax-only -x c - 2>/dev/null; then \
+		echo "build-bug-on-check: UK_BUILD_BUG_ON(1 + 1 == 2) compiled"; exit 1; fi
+.PHONY: build-bug-on-check

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include <internal/format.h>
-#include <internal/time.h>
 #include <uk/xenstore.h>
 
 static int state_path(const char *path, char *buf, size_t size)
@@ -28,20 +27,25 @@ int xenbus_backend_path(const char *dev, char **path)
     return xs_read(XS_NO_TX, key, path, NULL);
 }
 
-int xenbus_read_state(const char *path, enum xenbus_state *state)
+static int read_state_key(const char *key, enum xenbus_state *state)
 {
-    char key[256];
     unsigned long v;
-    int rc = state_path(path, key, sizeof(key));
+    int rc = xs_read_ulong(XS_NO_TX, key, &v);
 
-    if (!rc)
-        rc = xs_read_ulong(XS_NO_TX, key, &v);
     if (rc)
         return rc;
     if (v > XenbusStateReconfigured)
         return -EINVAL;
     *state = (enum xenbus_state)v;
     return 0;
+}
+
+int xenbus_read_state(const char *path, enum xenbus_state *state)
+{
+    char key[256];
+    int rc = state_path(path, key, sizeof(key));
+
+    return rc ? rc : read_state_key(key, state);
 }
 
 int xenbus_switch_state(const char *path, enum xenbus_state state)
@@ -55,32 +59,21 @@ int xenbus_switch_state(const char *path, enum xenbus_state state)
     return xs_write(XS_NO_TX, key, value);
 }
 
+/* Another state, or none yet (-ENOENT), means wait on; any other error ends it. */
+static int state_is(const char *key, void *ctx)
+{
+    enum xenbus_state now;
+    int rc = read_state_key(key, &now);
+
+    if (rc)
+        return rc == -ENOENT ? -EAGAIN : rc;
+    return now == *(const enum xenbus_state *)ctx ? 0 : -EAGAIN;
+}
+
 int xenbus_wait_state(const char *path, enum xenbus_state want, uint64_t deadline)
 {
     char key[256];
-    struct xs_watch *w;
-    enum xenbus_state now;
     int rc = state_path(path, key, sizeof(key));
 
-    if (rc)
-        return rc;
-    w = xs_watch(key, NULL, NULL);
-    if (!w)
-        return -errno;
-    /* The watch fires once when set, then on every change: read after each. */
-    for (;;) {
-        char *changed;
-
-        rc = xenbus_read_state(path, &now);
-        if (!rc && now == want)
-            break;
-        if (rc && rc != -ENOENT)
-            break;
-        rc = xs_watch_wait(w, &changed, deadline);
-        if (rc)
-            break;
-        free(changed);
-    }
-    xs_unwatch(w);
-    return rc;
+    return rc ? rc : xs_wait_for(key, state_is, &want, deadline);
 }

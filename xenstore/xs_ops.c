@@ -323,34 +323,45 @@ int xs_transaction_run(int (*fn)(xs_tx_t tx, void *ctx), void *ctx)
     return xs_transaction_run_until(fn, ctx, uk_monotonic_ns() + TX_SLOT_TIMEOUT);
 }
 
-int xs_wait_exists(const char *path, uint64_t deadline)
+int xs_wait_for(const char *path, xs_wait_check_fn ready, void *ctx, uint64_t deadline)
 {
     struct xs_watch *w = xs_watch(path, NULL, NULL);
-    int rc = -ETIMEDOUT;
+    int rc;
 
     if (!w)
         return -errno;
     /*
-     * Read after every event (the first comes from setting the watch). Not
-     * there (or not readable yet) means wait on; a closed connection (-EIO)
-     * ends the wait at once.
+     * Check after every event; the watch was set before the first check, so
+     * a change between that check and the wait still queues an event.
      */
-    while (uk_monotonic_ns() < deadline) {
-        char *v, *changed;
+    for (;;) {
+        char *changed;
 
-        rc = xs_read(XS_NO_TX, path, &v, NULL);
-        if (rc == 0) {
-            free(v);
-            break;
-        }
-        if (rc == -EIO)
+        rc = ready(path, ctx);
+        if (rc != -EAGAIN)
             break;
         rc = xs_watch_wait(w, &changed, deadline);
         if (rc)
             break;
         free(changed);
-        rc = -ETIMEDOUT;
     }
     xs_unwatch(w);
     return rc;
+}
+
+/* Not there, or not readable yet, means wait on; a closed connection (-EIO) ends it. */
+static int key_exists(const char *path, void *ctx)
+{
+    char *v;
+    int rc = xs_read(XS_NO_TX, path, &v, NULL);
+
+    (void)ctx;
+    if (rc == 0)
+        free(v);
+    return rc == 0 || rc == -EIO ? rc : -EAGAIN;
+}
+
+int xs_wait_exists(const char *path, uint64_t deadline)
+{
+    return xs_wait_for(path, key_exists, NULL, deadline);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Interrupt-side services of <internal/arch.h>: the local APIC (which carries
- * Xen's event upcall to a PVH guest), the upcall vector and idling.
+ * Xen's event upcall to a PVH guest), the upcall vector, the interrupt flag
+ * (on, off, saved and restored) and idling.
  */
 #include <cpuid.h>
 #include <string.h>
@@ -78,6 +79,30 @@ unsigned int arch_upcall_init(void (*handler)(void))
     lapic_write(LAPIC_SVR, lapic_read(LAPIC_SVR) | SVR_ENABLE | 0xff);
     traps_set_gate(UPCALL_VECTOR, (uintptr_t)arch_upcall_entry);
     return UPCALL_VECTOR;
+}
+
+void arch_irq_disable(void)
+{
+    __asm__ volatile("cli" ::: "memory");
+}
+
+void arch_irq_enable(void)
+{
+    __asm__ volatile("sti" ::: "memory");
+}
+
+bool arch_irq_enabled(void)
+{
+    uint64_t flags;
+
+    __asm__ volatile("pushf; pop %0" : "=r"(flags));
+    return flags & X86_EFLAGS_IF;
+}
+
+void arch_halt_forever(void)
+{
+    for (;;)
+        __asm__ volatile("cli; hlt");
 }
 
 unsigned long arch_irq_save(void)

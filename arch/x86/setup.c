@@ -3,7 +3,9 @@
  * arch_start: from boot.S's first C call to kernel_start. Installs the
  * hypercall page, copies what the kernel needs out of hvm_start_info (before
  * anything can overwrite it), sets up the IDT/TSS and refines the page
- * tables. Also the small x86 services of <internal/arch.h>.
+ * tables, marking each phase for the boot report (with the TSC it reads).
+ * Also the debug port (0xE9), its output before the console exists.
+ * Interrupt flags are irq.c's, backtraces backtrace.c's.
  */
 #include <string.h>
 
@@ -33,30 +35,6 @@ static void early_print(const char *s)
     arch_debug_write(s, strlen(s));
 }
 
-void arch_irq_disable(void)
-{
-    __asm__ volatile("cli" ::: "memory");
-}
-
-void arch_irq_enable(void)
-{
-    __asm__ volatile("sti" ::: "memory");
-}
-
-bool arch_irq_enabled(void)
-{
-    uint64_t flags;
-
-    __asm__ volatile("pushf; pop %0" : "=r"(flags));
-    return flags & X86_EFLAGS_IF;
-}
-
-void arch_halt_forever(void)
-{
-    for (;;)
-        __asm__ volatile("cli; hlt");
-}
-
 uint64_t arch_cycles(void)
 {
     uint32_t lo, hi;
@@ -70,62 +48,6 @@ extern uint64_t boot_tsc;
 uint64_t arch_boot_cycles(void)
 {
     return boot_tsc;
-}
-
-uintptr_t arch_frame_address(void)
-{
-    return (uintptr_t)__builtin_frame_address(0);
-}
-
-/* A frame pointer worth following: aligned, mapped, and not a guard page. */
-static bool frame_ok(uintptr_t fp)
-{
-    if (!fp || (fp & 7))
-        return false;
-    return arch_virt_to_phys(fp) >= 0 && arch_virt_to_phys(fp + 8) >= 0;
-}
-
-void arch_backtrace(uintptr_t fp, backtrace_fn fn, void *ctx, int max)
-{
-    for (int i = 0; i < max && frame_ok(fp); i++) {
-        uintptr_t next = ((uintptr_t *)fp)[0];
-        uintptr_t ret = ((uintptr_t *)fp)[1];
-
-        if (!ret)
-            break;
-        fn(ret, ctx);
-        /* Stacks grow down: a caller's frame is always above. */
-        if (next <= fp)
-            break;
-        fp = next;
-    }
-}
-
-/* Does the instruction before `ret` call `fn_start` directly (call rel32)? */
-static bool returns_from(uintptr_t ret, uintptr_t fn_start)
-{
-    int32_t rel;
-
-    if (ret < (uintptr_t)_image_start + 5 || ret >= (uintptr_t)_image_end)
-        return false;
-    if (*(const uint8_t *)(ret - 5) != 0xe8)
-        return false;
-    memcpy(&rel, (const void *)(ret - 4), 4);
-    return ret + (intptr_t)rel == fn_start;
-}
-
-uintptr_t arch_unlinked_caller(uintptr_t fn_start, uintptr_t pc, uintptr_t sp)
-{
-    /*
-     * Unlinked means the return address is still at the top of the stack
-     * (or just above a pushed %rbp). Accept it only if the instruction before
-     * it calls this very function, so that stale stack words never pass.
-     */
-    (void)pc;
-    for (uintptr_t slot = sp; slot <= sp + 8; slot += 8)
-        if (frame_ok(slot) && returns_from(*(uintptr_t *)slot, fn_start))
-            return *(uintptr_t *)slot;
-    return 0;
 }
 
 static void copy_memmap(const struct hvm_start_info *si)

@@ -38,6 +38,12 @@ static inline void uk_list_insert_between(struct uk_list *n, struct uk_list *pre
     next->prev = n;
 }
 
+/* Insert at the front (a stack); uk_list_add_tail makes a queue. */
+static inline void uk_list_add(struct uk_list *head, struct uk_list *n)
+{
+    uk_list_insert_between(n, head, head->next);
+}
+
 static inline void uk_list_add_tail(struct uk_list *head, struct uk_list *n)
 {
     uk_list_insert_between(n, head->prev, head);

@@ -101,9 +101,18 @@ struct xs_watch *xs_watch(const char *path, xs_watch_fn fn, void *ctx);
 int xs_watch_wait(struct xs_watch *w, char **path, uint64_t deadline);
 int xs_unwatch(struct xs_watch *w);
 /*
+ * Wait for what another domain writes at or below `path`: a watch on it, and
+ * ready(path, ctx) now and after every event. ready returns 0 when the wait
+ * is over, -EAGAIN to wait on, another negative errno to give up with it.
+ * 0, ready's error, or xs_watch_wait's (-ETIMEDOUT at `deadline`, monotonic
+ * ns, 0: none; -EIO on a closed connection). Threads only.
+ */
+typedef int (*xs_wait_check_fn)(const char *path, void *ctx);
+int xs_wait_for(const char *path, xs_wait_check_fn ready, void *ctx, uint64_t deadline);
+/*
  * Wait until `path` exists (another domain creates it): 0, or -ETIMEDOUT
- * at `deadline`, -EIO on a closed connection. A node we may not read yet
- * counts as not there.
+ * at `deadline` (0: none), -EIO on a closed connection. A node we may not
+ * read yet counts as not there.
  */
 int xs_wait_exists(const char *path, uint64_t deadline);
 
@@ -122,7 +131,10 @@ int xenbus_backend_path(const char *dev, char **path);
 /* <path>/state as an XenbusState (from <xen/io/xenbus.h>). */
 int xenbus_read_state(const char *path, enum xenbus_state *state);
 int xenbus_switch_state(const char *path, enum xenbus_state state);
-/* Wait until <path>/state is `want`; -ETIMEDOUT at `deadline`. */
+/*
+ * Wait until <path>/state is `want` (xs_wait_for): -ETIMEDOUT at `deadline`,
+ * -EINVAL for a value that is no XenbusState, a read's error but -ENOENT.
+ */
 int xenbus_wait_state(const char *path, enum xenbus_state want, uint64_t deadline);
 
 #endif

@@ -10,6 +10,7 @@
 #ifndef CHECK_H
 #define CHECK_H
 
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,31 @@ extern int nr_test_cases, check_failures;
             check_failures++;                                                                      \
             printf("  %s:%d: CHECK_STR(%s, %s): \"%s\" != \"%s\"\n", __FILE__, __LINE__, #a, #b,   \
                    sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");                                    \
+        }                                                                                          \
+    } while (0)
+
+/*
+ * CHECK_ASSERTS(stmt, "expr"): running stmt must fail the runtime's
+ * UK_ASSERT(expr) (<uk/assert.h>). The harness's uk_assert_fail jumps back
+ * here instead of crashing; outside CHECK_ASSERTS a failed UK_ASSERT prints
+ * where and aborts the test binary.
+ */
+extern jmp_buf *check_assert_jmp;
+extern const char *check_assert_expr;
+#define CHECK_ASSERTS(stmt, expr)                                                                  \
+    do {                                                                                           \
+        jmp_buf jb_;                                                                               \
+        check_assert_expr = NULL;                                                                  \
+        check_assert_jmp = &jb_;                                                                   \
+        if (!setjmp(jb_)) {                                                                        \
+            stmt;                                                                                  \
+        }                                                                                          \
+        check_assert_jmp = NULL;                                                                   \
+        if (!check_assert_expr || strcmp(check_assert_expr, (expr)) != 0) {                        \
+            check_failures++;                                                                      \
+            printf("  %s:%d: CHECK_ASSERTS(%s): UK_ASSERT(%s) did not fail (%s)\n", __FILE__,      \
+                   __LINE__, #stmt, (expr),                                                        \
+                   check_assert_expr ? check_assert_expr : "no assertion failed");                 \
         }                                                                                          \
     } while (0)
 

@@ -6,10 +6,26 @@
  */
 #include <string.h>
 
+#include <uk/assert.h>
+
 #include "check.h"
 
 struct test_case test_cases[MAX_TESTS];
 int nr_test_cases, check_failures;
+jmp_buf *check_assert_jmp;
+const char *check_assert_expr;
+
+/* The runtime's UK_ASSERT, failed: back to CHECK_ASSERTS, or the test binary ends. */
+void uk_assert_fail(const char *expr, const char *file, int line, const char *func)
+{
+    if (check_assert_jmp) {
+        check_assert_expr = expr;
+        longjmp(*check_assert_jmp, 1);
+    }
+    printf("  %s:%d: %s: UK_ASSERT(%s) failed\n", file, line, func, expr);
+    fflush(stdout);
+    abort();
+}
 
 int main(int argc, char **argv)
 {

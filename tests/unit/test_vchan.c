@@ -185,8 +185,11 @@ uint64_t uk_monotonic_ns(void)
     return now += 1000;
 }
 
+static unsigned int sleeps;
+
 void uk_sleep_ns(uint64_t ns)
 {
+    sleeps++;
     now += ns;
 }
 
@@ -234,6 +237,18 @@ int xs_read_ulong(xs_tx_t tx, const char *path, unsigned long *value)
     return -ENOENT;
 }
 
+/* The watch-based wait: no other domain writes here, so one check, then the deadline. */
+static unsigned int xs_waits;
+
+int xs_wait_for(const char *path, xs_wait_check_fn check, void *ctx, uint64_t deadline)
+{
+    int rc = check(path, ctx);
+
+    (void)deadline;
+    xs_waits++;
+    return rc == -EAGAIN ? -ETIMEDOUT : rc;
+}
+
 int xs_rm(xs_tx_t tx, const char *path)
 {
     (void)tx;
@@ -249,7 +264,7 @@ static void reset(void)
 {
     memset(granted, 0, sizeof(granted));
     memset(nodes, 0, sizeof(nodes));
-    grants_live = maps_live = waits = 0;
+    grants_live = maps_live = waits = sleeps = xs_waits = 0;
     wait_result = 0;
 }
 
@@ -378,4 +393,16 @@ TEST(wait_errors_are_final)
         vchan_close(c);
         vchan_close(s);
     }
+}
+
+/* The client waits for the server's nodes on a watch (xs_wait_for), never by sleeping and polling.
+ */
+TEST(client_waits_for_the_server_nodes_without_polling)
+{
+    reset();
+    CHECK(vchan_client_init(0, "/absent", 2 * UK_NSEC_PER_SEC) == NULL);
+    CHECK_EQ(errno, ETIMEDOUT);
+    CHECK_EQ(sleeps, 0);
+    CHECK_EQ(xs_waits, 1);
+    CHECK_EQ(maps_live, 0);
 }

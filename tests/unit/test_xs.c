@@ -864,3 +864,112 @@ TEST(callback_watch_runs_once_set)
         uk_thread_yield();
     CHECK_EQ(callbacks_run, 2);
 }
+
+/*
+ * The one wait for a key another domain writes (xs_wait_for, under
+ * xs_wait_exists and xenbus_wait_state): woken by the watch event of the
+ * write, with no clock-driven retries, and the watch removed after.
+ */
+static int key_wait_rc = 1;
+static uint64_t key_wait_deadline;
+
+static void exists_waiter(void *arg)
+{
+    key_wait_rc = xs_wait_exists(arg, key_wait_deadline);
+}
+
+static void state_waiter(void *arg)
+{
+    key_wait_rc = xenbus_wait_state(arg, XenbusStateConnected, key_wait_deadline);
+}
+
+static unsigned int watches_set(void)
+{
+    unsigned int n = 0;
+
+    for (int i = 0; i < WATCHES; i++)
+        n += d.wpath[i] != NULL;
+    return n;
+}
+
+/* Start `fn` and let it reach its wait (its requests answered, nothing written yet). */
+static struct uk_thread *start_key_waiter(void (*fn)(void *), const char *arg)
+{
+    struct uk_thread *t;
+    char *v;
+
+    key_wait_rc = 1;
+    key_wait_deadline = sec(5);
+    t = uk_thread_create("key-waiter", fn, (void *)arg, 0);
+    uk_thread_yield();
+    /* Our read goes after its watch and first read: answered, they are too. */
+    CHECK_EQ(xs_read(XS_NO_TX, "/nothing", &v, NULL), -ENOENT);
+    for (int i = 0; i < 4; i++)
+        uk_thread_yield();
+    return t;
+}
+
+TEST(wait_exists_wakes_on_the_write)
+{
+    uint64_t start;
+    struct uk_thread *t;
+
+    setup();
+    daemon_defaults();
+    start = now_ns;
+    t = start_key_waiter(exists_waiter, "/k");
+    CHECK_EQ(key_wait_rc, 1); /* still waiting */
+    CHECK_EQ(watches_set(), 1);
+    CHECK_EQ(xs_write(XS_NO_TX, "/k", "v"), 0);
+    uk_thread_join(t);
+    CHECK_EQ(key_wait_rc, 0);
+    CHECK_EQ(now_ns, start); /* no time passed: no poll, no timeout */
+    CHECK_EQ(watches_set(), 0);
+}
+
+TEST(wait_exists_times_out_at_the_deadline_without_polling)
+{
+    uint64_t deadline;
+    unsigned int before;
+
+    setup();
+    daemon_defaults();
+    deadline = sec(2);
+    before = d.requests;
+    CHECK_EQ(xs_wait_exists("/never", deadline), -ETIMEDOUT);
+    CHECK_EQ(now_ns, deadline);
+    /* Watch, a read before and after the event of setting it, unwatch. */
+    CHECK_EQ(d.requests - before, 4);
+    CHECK_EQ(watches_set(), 0);
+}
+
+TEST(wait_state_reads_after_each_change_until_the_state)
+{
+    uint64_t start;
+    struct uk_thread *t;
+
+    setup();
+    daemon_defaults();
+    start = now_ns;
+    t = start_key_waiter(state_waiter, "/dev");
+    CHECK_EQ(xs_write(XS_NO_TX, "/dev/state", "2"), 0); /* Initialised: not yet */
+    for (int i = 0; i < 4; i++)
+        uk_thread_yield();
+    CHECK_EQ(key_wait_rc, 1);
+    CHECK_EQ(xs_write(XS_NO_TX, "/dev/state", "4"), 0); /* Connected */
+    uk_thread_join(t);
+    CHECK_EQ(key_wait_rc, 0);
+    CHECK_EQ(now_ns, start);
+    CHECK_EQ(watches_set(), 0);
+}
+
+TEST(wait_state_refuses_a_value_that_is_no_state)
+{
+    setup();
+    daemon_defaults();
+    CHECK_EQ(xs_write(XS_NO_TX, "/bad/state", "99"), 0);
+    CHECK_EQ(xenbus_wait_state("/bad", XenbusStateConnected, sec(5)), -EINVAL);
+    CHECK_EQ(xs_write(XS_NO_TX, "/bad/state", "4"), 0);
+    CHECK_EQ(xenbus_wait_state("/bad", XenbusStateConnected, sec(5)), 0);
+    CHECK_EQ(watches_set(), 0);
+}

@@ -5,12 +5,15 @@
  * domain. The functions are noinline so that they appear in the backtrace.
  * "spurious" raises the APIC's spurious vector, which must simply return,
  * and then an unexpected vector. "assert" fails an assert(), which the
- * runtime reports as a uk_panic (kernel/crash.c owns __assert_func).
+ * runtime reports as a uk_panic (kernel/crash.c owns __assert_func);
+ * "uk-assert" fails the runtime's UK_ASSERT, which must say the same.
  */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <uk/assert.h>
 
 #define TEST_NAME "fault"
 #include "../report.h"
@@ -26,6 +29,7 @@ void fault_vector_here(void);
 void spurious_vector_here(void);
 void fault_abort_here(void);
 void fault_assert_here(volatile int x);
+void fault_uk_assert_here(volatile int x);
 
 __attribute__((noinline)) void fault_page_here(volatile int *p)
 {
@@ -64,6 +68,11 @@ __attribute__((noinline)) void fault_assert_here(volatile int x)
     assert(x == 42);
 }
 
+__attribute__((noinline)) void fault_uk_assert_here(volatile int x)
+{
+    UK_ASSERT(x == 42);
+}
+
 int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "";
@@ -82,6 +91,8 @@ int main(int argc, char **argv)
         fault_abort_here();
     else if (strcmp(what, "assert") == 0)
         fault_assert_here(7);
+    else if (strcmp(what, "uk-assert") == 0)
+        fault_uk_assert_here(7);
     else if (strcmp(what, "vector") == 0)
         fault_vector_here();
     else if (strcmp(what, "spurious") == 0) {

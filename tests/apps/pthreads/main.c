@@ -223,14 +223,14 @@ static void test_mutexes(void)
     pthread_mutex_init(&held, NULL);
     pthread_create(&h, NULL, holds_for_300ms, NULL);
     sched_yield(); /* it holds the mutex now, and sleeps */
-    abs = in_ms(CLOCK_REALTIME, 100);
     t0 = now_ns();
+    abs = in_ms(CLOCK_REALTIME, 100);
     rc = pthread_mutex_timedlock(&held, &abs);
     waited = now_ns() - t0;
     EXPECT(rc == ETIMEDOUT && waited >= 100 * MS,
            "timedlock on a held mutex: ETIMEDOUT after %lld ms (>= 100)", waited / MS);
-    abs = in_ms(CLOCK_REALTIME, 10000);
     t0 = now_ns();
+    abs = in_ms(CLOCK_REALTIME, 10000);
     rc = pthread_mutex_timedlock(&held, &abs);
     waited = now_ns() - t0;
     EXPECT(rc == 0 && waited < 10000 * MS,
@@ -297,8 +297,8 @@ static void test_conds(void)
     EXPECT(woke == 5, "broadcast woke all 5 waiters");
 
     pthread_mutex_lock(&q_lock);
-    abs = in_ms(CLOCK_REALTIME, 100);
     t0 = now_ns();
+    abs = in_ms(CLOCK_REALTIME, 100);
     rc = pthread_cond_timedwait(&q_cond, &q_lock, &abs);
     waited = now_ns() - t0;
     held = pthread_mutex_trylock(&q_lock) == EBUSY; /* (not recursive: ours, so busy) */
@@ -307,8 +307,8 @@ static void test_conds(void)
            waited / MS);
     go = 0;
     pthread_create(&s, NULL, signals_after_50ms, NULL);
-    abs = in_ms(CLOCK_REALTIME, 10000);
     t0 = now_ns();
+    abs = in_ms(CLOCK_REALTIME, 10000);
     rc = 0;
     while (go != 2 && rc == 0)
         rc = pthread_cond_timedwait(&q_cond, &q_lock, &abs);
@@ -325,8 +325,8 @@ static void test_conds(void)
     pthread_cond_init(&mono, &attr);
     pthread_condattr_destroy(&attr);
     pthread_mutex_lock(&q_lock);
-    abs = in_ms(CLOCK_MONOTONIC, 80);
     t0 = now_ns();
+    abs = in_ms(CLOCK_MONOTONIC, 80);
     rc = pthread_cond_timedwait(&mono, &q_lock, &abs);
     waited = now_ns() - t0;
     pthread_mutex_unlock(&q_lock);
@@ -480,14 +480,14 @@ static void test_c11(void)
                tss_create(&c11_key, c11_dtor) == thrd_success,
            "mtx_init, cnd_init, tss_create");
     thrd_create(&t, c11_holder, NULL);
-    thrd_yield(); /* it holds c11_m for 200 ms */
+    thrd_yield();  /* it holds c11_m for 200 ms */
+    t0 = now_ns(); /* before the deadline is taken, so that waited >= 100 ms holds */
     timespec_get(&abs, TIME_UTC);
     abs.tv_nsec += 100 * MS;
     if (abs.tv_nsec >= 1000000000) {
         abs.tv_sec++;
         abs.tv_nsec -= 1000000000;
     }
-    t0 = now_ns();
     rc = mtx_timedlock(&c11_m, &abs);
     waited = now_ns() - t0;
     EXPECT(rc == thrd_timedout && waited >= 100 * MS,
@@ -499,14 +499,13 @@ static void test_c11(void)
     EXPECT(c11_once_runs == 1, "call_once ran once");
 
     mtx_lock(&c11_m);
+    t0 = now_ns();
     timespec_get(&abs, TIME_UTC);
-    abs.tv_sec += 0;
     abs.tv_nsec += 60 * MS;
     if (abs.tv_nsec >= 1000000000) {
         abs.tv_sec++;
         abs.tv_nsec -= 1000000000;
     }
-    t0 = now_ns();
     rc = cnd_timedwait(&c11_c, &c11_m, &abs);
     waited = now_ns() - t0;
     EXPECT(rc == thrd_timedout && waited >= 60 * MS && mtx_unlock(&c11_m) == thrd_success,
