@@ -83,6 +83,41 @@ static void handle_free(uint32_t h)
     free_head = h;
 }
 
+/* A handle for a new obj in *out: 0, or ENOMEM with obj freed. */
+static int handle_publish(uint32_t *out, enum kind kind, void *obj)
+{
+    uint32_t h = handle_new(kind, obj);
+
+    if (h == HANDLE_NONE) {
+        free(obj);
+        return ENOMEM;
+    }
+    *out = h;
+    return 0;
+}
+
+/*
+ * PTHREAD_MUTEX_INITIALIZER and PTHREAD_COND_INITIALIZER: the object is
+ * made on first use. init() may sleep (malloc's lock), and another thread
+ * may have made it meanwhile: then ours goes again.
+ */
+static int handle_lazy(uint32_t *h, int (*init)(uint32_t *), int (*destroy)(uint32_t *))
+{
+    uint32_t made;
+    int rc;
+
+    if (*h != STATIC_INITIALIZER)
+        return 0;
+    rc = init(&made);
+    if (rc)
+        return rc;
+    if (*h == STATIC_INITIALIZER)
+        *h = made;
+    else
+        destroy(&made);
+    return 0;
+}
+
 /* ---- Time ---- */
 
 bool posix_timespec_valid(const struct timespec *ts)
@@ -508,7 +543,6 @@ int pthread_mutexattr_gettype(const pthread_mutexattr_t *attr, int *type)
 int pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr)
 {
     struct pmutex *pm;
-    uint32_t h;
 
     if (attr && !attr->is_initialized)
         return EINVAL;
@@ -517,30 +551,21 @@ int pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr)
         return ENOMEM;
     uk_mutex_init(&pm->m);
     pm->type = attr ? attr->type : PTHREAD_MUTEX_DEFAULT;
-    h = handle_new(KIND_MUTEX, pm);
-    if (h == HANDLE_NONE) {
-        free(pm);
-        return ENOMEM;
-    }
-    *mutex = h;
-    return 0;
+    return handle_publish(mutex, KIND_MUTEX, pm);
+}
+
+static int mutex_init_default(pthread_mutex_t *mutex)
+{
+    return pthread_mutex_init(mutex, NULL);
 }
 
 /* The mutex behind a handle, made now if it is still PTHREAD_MUTEX_INITIALIZER. */
 static int mutex_of(pthread_mutex_t *mutex, struct pmutex **pm)
 {
-    if (*mutex == STATIC_INITIALIZER) {
-        pthread_mutex_t made;
-        int rc = pthread_mutex_init(&made, NULL);
+    int rc = handle_lazy(mutex, mutex_init_default, pthread_mutex_destroy);
 
-        if (rc)
-            return rc;
-        /* malloc may have slept on its lock, and another thread made it meanwhile. */
-        if (*mutex == STATIC_INITIALIZER)
-            *mutex = made;
-        else
-            pthread_mutex_destroy(&made);
-    }
+    if (rc)
+        return rc;
     *pm = handle_get(*mutex, KIND_MUTEX);
     return *pm ? 0 : EINVAL;
 }
@@ -678,7 +703,6 @@ int pthread_condattr_getclock(const pthread_condattr_t *restrict attr, clockid_t
 int pthread_cond_init(pthread_cond_t *cond, const pthread_condattr_t *attr)
 {
     struct pcond *pc;
-    uint32_t h;
 
     if (attr && !attr->is_initialized)
         return EINVAL;
@@ -687,28 +711,20 @@ int pthread_cond_init(pthread_cond_t *cond, const pthread_condattr_t *attr)
         return ENOMEM;
     uk_cond_init(&pc->c);
     pc->clock = attr ? (clockid_t)attr->clock : CLOCK_REALTIME;
-    h = handle_new(KIND_COND, pc);
-    if (h == HANDLE_NONE) {
-        free(pc);
-        return ENOMEM;
-    }
-    *cond = h;
-    return 0;
+    return handle_publish(cond, KIND_COND, pc);
+}
+
+static int cond_init_default(pthread_cond_t *cond)
+{
+    return pthread_cond_init(cond, NULL);
 }
 
 static int cond_of(pthread_cond_t *cond, struct pcond **pc)
 {
-    if (*cond == STATIC_INITIALIZER) {
-        pthread_cond_t made;
-        int rc = pthread_cond_init(&made, NULL);
+    int rc = handle_lazy(cond, cond_init_default, pthread_cond_destroy);
 
-        if (rc)
-            return rc;
-        if (*cond == STATIC_INITIALIZER)
-            *cond = made;
-        else
-            pthread_cond_destroy(&made);
-    }
+    if (rc)
+        return rc;
     *pc = handle_get(*cond, KIND_COND);
     return *pc ? 0 : EINVAL;
 }
