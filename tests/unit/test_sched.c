@@ -28,6 +28,7 @@
 
 #include "../../kernel/kernel_private.h"
 #include "check.h"
+#include "fake_timers.h"
 #include "kernel_stubs.h"
 
 /* Stand-ins. */
@@ -54,52 +55,14 @@ static void event_arrives(void (*fn)(void))
         deliver_pending();
 }
 
-/* struct uk_timer stand-ins on a fake clock: the armed ones, unordered. */
+/* The fake clock the fake timers (fake_timers.c) fire on. */
 static uint64_t fake_now;
-static struct uk_timer *armed[16];
-
-int uk_timer_init(struct uk_timer *t, uk_timer_fn fn, void *ctx)
-{
-    *t = (struct uk_timer){.fn = fn, .ctx = ctx};
-    return 0;
-}
-bool uk_timer_cancel(struct uk_timer *t)
-{
-    for (unsigned int i = 0; i < sizeof(armed) / sizeof(armed[0]); i++)
-        if (armed[i] == t) {
-            armed[i] = NULL;
-            return true;
-        }
-    return false;
-}
-void uk_timer_arm(struct uk_timer *t, uint64_t deadline)
-{
-    uk_timer_cancel(t);
-    t->deadline = deadline;
-    for (unsigned int i = 0; i < sizeof(armed) / sizeof(armed[0]); i++)
-        if (!armed[i]) {
-            armed[i] = t;
-            return;
-        }
-    abort();
-}
-static unsigned int armed_count(void)
-{
-    unsigned int n = 0;
-
-    for (unsigned int i = 0; i < sizeof(armed) / sizeof(armed[0]); i++)
-        n += armed[i] != NULL;
-    return n;
-}
 
 /* The timer interrupt: the clock jumps to the earliest deadline, whose timer runs. */
 static bool fire_next_timer(void)
 {
-    struct uk_timer **first = NULL, *t;
+    struct uk_timer **first = fake_timer_first(), *t;
 
-    for (unsigned int i = 0; i < sizeof(armed) / sizeof(armed[0]); i++)
-        if (armed[i] && (!first || armed[i]->deadline < (*first)->deadline))
-            first = &armed[i];
     if (!first)
         return false;
     t = *first;
@@ -610,13 +573,13 @@ TEST(waitq_wait_until_times_out_at_the_deadline_and_wakes_before_it)
     CHECK_EQ(uk_waitq_wait_until(&q, "timed", 1500), -ETIMEDOUT);
     CHECK_EQ(fake_now, 1500);
     CHECK(uk_waitq_empty(&q));
-    CHECK_EQ(armed_count(), 0);
+    CHECK_EQ(fake_timers_armed(), 0);
     /* Woken by an event before the deadline: 0, and the timer is gone. */
     irq_while_idle = event_wakes_waitq;
     uk_waitq_init(&external_wq);
     CHECK_EQ(uk_waitq_wait_until(&external_wq, "timed", 1000000), 0);
     CHECK_EQ(fake_now, 1500);
-    CHECK_EQ(armed_count(), 0);
+    CHECK_EQ(fake_timers_armed(), 0);
     /* UK_TIME_NEVER arms nothing. */
     irq_while_idle = event_wakes_waitq;
     CHECK_EQ(uk_waitq_wait_until(&external_wq, "never", UK_TIME_NEVER), 0);
@@ -680,7 +643,7 @@ TEST(wait_cond_does_not_lose_a_wake_between_check_and_sleep)
     /* A condition already true: no sleep, no timer. */
     cond_checks = 1;
     CHECK_EQ(uk_waitq_wait_cond(&flag_wq, "flag", flag_cond, NULL, fake_now + 10), 0);
-    CHECK_EQ(armed_count(), 0);
+    CHECK_EQ(fake_timers_armed(), 0);
 }
 
 static bool never(void *ctx)
@@ -709,7 +672,7 @@ TEST(wait_cond_times_out_after_spurious_wakes_with_one_timer)
     /* Before the first sleep, after the spurious wake, and once more at the deadline. */
     CHECK_EQ(checks, 3);
     CHECK(uk_waitq_empty(&flag_wq));
-    CHECK_EQ(armed_count(), 0);
+    CHECK_EQ(fake_timers_armed(), 0);
 }
 
 static struct uk_sem timed_sem;
@@ -737,7 +700,7 @@ TEST(sem_down_until_times_out_or_takes_a_count_from_a_handler)
     CHECK_EQ(timed_sem.count, 0);
     uk_sem_up(&timed_sem);
     CHECK_EQ(uk_sem_down_until(&timed_sem, fake_now), 0); /* a count there: no wait at all */
-    CHECK_EQ(armed_count(), 0);
+    CHECK_EQ(fake_timers_armed(), 0);
 }
 
 static struct uk_mutex timed_m;
@@ -779,7 +742,7 @@ TEST(mutex_lock_until_times_out_and_the_next_waiter_gets_it)
     CHECK_EQ(uk_mutex_lock_until(&timed_m, fake_now), 0); /* free: no wait */
     CHECK_EQ(uk_mutex_lock_until(&timed_m, UK_TIME_NEVER), -EDEADLK);
     CHECK_EQ(uk_mutex_unlock(&timed_m), 0);
-    CHECK_EQ(armed_count(), 0);
+    CHECK_EQ(fake_timers_armed(), 0);
 }
 
 /* Ownership handed over, then the deadline passes before the new owner runs: it keeps it. */
@@ -845,5 +808,5 @@ TEST(cond_wait_until_times_out_holding_the_mutex_or_is_signalled)
     CHECK(cv_held_after);
     CHECK_EQ(fake_now, deadline - 300);
     CHECK_EQ(uk_cond_wait_until(&timed_cv, &timed_m, UK_TIME_NEVER), -EPERM);
-    CHECK_EQ(armed_count(), 0);
+    CHECK_EQ(fake_timers_armed(), 0);
 }

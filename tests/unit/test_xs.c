@@ -19,6 +19,7 @@
 #include "../../xenstore/xs.c"
 #include "../../kernel/kernel_private.h"
 #include "check.h"
+#include "fake_timers.h"
 
 /* ---- Stand-ins for arch/, kernel/ and events/ ---- */
 
@@ -36,55 +37,10 @@ uint64_t uk_monotonic_ns(void)
     return now_ns;
 }
 
-/*
- * struct uk_timer stand-ins (timed waits, the client's reply watchdog):
- * armed ones, unordered.
- */
-static struct uk_timer *armed[64];
-
-int uk_timer_init(struct uk_timer *t, uk_timer_fn fn, void *ctx)
-{
-    memset(t, 0, sizeof(*t));
-    t->fn = fn;
-    t->ctx = ctx;
-    return 0;
-}
-bool uk_timer_cancel(struct uk_timer *t)
-{
-    for (unsigned int i = 0; i < UK_ARRAY_SIZE(armed); i++)
-        if (armed[i] == t) {
-            armed[i] = NULL;
-            return true;
-        }
-    return false;
-}
-void uk_timer_arm(struct uk_timer *t, uint64_t deadline)
-{
-    uk_timer_cancel(t);
-    t->deadline = deadline;
-    for (unsigned int i = 0; i < UK_ARRAY_SIZE(armed); i++)
-        if (!armed[i]) {
-            armed[i] = t;
-            return;
-        }
-    abort();
-}
-
-/* The earliest armed struct uk_timer, or NULL. */
-static struct uk_timer **first_armed(void)
-{
-    struct uk_timer **first = NULL;
-
-    for (unsigned int i = 0; i < UK_ARRAY_SIZE(armed); i++)
-        if (armed[i] && (!first || armed[i]->deadline < (*first)->deadline))
-            first = &armed[i];
-    return first;
-}
-
 /* Every thread blocked: let the daemon work, else jump to the next deadline. */
 void arch_idle(void)
 {
-    struct uk_timer **tm = first_armed();
+    struct uk_timer **tm = fake_timer_first();
     uint64_t next = tm ? (*tm)->deadline : UINT64_MAX;
     struct uk_timer *t;
 
