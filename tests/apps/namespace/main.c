@@ -151,8 +151,21 @@ static void check_lists(void)
     EXPECT(sum == 33, "<sys/queue.h> and <uk/list.h> lists side by side (sum %d)", sum);
 }
 
-int main(void)
+/*
+ * `namespace crash`: the app's panic() runs and returns, then the runtime's
+ * own uk_panic() still gives the runtime's crash report.
+ */
+__attribute__((noinline)) static void crash_through_the_runtime(void)
 {
+    EXPECT(panic("the app's") == 9 && calls == 1, "the app's panic() returned");
+    uk_panic("the runtime's own panic, after the app's panic() (%d call)", calls);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "crash") == 0)
+        crash_through_the_runtime();
+
     int own = panic("four") + list_add(1, 2) + mutex_lock(3) + kprintf(4) + console_write("A") +
               kernel_exit(5) + sched_init() + page_alloc_init(6) + heap_start() + memmap_top() +
               xs_request(8) + timer_heap_insert(8) + ksnprintf(3);
@@ -175,5 +188,6 @@ int main(void)
     EXPECT(rc == 0 && domid > 0, "XenStore still works: domid %lu (%d)", domid, rc);
     EXPECT(calls == 13, "the runtime never called the app's functions (%d calls)", calls);
 
+    /* The runtime's kernel_exit prints "exit status 0" after this, not the app's. */
     return test_result();
 }
