@@ -5,7 +5,8 @@
 # installed Debian packages. Output in $1 (default build/rig): xen (the
 # hypervisor as a 32-bit ELF for QEMU's multiboot loader), vmlinuz,
 # dom0.cpio.gz. Rebuilt only when this script, the files it installs from
-# here (dom0-init, dom0-lib.sh, run-cases.sh, rig-wait, rig-wait-log) or
+# here (dom0-init, dom0-lib.sh, run-cases.sh, rig-wait, rig-wait-log,
+# vif-uk) or
 # the kernel version change.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +20,7 @@ kver=$(basename "$(echo "$kernels" | tail -n 1)" | sed 's/^vmlinuz-//')
 
 stamp=$out/dom0.stamp
 want=$( (cat "$0" "$here/dom0-init" "$here/dom0-lib.sh" "$here/run-cases.sh" \
-    "$here/rig-wait" "$here/rig-wait-log"; echo "$kver") | sha256sum | cut -c1-16)
+    "$here/rig-wait" "$here/rig-wait-log" "$here/vif-uk"; echo "$kver") | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/dom0.cpio.gz" ] &&
     [ -f "$out/xen" ] && [ -f "$out/vmlinuz" ]; then
     exit 0
@@ -79,9 +80,11 @@ cp -a /etc/xen "$root/etc/"
 printf 'autoballoon="off"\n' > "$root/etc/xen/xl.conf"
 echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
 
-# Xen's dom0 kernel modules, with what they depend on (modules.dep).
+# Xen's dom0 kernel modules, with what they depend on (modules.dep); netback
+# and the bridge (stp, llc) for guests' vifs (dom0-init makes xenbr0).
 moddir=/lib/modules/$kver
-for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs; do
+mods="xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-netback bridge"
+for m in $mods; do
     dep=$(grep -E "(^|/)$m\.ko(\.[a-z]+)?:" "$moddir/modules.dep") ||
         { echo "rig: module $m not in $moddir/modules.dep" >&2; exit 1; }
     for f in $(echo "$dep" | tr -d ':'); do
@@ -92,7 +95,7 @@ done
 # Load order: each module's dependencies (modules.dep lists them after it,
 # the deepest last) before the module itself; busybox insmod does not
 # resolve them.
-for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc; do
+for m in $mods; do
     grep -E "(^|/)$m\.ko(\.[a-z]+)?:" "$moddir/modules.dep" | tr -d ':' | tr ' ' '\n' | tac
 done | awk '!seen[$0]++ { print "/lib/modules/'"$kver"'/" $0 }' > "$root/etc/modules.order"
 
@@ -100,6 +103,10 @@ cp "$here/dom0-init" "$root/init"
 cp "$here/dom0-lib.sh" "$root/etc/rig-lib.sh"
 cp "$here/rig-wait" "$here/rig-wait-log" "$root/bin/"
 cp "$here/run-cases.sh" "$root/bin/rig-run-cases"
+# The vif hotplug script a case names with `script=vif-uk` (busybox sh:
+# Debian's vif-bridge would need bash and cost a second per vif).
+cp "$here/vif-uk" "$root/etc/xen/scripts/vif-uk"
+chmod +x "$root/etc/xen/scripts/vif-uk"
 chmod +x "$root/init" "$root/bin/rig-wait" "$root/bin/rig-wait-log" "$root/bin/rig-run-cases"
 
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -6 > "$out/dom0.cpio.gz.tmp"
