@@ -3,11 +3,23 @@
 # The largest contributors to an image, from its GNU ld link map (each app
 # link writes NAME.elf.map): bytes each input object puts in the file
 # (.text, .rodata, .data, .ksyms, .initcall, .note; not .bss), largest first.
-# Usage: linkmap-top.sh MAP [N]   (N lines, default 10)
+# Usage: linkmap-top.sh MAP [N [ARCHIVE]]   (N lines, default 10)
+# The runtime links as one object (libunikernel.o, mk/lib.mk), whose input
+# sections keep their names (ld -r --unique): given the archive of the same
+# objects, each section of libunikernel.o is counted under the source file
+# it came from, as libunikernel.o(FILE.o).
 set -eu
 map=$1
 n=${2:-10}
-awk '
+archive=${3:-}
+owners=$(mktemp)
+trap 'rm -f "$owners"' EXIT
+if [ -n "$archive" ]; then
+    objdump -h "$archive" | awk '/file format/ { obj = $1; sub(/:$/, "", obj); next }
+        $2 ~ /^\./ && !($2 in seen) { seen[$2] = 1; print $2, obj }' > "$owners"
+fi
+awk -v owners="$owners" '
+BEGIN { while ((getline line < owners) > 0) { split(line, kv, " "); owner[kv[1]] = kv[2] } }
 function hex(s,    v, i, c) {
     v = 0
     s = tolower(substr(s, 3))
@@ -29,6 +41,7 @@ function hex(s,    v, i, c) {
     pend = ""
     if (name !~ /^\.(text|rodata|data|ksyms|initcall|note)/) next
     sub(/.*\//, "", file)
+    if (file == "libunikernel.o" && (name in owner)) file = file "(" owner[name] ")"
     bytes[file] += hex(size)
 }
 END { for (f in bytes) if (bytes[f] > 0) printf "%8d  %s\n", bytes[f], f }

@@ -25,7 +25,7 @@ for app in hello console-onewrite; do
 done
 for app in hello console-onewrite; do
     echo "largest contributors to $app (bytes in the file, from its link map):"
-    "$top/tools/linkmap-top.sh" "$build/apps/$app/$app.elf.map" 10 | sed 's/^/  /'
+    "$top/tools/linkmap-top.sh" "$build/apps/$app/$app.elf.map" 10 "$build/lib/libunikernel.a" | sed 's/^/  /'
 done
 
 # Cases made here: hello at several memory sizes, the in-guest benchmark.
