@@ -34,34 +34,28 @@ static inline void test_verdict_at_least(enum test_verdict v)
         test_verdict_now = v;
 }
 
+/* "<TEST_NAME>: WORD what" and the verdict raised to at least `v`. */
+#define test_report_(word, v, ...)                                                                 \
+    do {                                                                                           \
+        printf(TEST_NAME ": " word " ");                                                           \
+        printf(__VA_ARGS__);                                                                       \
+        printf("\n");                                                                              \
+        test_verdict_at_least(v);                                                                  \
+    } while (0)
+
 /* Evaluates `cond` once: it often has side effects. */
 #define EXPECT(cond, ...)                                                                          \
     do {                                                                                           \
-        bool ok_ = (cond);                                                                         \
-        printf(TEST_NAME ": %s ", ok_ ? "ok" : "FAIL");                                            \
-        printf(__VA_ARGS__);                                                                       \
-        printf("\n");                                                                              \
-        if (!ok_) {                                                                                \
+        if (cond) {                                                                                \
+            test_report_("ok", TEST_SUCCESS, __VA_ARGS__);                                         \
+        } else {                                                                                   \
             failures++;                                                                            \
-            test_verdict_at_least(TEST_FAILURE);                                                   \
+            test_report_("FAIL", TEST_FAILURE, __VA_ARGS__);                                       \
         }                                                                                          \
     } while (0)
 
-#define test_skip(...)                                                                             \
-    do {                                                                                           \
-        printf(TEST_NAME ": SKIP ");                                                               \
-        printf(__VA_ARGS__);                                                                       \
-        printf("\n");                                                                              \
-        test_verdict_at_least(TEST_SKIP);                                                          \
-    } while (0)
-
-#define test_error(...)                                                                            \
-    do {                                                                                           \
-        printf(TEST_NAME ": ERROR ");                                                              \
-        printf(__VA_ARGS__);                                                                       \
-        printf("\n");                                                                              \
-        test_verdict_at_least(TEST_ERROR);                                                         \
-    } while (0)
+#define test_skip(...)  test_report_("SKIP", TEST_SKIP, __VA_ARGS__)
+#define test_error(...) test_report_("ERROR", TEST_ERROR, __VA_ARGS__)
 
 /* The one result line; main returns this (0 for SUCCESS and SKIP). */
 static inline int test_result(void)
