@@ -27,9 +27,11 @@ struct netfront;
 
 struct netfront_callbacks {
     /*
-     * A frame arrived, validated. Runs on the driver's rx thread (never in
-     * an event handler), may block briefly; `frame` is valid only during
-     * the call (the caller copies it). `len` <= NETFRONT_FRAME_MAX.
+     * A frame arrived, its response validated. Runs on the driver's rx
+     * thread (never in an event handler), may block briefly. `frame` is
+     * valid only during the call and may sit in a page the backend can
+     * still write: copy it (into a pbuf) before parsing any of it, so that
+     * the copy is the one read. `len` <= NETFRONT_FRAME_MAX.
      */
     void (*rx)(void *ctx, const void *frame, size_t len, unsigned int flags);
     /* The link came up (connected) or went down (backend closed, vif gone). */
