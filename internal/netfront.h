@@ -85,14 +85,14 @@ int netfront_watch_new(void (*fn)(unsigned int index, void *ctx), void *ctx);
 /* Counters, for /stats, tests and benchmarks. */
 struct netfront_stats {
     uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
-    uint64_t rx_dropped;  /* no room upstream, or errors the backend reported */
-    uint64_t tx_busy;     /* netfront_tx refused with -ENOBUFS */
-    uint64_t bad_id;      /* response id out of range */
-    uint64_t dup_id;      /* response for an id not outstanding (unknown or repeated) */
-    uint64_t bad_offset;  /* offset + size beyond the page, or a size too large */
-    uint64_t bad_status;  /* a status that is neither a size nor a NETIF_RSP_* code */
-    uint64_t bad_prod;    /* rsp_prod more than a ring ahead of our consumer */
-    uint64_t bad_flags;   /* flags we did not ask for (extra_info, more_data without sg) */
+    uint64_t rx_dropped; /* no room upstream, or errors the backend reported */
+    uint64_t tx_busy;    /* netfront_tx refused with -ENOBUFS */
+    uint64_t bad_id;     /* response id out of range */
+    uint64_t dup_id;     /* response for an id not outstanding (unknown or repeated) */
+    uint64_t bad_offset; /* offset + size beyond the page, or a size too large */
+    uint64_t bad_status; /* a status that is neither a size nor a NETIF_RSP_* code */
+    uint64_t bad_prod;   /* rsp_prod more than a ring ahead of our consumer */
+    uint64_t bad_flags;  /* flags we did not ask for (extra_info, more_data without sg) */
 };
 void netfront_stats(const struct netfront *nf, struct netfront_stats *st);
 

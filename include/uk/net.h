@@ -17,9 +17,9 @@
 struct uk_net_if {
     unsigned int index; /* N of device/vif/N */
     uint8_t mac[6];
-    bool up;                   /* connected to its backend and addressed */
-    bool dhcp;                 /* address from DHCP (else ip= on the command line) */
-    uint32_t addr, mask, gw;   /* IPv4, network byte order; 0 when none */
+    bool up;                 /* connected to its backend and addressed */
+    bool dhcp;               /* address from DHCP (else ip= on the command line) */
+    uint32_t addr, mask, gw; /* IPv4, network byte order; 0 when none */
     uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
     uint64_t rx_dropped, tx_busy;
     /* Bad responses from the backend, dropped and counted (docs/net.md). */
@@ -27,11 +27,11 @@ struct uk_net_if {
 };
 
 struct uk_net_stats {
-    unsigned int interfaces;  /* uk_net_if entries valid */
-    unsigned int sockets;     /* sockets open now */
-    unsigned int tcp_pcbs;    /* TCP connections the stack holds (any state) */
-    unsigned int pbufs;       /* packet buffers in use (pool and heap) */
-    uint64_t mem_errors;      /* allocations the stack could not make */
+    unsigned int interfaces; /* uk_net_if entries valid */
+    unsigned int sockets;    /* sockets open now */
+    unsigned int tcp_pcbs;   /* TCP connections the stack holds (any state) */
+    unsigned int pbufs;      /* packet buffers in use (pool and heap) */
+    uint64_t mem_errors;     /* allocations the stack could not make */
 };
 
 /*
