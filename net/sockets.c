@@ -58,7 +58,12 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len)
 
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-    return lwip_connect(fd, LW_CSA(addr), len);
+    int rc = lwip_connect(fd, LW_CSA(addr), len);
+
+    /* lwIP reports the RST that answers a SYN as ECONNRESET; POSIX says refused. */
+    if (rc < 0 && errno == ECONNRESET)
+        errno = ECONNREFUSED;
+    return rc;
 }
 
 ssize_t send(int fd, const void *buf, size_t len, int flags)

@@ -6,6 +6,10 @@
  * giving ECONNREFUSED, bad fds giving EBADF, address conversions, and no
  * socket left in uk_net_stats once all are closed. The case passes network
  * keys on the command line: the app must not see them in argv.
+ *
+ * `sockets serve PORT` instead waits for a vif's address, prints it, and
+ * echoes one TCP connection on PORT back to its sender (dom0's nc), for the
+ * cases that go through netfront and netback.
  */
 #define TEST_NAME "sockets"
 #include <arpa/inet.h>
@@ -16,6 +20,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -193,9 +198,51 @@ static void test_addresses(void)
     EXPECT(strlen(gai_strerror(EAI_NONAME)) > 0, "gai_strerror");
 }
 
+static int serve(int port)
+{
+    struct sockaddr_in a = loopback((uint16_t)port);
+    struct uk_net_stats st;
+    struct uk_net_if nif;
+    int lfd, fd, rc;
+    long total = 0;
+    char buf[512];
+    ssize_t n;
+
+    rc = uk_net_wait_up(uk_deadline_in(30 * UK_NSEC_PER_SEC));
+    EXPECT(rc == 0, "an interface is up (%d)", rc);
+    if (rc)
+        return test_result();
+    EXPECT(uk_net_if_info(0, &nif) == 0 && nif.up && nif.addr != 0, "uk_net_if_info: vif%u up",
+           nif.index);
+    a.sin_addr.s_addr = htonl(INADDR_ANY);
+    lfd = socket(AF_INET, SOCK_STREAM, 0);
+    EXPECT(bind(lfd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(lfd, 4) == 0,
+           "listen on port %d", port);
+    printf("sockets: serving on %s:%d\n", inet_ntoa((struct in_addr){nif.addr}), port);
+    fflush(stdout);
+    fd = accept(lfd, NULL, NULL);
+    EXPECT(fd >= 0, "accept a connection from dom0");
+    while ((n = read(fd, buf, sizeof(buf))) > 0) {
+        total += n;
+        if (write(fd, buf, (size_t)n) != n)
+            break;
+    }
+    EXPECT(n == 0 && total > 0, "echoed %ld bytes until dom0 closed", total);
+    close(fd);
+    close(lfd);
+    EXPECT(uk_net_if_info(0, &nif) == 0 && nif.rx_packets > 0 && nif.tx_packets > 0,
+           "vif counters: rx %llu tx %llu packets", (unsigned long long)nif.rx_packets,
+           (unsigned long long)nif.tx_packets);
+    EXPECT(uk_net_stats(&st) == 0 && st.sockets == 0, "no socket left open (%u)", st.sockets);
+    return test_result();
+}
+
 int main(int argc, char **argv)
 {
     struct uk_net_stats st;
+
+    if (argc == 3 && strcmp(argv[1], "serve") == 0)
+        return serve(atoi(argv[2]));
 
     EXPECT(argc == 2 && strcmp(argv[1], "keep") == 0,
            "argv has no network keys (argc %d, argv[1] %s)", argc, argc > 1 ? argv[1] : "-");
