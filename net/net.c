@@ -24,6 +24,7 @@
 /* The driver may be absent from a build (weak: the stack then has loopback only). */
 #pragma weak netfront_list
 #pragma weak netfront_watch_new
+#pragma weak netfront_stats
 
 _Static_assert(NETCFG_IF_MAX == UK_NET_IF_MAX, "one netcfg entry per interface");
 
@@ -77,10 +78,10 @@ void net_wake_waiters(void)
 static struct net_if *free_slot(unsigned int index)
 {
     for (unsigned int i = 0; i < NETCFG_IF_MAX; i++)
-        if (net_ifs[i].used && net_ifs[i].index == index)
+        if (net_ifs[i].claimed && net_ifs[i].index == index)
             return NULL; /* attached already */
     for (unsigned int i = 0; i < NETCFG_IF_MAX; i++)
-        if (!net_ifs[i].used)
+        if (!net_ifs[i].claimed)
             return &net_ifs[i];
     return NULL;
 }
@@ -98,18 +99,6 @@ static void attach(unsigned int index, uint64_t deadline)
     rc = netif_xen_attach(nif, index, deadline);
     if (rc)
         uk_printf("net: vif%u: cannot attach: %d\n", index, rc);
-}
-
-/* Is device/vif/<index> still there? A link down without it is a removal. */
-static bool vif_present(unsigned int index)
-{
-    unsigned int idx[16];
-    int n = netfront_list ? netfront_list(idx, 16) : 0;
-
-    for (int i = 0; i < n; i++)
-        if (idx[i] == index)
-            return true;
-    return false;
 }
 
 static void handle(struct event *ev)
@@ -130,12 +119,8 @@ static void handle(struct event *ev)
     case EV_LINK_DOWN:
         if (!nif->used || nif->gone)
             break;
-        LOCK_TCPIP_CORE();
-        netif_set_link_down(&nif->netif);
-        UNLOCK_TCPIP_CORE();
-        if (!vif_present(nif->index))
-            netif_xen_detach(nif);
-        net_wake_waiters();
+        /* The driver says down only when the vif is over (closed, gone, broken). */
+        netif_xen_detach(nif);
         break;
     }
 }
@@ -296,8 +281,6 @@ int uk_net_stats(struct uk_net_stats *st)
             st->mem_errors += lwip_stats.memp[i]->err;
     return 0;
 }
-
-#pragma weak netfront_stats
 
 int uk_net_if_info(unsigned int i, struct uk_net_if *info)
 {

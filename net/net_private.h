@@ -21,7 +21,8 @@ struct net_if {
     struct netif netif;
     struct netfront *nf;
     unsigned int index; /* N of device/vif/N */
-    bool used;          /* this slot holds a vif */
+    bool claimed;       /* this slot is taken, attached or being attached */
+    bool used;          /* this slot holds a vif added to the stack */
     bool dhcp;
     bool gone;      /* being removed: frames from it are dropped */
     bool announced; /* its address has been logged */

@@ -33,7 +33,8 @@ static void xen_rx(void *ctx, const void *frame, size_t len, unsigned int flags)
     struct net_if *nif = ctx;
     struct pbuf *p;
 
-    if (nif->gone || len > NETFRONT_FRAME_MAX)
+    /* Not yet added to the stack (frames may come as soon as the vif is open), or going. */
+    if (!nif->used || nif->gone || len > NETFRONT_FRAME_MAX)
         return;
     /* One pool pbuf holds a whole frame (PBUF_POOL_BUFSIZE >= NETFRONT_FRAME_MAX). */
     p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
@@ -147,13 +148,16 @@ int netif_xen_attach(struct net_if *nif, unsigned int index, uint64_t deadline)
     if (!netfront_open)
         return -ENODEV;
     memset(nif, 0, sizeof(*nif));
+    /* Claimed before the wait in netfront_open: another attach takes another slot. */
+    nif->claimed = true;
     nif->index = index;
     nif->dhcp = !c || !c->is_static;
     rc = netfront_open(index, &callbacks, nif, deadline, &nf);
-    if (rc)
+    if (rc) {
+        nif->claimed = false;
         return rc;
+    }
     nif->nf = nf;
-    nif->used = true;
     netfront_mac(nf, nif->mac);
     if (c && c->is_static) {
         ip4_addr_set_u32(&addr, c->addr);
@@ -164,10 +168,11 @@ int netif_xen_attach(struct net_if *nif, unsigned int index, uint64_t deadline)
     if (!netif_add(&nif->netif, &addr, &mask, &gw, nif, xen_netif_init, tcpip_input)) {
         UNLOCK_TCPIP_CORE();
         netfront_close(nf);
-        nif->used = false;
+        nif->nf = NULL;
+        nif->claimed = false;
         return -ENOMEM;
     }
-    nif->netif.num = (u8_t)index;
+    nif->used = true;
     if (!netif_default)
         netif_set_default(&nif->netif);
     if (netfront_link_up(nf))
@@ -178,6 +183,11 @@ int netif_xen_attach(struct net_if *nif, unsigned int index, uint64_t deadline)
     UNLOCK_TCPIP_CORE();
     if (rc)
         uk_printf("net: vif%u: cannot start DHCP\n", index);
+    /* Its end came while it was being added (the worker ignored it then). */
+    if (!netfront_link_up(nf)) {
+        netif_xen_detach(nif);
+        return -ENETDOWN;
+    }
     return 0;
 }
 
@@ -196,5 +206,6 @@ void netif_xen_detach(struct net_if *nif)
     netfront_close(nf);
     nif->nf = NULL;
     nif->used = false;
+    nif->claimed = false;
     net_wake_waiters();
 }

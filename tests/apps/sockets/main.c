@@ -9,7 +9,10 @@
  *
  * `sockets serve PORT` instead waits for a vif's address, prints it, and
  * echoes one TCP connection on PORT back to its sender (dom0's nc), for the
- * cases that go through netfront and netback.
+ * cases that go through netfront and netback. `sockets hotplug PORT` does
+ * the same, but its first connection must end with an error when dom0
+ * detaches the vif (xl network-detach), and it serves a second one once a
+ * vif is attached again (xl network-attach), without a reboot.
  */
 #define TEST_NAME "sockets"
 #include <arpa/inet.h>
@@ -202,7 +205,7 @@ static int serve(int port)
 {
     struct sockaddr_in a = loopback((uint16_t)port);
     struct uk_net_stats st;
-    struct uk_net_if nif;
+    struct uk_net_if nif = {0};
     int lfd, fd, rc;
     long total = 0;
     char buf[512];
@@ -237,12 +240,69 @@ static int serve(int port)
     return test_result();
 }
 
+/* Waits (polling: uk_net_wait_up says -ENODEV while there is no vif at all) for an address. */
+static int wait_vif(uint64_t deadline)
+{
+    int rc;
+
+    while ((rc = uk_net_wait_up(deadline)) == -ENODEV && uk_monotonic_ns() < deadline)
+        usleep(100000);
+    return rc;
+}
+
+static int hotplug(int port)
+{
+    struct sockaddr_in a = loopback((uint16_t)port);
+    struct uk_net_if nif = {0};
+    struct uk_net_stats st;
+    int lfd, fd, err = 0;
+    char buf[512];
+    ssize_t n;
+
+    EXPECT(wait_vif(uk_deadline_in(30 * UK_NSEC_PER_SEC)) == 0, "an interface is up");
+    a.sin_addr.s_addr = htonl(INADDR_ANY);
+    lfd = socket(AF_INET, SOCK_STREAM, 0);
+    EXPECT(bind(lfd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(lfd, 4) == 0,
+           "listen on port %d", port);
+    printf("sockets: serving on port %d\n", port);
+    fflush(stdout);
+    fd = accept(lfd, NULL, NULL);
+    n = read(fd, buf, sizeof(buf));
+    EXPECT(n > 0 && write(fd, buf, (size_t)n) == n, "first connection: echoed %zd bytes", n);
+    printf("sockets: echoing\n");
+    fflush(stdout);
+    /* dom0 detaches the vif now: the connection must end with an error, not hang. */
+    while ((n = read(fd, buf, sizeof(buf))) > 0)
+        ;
+    err = errno;
+    printf("sockets: connection ended (read %zd, errno %d)\n", n, err);
+    EXPECT(n < 0 && (err == ECONNABORTED || err == ECONNRESET),
+           "read after the vif was detached: ECONNABORTED or ECONNRESET");
+    EXPECT(close(fd) == 0, "close the broken connection");
+    EXPECT(wait_vif(uk_deadline_in(60 * UK_NSEC_PER_SEC)) == 0, "a vif is up again");
+    EXPECT(uk_net_if_info(0, &nif) == 0 && nif.up, "uk_net_if_info: vif%u up", nif.index);
+    printf("sockets: serving again\n");
+    fflush(stdout);
+    fd = accept(lfd, NULL, NULL);
+    while ((n = read(fd, buf, sizeof(buf))) > 0)
+        if (write(fd, buf, (size_t)n) != n)
+            break;
+    EXPECT(n == 0, "second connection echoed until dom0 closed");
+    close(fd);
+    close(lfd);
+    EXPECT(uk_net_stats(&st) == 0 && st.sockets == 0 && st.interfaces == 1,
+           "no socket left (%u), one interface (%u)", st.sockets, st.interfaces);
+    return test_result();
+}
+
 int main(int argc, char **argv)
 {
     struct uk_net_stats st;
 
     if (argc == 3 && strcmp(argv[1], "serve") == 0)
         return serve(atoi(argv[2]));
+    if (argc == 3 && strcmp(argv[1], "hotplug") == 0)
+        return hotplug(atoi(argv[2]));
 
     EXPECT(argc == 2 && strcmp(argv[1], "keep") == 0,
            "argv has no network keys (argc %d, argv[1] %s)", argc, argc > 1 ? argv[1] : "-");
