@@ -21,11 +21,6 @@
 #include "mbox.h"
 #include "net_private.h"
 
-/* The driver may be absent from a build (weak: the stack then has loopback only). */
-#pragma weak netfront_list
-#pragma weak netfront_watch_new
-#pragma weak netfront_stats
-
 _Static_assert(NETCFG_IF_MAX == UK_NET_IF_MAX, "one netcfg entry per interface");
 
 struct net_if net_ifs[NETCFG_IF_MAX];
@@ -75,14 +70,16 @@ void net_wake_waiters(void)
     uk_waitq_wake_all(&up_wq);
 }
 
+/* A free slot for vif `index`; NULL when it is attached already (quietly) or none is free. */
 static struct net_if *free_slot(unsigned int index)
 {
     for (unsigned int i = 0; i < NETCFG_IF_MAX; i++)
         if (net_ifs[i].claimed && net_ifs[i].index == index)
-            return NULL; /* attached already */
+            return NULL;
     for (unsigned int i = 0; i < NETCFG_IF_MAX; i++)
         if (!net_ifs[i].claimed)
             return &net_ifs[i];
+    uk_printf("net: vif%u: not attached: %d vifs at most\n", index, NETCFG_IF_MAX);
     return NULL;
 }
 
@@ -91,11 +88,8 @@ static void attach(unsigned int index, uint64_t deadline)
     struct net_if *nif = free_slot(index);
     int rc;
 
-    if (!nif) {
-        uk_printf("net: vif%u: not attached (already, or more than %d vifs)\n", index,
-                  NETCFG_IF_MAX);
+    if (!nif)
         return;
-    }
     rc = netif_xen_attach(nif, index, deadline);
     if (rc)
         uk_printf("net: vif%u: cannot attach: %d\n", index, rc);
@@ -186,12 +180,17 @@ static void bring_up_vifs(void)
 {
     unsigned int idx[NETCFG_IF_MAX];
     uint64_t deadline = uk_deadline_in(10 * UK_NSEC_PER_SEC);
-    int n = netfront_list ? netfront_list(idx, NETCFG_IF_MAX) : 0;
+    int n;
 
+    /* Watching first, then listing: a vif cannot slip between the two (one in both is attached
+     * once). */
+    if (netfront_watch_new(on_new_vif, NULL))
+        uk_printf("net: cannot watch for new vifs\n");
+    n = netfront_list(idx, NETCFG_IF_MAX);
+    if (n < 0)
+        uk_printf("net: cannot list the vifs: %d\n", n);
     for (int i = 0; i < n; i++)
         attach(idx[i], deadline);
-    if (netfront_watch_new && netfront_watch_new(on_new_vif, NULL))
-        uk_printf("net: cannot watch for new vifs\n");
     if (!dhcp_pending(NULL))
         return;
     deadline = uk_deadline_in(net_cfg.dhcp_wait_s * UK_NSEC_PER_SEC);
@@ -304,7 +303,7 @@ int uk_net_if_info(unsigned int i, struct uk_net_if *info)
         info->gw = ip4_addr_get_u32(netif_ip4_gw(&nif->netif));
         UNLOCK_TCPIP_CORE();
         info->up = info->up && info->addr;
-        if (nif->nf && netfront_stats)
+        if (nif->nf)
             netfront_stats(nif->nf, &fs);
         info->rx_packets = fs.rx_packets;
         info->rx_bytes = fs.rx_bytes;

@@ -19,13 +19,6 @@
 #include "net_private.h"
 #include "netif/ethernet.h"
 
-/* The driver may be absent from a build: then no vif is ever attached. */
-#pragma weak netfront_open
-#pragma weak netfront_close
-#pragma weak netfront_mac
-#pragma weak netfront_link_up
-#pragma weak netfront_tx
-
 #define TX_FRAGS_MAX 16
 
 static void xen_rx(void *ctx, const void *frame, size_t len, unsigned int flags)
@@ -145,8 +138,6 @@ int netif_xen_attach(struct net_if *nif, unsigned int index, uint64_t deadline)
     struct netfront *nf;
     int rc;
 
-    if (!netfront_open)
-        return -ENODEV;
     memset(nif, 0, sizeof(*nif));
     /* Claimed before the wait in netfront_open: another attach takes another slot. */
     nif->claimed = true;
