@@ -23,6 +23,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
@@ -128,6 +129,51 @@ static void test_tcp(void)
     EXPECT(getpeername(lfd, (struct sockaddr *)&peer, &len) < 0 && errno == ENOTCONN,
            "getpeername on a listener: ENOTCONN (%d)", errno);
     EXPECT(close(cfd) == 0 && close(lfd) == 0, "close both");
+}
+
+/*
+ * Many connections at once: PAIRS clients connect (the listener's backlog
+ * holds them all before any accept), then each pair exchanges a line and
+ * both ends close. 2 * PAIRS sockets and TCP pcbs are open at the peak.
+ */
+#define PAIRS 110
+
+static void test_many(void)
+{
+    static int cli[PAIRS], srv[PAIRS];
+    struct sockaddr_in a = loopback(TCP_PORT + 1);
+    struct uk_net_stats st;
+    int lfd = socket(AF_INET, SOCK_STREAM, 0), ok_conn = 0, ok_io = 0;
+    char buf[16];
+
+    EXPECT(bind(lfd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(lfd, PAIRS) == 0,
+           "listen with a backlog of %d", PAIRS);
+    for (int i = 0; i < PAIRS; i++) {
+        cli[i] = socket(AF_INET, SOCK_STREAM, 0);
+        ok_conn += cli[i] >= 0 && connect(cli[i], (struct sockaddr *)&a, sizeof(a)) == 0;
+    }
+    EXPECT(ok_conn == PAIRS, "%d of %d connected before any accept", ok_conn, PAIRS);
+    for (int i = 0; i < PAIRS; i++)
+        srv[i] = accept(lfd, NULL, NULL);
+    EXPECT(uk_net_stats(&st) == 0 && st.sockets == 2 * PAIRS + 1 && st.mem_errors == 0,
+           "at the peak: %u sockets (want %d), %u tcp pcbs, %u pbufs, %llu mem errors", st.sockets,
+           2 * PAIRS + 1, st.tcp_pcbs, st.pbufs, (unsigned long long)st.mem_errors);
+    for (int i = 0; i < PAIRS; i++) {
+        char line[16];
+        int n = snprintf(line, sizeof(line), "pair %d", i);
+
+        ok_io += send(cli[i], line, (size_t)n, 0) == n && recv(srv[i], buf, sizeof(buf), 0) == n &&
+                 memcmp(buf, line, (size_t)n) == 0;
+    }
+    EXPECT(ok_io == PAIRS, "%d of %d pairs exchanged their line", ok_io, PAIRS);
+    for (int i = 0; i < PAIRS; i++) {
+        close(cli[i]);
+        close(srv[i]);
+    }
+    close(lfd);
+    EXPECT(uk_net_stats(&st) == 0 && st.sockets == 0 && st.pbufs == 0,
+           "all closed: %u sockets, %u pbufs (%u tcp pcbs in TIME_WAIT or closing)", st.sockets,
+           st.pbufs, st.tcp_pcbs);
 }
 
 static void test_udp(void)
@@ -309,6 +355,7 @@ int main(int argc, char **argv)
     EXPECT(uk_net_wait_up(uk_deadline_in(UK_NSEC_PER_SEC)) == -ENODEV,
            "uk_net_wait_up without a vif: -ENODEV");
     test_tcp();
+    test_many();
     test_udp();
     test_errors();
     test_addresses();
