@@ -26,7 +26,7 @@ FUZZ_TARGETS += cmdline
 FUZZ_SRCS_cmdline := kernel/cmdline.c
 
 FUZZ_TARGETS += netcfg
-FUZZ_SRCS_netcfg := net/netcfg.c net/csum.c
+FUZZ_SRCS_netcfg := net/netcfg.c
 
 FUZZ_TARGETS += vchan_wire
 FUZZ_SRCS_vchan_wire := gnttab/vchan_wire.c

@@ -119,8 +119,8 @@
 #define UDP_STATS          1
 #define TCP_STATS          1
 
-/* Checksums in software both ways (docs/net.md: rx frames with a blank
- * checksum are completed by net/netif_xen.c before lwIP checks them). */
+/* Checksums in software both ways (docs/net.md: the driver completes a
+ * received frame's blank checksum before lwIP checks it). */
 #define CHECKSUM_GEN_IP     1
 #define CHECKSUM_GEN_UDP    1
 #define CHECKSUM_GEN_TCP    1

@@ -12,7 +12,6 @@
 #include <internal/netfront.h>
 #include <uk/kernel.h>
 
-#include "csum.h"
 #include "lwip/dhcp.h"
 #include "lwip/etharp.h"
 #include "lwip/tcpip.h"
@@ -37,10 +36,14 @@ static void xen_rx(void *ctx, const void *frame, size_t len, unsigned int flags)
         nif->rx_nomem++;
         return;
     }
-    /* The copy is what is parsed: the backend may still write `frame`. */
+    /*
+     * The copy is what is parsed: the backend may still write `frame`. A
+     * blank checksum was filled in by the driver; lwIP checks every one
+     * (a frame still flagged NETFRONT_CSUM_BLANK, which the driver could
+     * not complete, is dropped by that check if wrong).
+     */
+    (void)flags;
     memcpy(p->payload, frame, len);
-    if (flags & NETFRONT_CSUM_BLANK)
-        net_csum_fill(p->payload, len);
     if (nif->netif.input(p, &nif->netif) != ERR_OK) {
         pbuf_free(p);
         nif->rx_nomem++;

@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/*
- * Host tests for net/netcfg.c (the network keys of the command line) and
- * net/csum.c (completing a blank transport checksum of a received frame).
- */
+/* Host tests for net/netcfg.c: the network keys of the command line. */
 #include <errno.h>
 
-#include "../../net/csum.h"
 #include "../../net/netcfg.h"
 #include "check.h"
 
@@ -115,77 +111,4 @@ TEST(gateway_needs_a_static_address_in_its_subnet)
     CHECK_EQ(apply(&c, "gw=10.0.1.1", err), 0);
     CHECK_EQ(netcfg_check(&c, err, sizeof(err)), -EINVAL);
     CHECK_STR(err, "gw 10.0.1.1 of vif 0 is outside 10.0.0.2/24");
-}
-
-/* An Ethernet + IPv4 + UDP frame from 10.0.0.1:1234 to 10.0.0.2:7 with `n` bytes. */
-static size_t udp_frame(uint8_t *f, size_t n)
-{
-    static const uint8_t head[] = {
-        0,    0x16, 0x3e, 0, 0, 2, 0,    0x16, 0x3e, 0,  0, 1, 0x08, 0x00, /* Ethernet */
-        0x45, 0,    0,    0, 0, 1, 0x40, 0,    64,   17, 0, 0, 10,   0,
-        0,    1,    10,   0, 0, 2,             /* IPv4 */
-        0x04, 0xd2, 0,    7, 0, 0, 0x12, 0x34, /* UDP */
-    };
-    size_t total = 20 + 8 + n;
-
-    memcpy(f, head, sizeof(head));
-    f[16] = (uint8_t)(total >> 8);
-    f[17] = (uint8_t)total;
-    f[38] = (uint8_t)((8 + n) >> 8);
-    f[39] = (uint8_t)(8 + n);
-    for (size_t i = 0; i < n; i++)
-        f[42 + i] = (uint8_t)(i * 7 + 1);
-    return 42 + n;
-}
-
-/* The receiver's check: the sum over pseudo-header and segment is 0xffff. */
-static uint16_t verify(const uint8_t *f, size_t tlen)
-{
-    uint32_t sum = 17 + (uint32_t)tlen;
-
-    for (size_t i = 26; i < 34; i += 2)
-        sum += (uint32_t)(f[i] << 8 | f[i + 1]);
-    for (size_t i = 0; i < tlen; i += 2)
-        sum += (uint32_t)(f[34 + i] << 8 | (i + 1 < tlen ? f[35 + i] : 0));
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return (uint16_t)sum;
-}
-
-TEST(blank_udp_checksum_is_filled_in)
-{
-    uint8_t f[128];
-
-    for (size_t n = 0; n < 20; n++) {
-        size_t len = udp_frame(f, n);
-
-        CHECK(net_csum_fill(f, len));
-        CHECK_EQ(verify(f, 8 + n), 0xffff);
-        CHECK((f[40] | f[41]) != 0);
-    }
-}
-
-TEST(frames_it_cannot_fill_are_left_alone)
-{
-    uint8_t f[128], copy[128];
-    size_t len = udp_frame(f, 10);
-
-    f[16] = 0x10; /* IP total length beyond the frame */
-    memcpy(copy, f, sizeof(f));
-    CHECK(!net_csum_fill(f, len));
-    CHECK(memcmp(f, copy, sizeof(f)) == 0);
-    len = udp_frame(f, 10);
-    f[20] = 0x20; /* a fragment (more fragments) */
-    CHECK(!net_csum_fill(f, len));
-    len = udp_frame(f, 10);
-    f[12] = 0x86; /* not IPv4 */
-    CHECK(!net_csum_fill(f, len));
-    len = udp_frame(f, 10);
-    f[14] = 0x44; /* IHL 16 bytes */
-    CHECK(!net_csum_fill(f, len));
-    CHECK(!net_csum_fill(f, 20)); /* too short for the headers */
-    len = udp_frame(f, 0);
-    f[16] = 0;
-    f[17] = 24; /* a UDP segment shorter than its header */
-    CHECK(!net_csum_fill(f, len));
 }
