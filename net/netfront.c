@@ -33,7 +33,7 @@
 #define TX_PAGES      (TX_N * TX_BUF_SIZE / NFW_PAGE_SIZE)
 #define TX_SLOTS_MAX  XEN_NETIF_NR_SLOTS_MIN /* what every backend takes per frame */
 #define RX_BATCH      32                     /* slots drained before letting others run */
-#define CLOSE_WAIT_NS (5 * UK_NSEC_PER_SEC)
+#define CLOSE_WAIT_NS (3 * UK_NSEC_PER_SEC)  /* per step of the close handshake */
 #define THREAD_STACK  (32 * 1024)
 
 enum nf_state {
@@ -781,6 +781,12 @@ static int connect(struct netfront *nf, uint64_t deadline)
     bool rx_copy;
     int rc = path_of(key, sizeof(key), nf->be, "state");
 
+    /*
+     * Initialising again: a backend left Closed by an earlier close goes
+     * back to InitWait (netback "prepares for reconnect"); a fresh one is
+     * there already.
+     */
+    rc = rc ? rc : front_state(nf, XenbusStateInitialising);
     rc = rc ? rc : xs_wait_for(key, be_ready, NULL, deadline);
     rc = rc ? rc : read_feature(nf, "feature-rx-copy", &rx_copy);
     if (!rc && !rx_copy) {

@@ -10,7 +10,8 @@
  * dom0, whose checksum netback leaves blank, must arrive filled in. Modes:
  *
  *   basic   vif 0: the above, then netfront_close, every grant back;
- *           dom0 checks the backend Connected before and Closed after
+ *           dom0 checks the backend Connected before and Closed after;
+ *           then vif 0 opened again, and ARP answered again
  *   two     vifs 0 and 1 at once, each answered on its own
  *   detach  vif 0 up, then `xl network-detach` from dom0: the link goes
  *           down, tx says -ENETDOWN, close gives every grant back; then
@@ -400,6 +401,13 @@ static int basic(void)
     EXPECT(uk_page_free_count() >= free0 - 2, "every page back after close (%llu, %llu)",
            (unsigned long long)free0, (unsigned long long)uk_page_free_count());
     dom0_check("closed", "closed");
+    /* The same vif again: the backend, Closed, goes back to InitWait for us. */
+    if (open_vif(&v, 0, 0x0a000002u) == 0) {
+        arp_dom0(&v);
+        netfront_close(v.nf);
+    }
+    EXPECT(gnttab_refs_in_use() == refs0, "every grant back after the reopen (%u, %u)", refs0,
+           gnttab_refs_in_use());
     return test_result();
 }
 
