@@ -54,7 +54,8 @@ struct netfront {
     bool be_sg, be_csum; /* backend takes multi-slot tx frames, tx checksum flags */
 
     enum nf_state state;
-    bool kick;       /* the event channel fired (set by the handler) */
+    /* Set by the event handler, taken with interrupts off in vif_has_work. */
+    bool kick;       /* the event channel fired */
     bool be_changed; /* the backend's state node changed (the watch callback) */
     bool stopping;   /* netfront_close: the thread ends */
     bool self_close; /* ... called from a callback: the thread frees everything */
@@ -90,8 +91,7 @@ struct netfront {
     unsigned int leaked; /* pages kept because the backend still maps them */
 };
 
-/* Count a refused response; one console line per kind and vif, so that a backend cannot flood it.
- */
+/* Count a refused response; one console line per kind and vif: a backend cannot flood it. */
 static void note_kind(struct netfront *nf, enum nfw_kind kind, const char *ring, unsigned int id,
                       unsigned int offset, int status, unsigned int flags, RING_IDX pos)
 {
