@@ -51,6 +51,7 @@
 #define HEAD_MAX  4096 /* request line and headers */
 #define CONNS_MAX 1024
 #define IDLE_S    30
+#define LINGER_S  2
 
 static const char page[] =
     "<!DOCTYPE html>\n"
@@ -68,8 +69,10 @@ struct conn {
     uint64_t skip; /* request body bytes still to discard */
     char *out;     /* the response being sent: out[off..len) */
     size_t out_len, out_off;
-    bool close_after; /* close once out is sent */
-    double last;      /* last activity, for the idle timeout */
+    bool close_after;    /* close once out is sent */
+    bool linger;         /* ... after a lingering close (an error: input may be unread) */
+    double linger_until; /* lingering since: until when */
+    double last;         /* last activity, for the idle timeout */
 };
 
 static struct conn *conns[CONNS_MAX];
@@ -183,6 +186,7 @@ static bool reject(struct conn *c, int status, const char *reason)
 
     st.bad += status >= 400 && status != 404 && status != 405;
     c->close_after = true;
+    c->linger = true;
     return respond(c, status, reason, "text/plain", body, (size_t)n, false, NULL);
 }
 
@@ -359,7 +363,13 @@ static void conn_close(unsigned int i)
 /* Readable, or an error or hang-up. false: close it. */
 static bool conn_read(struct conn *c)
 {
-    ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, MSG_DONTWAIT);
+    ssize_t n;
+
+    if (c->linger_until) { /* discard, until the client's end or the deadline */
+        n = recv(c->fd, c->in, sizeof(c->in), MSG_DONTWAIT);
+        return n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR));
+    }
+    n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, MSG_DONTWAIT);
 
     if (n < 0)
         return errno == EAGAIN || errno == EINTR;
@@ -382,6 +392,18 @@ static bool conn_write(struct conn *c)
         return true;
     free(c->out);
     c->out = NULL;
+    if (c->close_after && c->linger) {
+        /*
+         * After an error the client may still be sending (a head too
+         * large): closing now with its bytes unread would make the stack
+         * reset the connection, and the reset can destroy our response
+         * before the client reads it. So end our side only, read and drop
+         * what comes until the client closes, for at most LINGER_S.
+         */
+        shutdown(c->fd, SHUT_WR);
+        c->linger_until = now_s() + LINGER_S;
+        return true;
+    }
     if (c->close_after)
         return false;
     return process(c); /* a pipelined request may be waiting */
@@ -486,6 +508,10 @@ int main(int argc, char **argv)
             struct conn *c = conns[i];
             short ev = rc > 0 ? p[1 + i].revents : 0;
             bool keep;
+            if (c->linger_until && now > c->linger_until) {
+                conn_close(i);
+                continue;
+            }
             if (!ev) {
                 if (now - c->last > IDLE_S) {
                     st.idle_closed++;

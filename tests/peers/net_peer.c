@@ -5,7 +5,8 @@
  * Linux box against apps/httpd and apps/echo built for the host. Every loop
  * is bounded in count and in time: a guest that hangs makes a mode fail
  * (exit 1) after at most -t SECONDS (default 60) overall, or -s SECONDS
- * (default 10) without progress, never hang the rig.
+ * (default 10) without progress, never hang the rig. -w SECONDS: connects
+ * are retried for that long while refused or unanswered (default 0).
  *
  *   net_peer [-t S] [-s S] tcp-echo HOST PORT BYTES SEED
  *       send BYTES of a seeded pseudo-random stream in random chunk sizes
@@ -59,6 +60,7 @@
 
 static double limit_s = 60; /* -t: the whole mode */
 static double stall_s = 10; /* -s: without any progress */
+static double wait_s;       /* -w: for the server to come up */
 static double t_start;
 
 static double now_s(void)
@@ -135,28 +137,41 @@ static int connect_done(int fd, short revents)
     return 1;
 }
 
-/* A connected socket within the budget, or -1 (said why). */
+/*
+ * A connected socket within the budget, or -1 (said why). With -w, a
+ * refused or unanswered connect is tried again for up to that long (the
+ * server may still be coming up), each attempt given at most a second.
+ */
 static int connect_to(const struct sockaddr_in *sa)
 {
-    int fd = connect_start(sa);
-    struct pollfd p;
-    int rc;
+    double until = now_s() + wait_s;
 
-    if (fd < 0) {
-        printf("net_peer: connect: %s\n", strerror(errno));
+    for (;;) {
+        int fd = connect_start(sa), rc = -1, err;
+        struct pollfd p;
+
+        if (fd < 0) {
+            printf("net_peer: connect: %s\n", strerror(errno));
+            return -1;
+        }
+        p = (struct pollfd){.fd = fd, .events = POLLOUT};
+        rc = poll(&p, 1, wait_s > 0 && budget_ms() > 1000 ? 1000 : budget_ms());
+        if (rc == 1 && connect_done(fd, p.revents) == 1) {
+            int one = 1;
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+            return fd;
+        }
+        err = rc == 0 ? ETIMEDOUT : errno;
+        close(fd);
+        if (now_s() < until && !over_budget()) {
+            struct timespec ts = {0, 200 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        printf("net_peer: connect to %s:%d: %s\n", inet_ntoa(sa->sin_addr), ntohs(sa->sin_port),
+               strerror(err));
         return -1;
     }
-    p = (struct pollfd){.fd = fd, .events = POLLOUT};
-    rc = poll(&p, 1, budget_ms());
-    if (rc == 1 && connect_done(fd, p.revents) == 1) {
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        return fd;
-    }
-    printf("net_peer: connect to %s:%d: %s\n", inet_ntoa(sa->sin_addr), ntohs(sa->sin_port),
-           rc == 0 ? "timed out" : strerror(errno));
-    close(fd);
-    return -1;
 }
 
 /* Wait for the peer's end of stream after ours: 0, or -1 (said why). */
@@ -781,7 +796,8 @@ static int mode_get(const struct sockaddr_in *sa, const char *path)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: net_peer [-t SECONDS] [-s SECONDS] MODE ARGS (see the source)\n");
+    fprintf(stderr,
+            "usage: net_peer [-t SECONDS] [-s SECONDS] [-w SECONDS] MODE ARGS (see the source)\n");
     return 2;
 }
 
@@ -792,11 +808,13 @@ int main(int argc, char **argv)
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     signal(SIGPIPE, SIG_IGN);
-    while ((opt = getopt(argc, argv, "t:s:")) != -1) {
+    while ((opt = getopt(argc, argv, "t:s:w:")) != -1) {
         if (opt == 't')
             limit_s = atof(optarg);
         else if (opt == 's')
             stall_s = atof(optarg);
+        else if (opt == 'w')
+            wait_s = atof(optarg);
         else
             return usage();
     }
