@@ -31,6 +31,9 @@ CHECK_TESTS += vchan_wire
 CHECK_SRCS_vchan_wire := gnttab/vchan_wire.c
 CHECK_TESTS += vchan
 CHECK_SRCS_vchan := gnttab/vchan.c gnttab/vchan_wire.c kernel/format.c
+# httpd's request parser (an app's code: what any client sends it).
+CHECK_TESTS += http
+CHECK_SRCS_http := apps/httpd/http.c
 
 CHECK_BIN := $(BUILD)/check
 CHECK_BINS := $(foreach t,$(CHECK_TESTS),$(CHECK_BIN)/test_$(t))

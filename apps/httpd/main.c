@@ -12,7 +12,7 @@
  *
  * One thread, poll() over every connection; no request can stall the
  * others: reads and writes never block (MSG_DONTWAIT), a request's head is
- * at most HEAD_MAX bytes (431 beyond), a malformed one gets 400 and the
+ * at most HTTP_HEAD_MAX bytes (431 beyond; http.c parses it), a malformed one gets 400 and the
  * connection is closed, a connection idle for IDLE_S seconds is closed.
  * Persistent connections as HTTP/1.1 says (HTTP/1.0 with
  * "Connection: keep-alive"); pipelined requests are answered in order.
@@ -44,11 +44,12 @@
 #define ON_UK 0
 #endif
 
+#include "http.h"
+
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0
 #endif
 
-#define HEAD_MAX  4096 /* request line and headers */
 #define CONNS_MAX 1024
 #define IDLE_S    30
 #define LINGER_S  2
@@ -64,7 +65,7 @@ static const char page[] =
 
 struct conn {
     int fd;
-    char in[HEAD_MAX];
+    char in[HTTP_HEAD_MAX];
     size_t in_len;
     uint64_t skip; /* request body bytes still to discard */
     char *out;     /* the response being sent: out[off..len) */
@@ -156,8 +157,8 @@ static size_t stats_body(char *b, size_t size)
 }
 
 /* Queue a response; false when out of memory (the connection is closed). */
-static bool respond(struct conn *c, int status, const char *reason, const char *type,
-                    const char *body, size_t body_len, bool head_only, const char *extra)
+static bool respond(struct conn *c, int status, const char *type, const char *body, size_t body_len,
+                    bool head_only, const char *extra)
 {
     char hdr[256];
     size_t h = 0;
@@ -165,7 +166,7 @@ static bool respond(struct conn *c, int status, const char *reason, const char *
     h = add(hdr, sizeof(hdr), h,
             "HTTP/1.1 %d %s\r\nServer: libunikernel-httpd\r\nContent-Type: %s\r\n"
             "Content-Length: %zu\r\nConnection: %s\r\n%s\r\n",
-            status, reason, type, body_len, c->close_after ? "close" : "keep-alive",
+            status, http_reason(status), type, body_len, c->close_after ? "close" : "keep-alive",
             extra ? extra : "");
     if (head_only)
         body_len = 0;
@@ -179,146 +180,45 @@ static bool respond(struct conn *c, int status, const char *reason, const char *
     return true;
 }
 
-static bool reject(struct conn *c, int status, const char *reason)
+static bool reject(struct conn *c, int status)
 {
     char body[64];
-    int n = snprintf(body, sizeof(body), "%d %s\n", status, reason);
+    int n = snprintf(body, sizeof(body), "%d %s\n", status, http_reason(status));
 
     st.bad += status >= 400 && status != 404 && status != 405;
     c->close_after = true;
     c->linger = true;
-    return respond(c, status, reason, "text/plain", body, (size_t)n, false, NULL);
+    return respond(c, status, "text/plain", body, (size_t)n, false, NULL);
 }
 
-static bool tchar(char ch)
-{
-    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-           strchr("!#$%&'*+-.^_`|~", ch);
-}
-
-/* Is `token` one of the comma-separated, case-insensitive tokens in `list`? */
-static bool has_token(const char *list, const char *token)
-{
-    size_t len = strlen(token);
-
-    while (*list) {
-        list += strspn(list, " \t,");
-        size_t n = strcspn(list, ",");
-        size_t m = n;
-        while (m && (list[m - 1] == ' ' || list[m - 1] == '\t'))
-            m--;
-        if (m == len && !strncasecmp(list, token, len))
-            return true;
-        list += n;
-    }
-    return false;
-}
-
-/*
- * One request head, head[0..len) NUL-terminated with its blank line cut
- * off; queue its response. false: out of memory.
- */
+/* One request head, NUL-terminated; queue its response. false: out of memory. */
 static bool handle(struct conn *c, char *head)
 {
-    char *line = head, *next, *method, *target, *version;
-    bool v11, keep, head_only, host = false;
-    unsigned long long body = 0;
+    struct http_request r;
+    bool head_only;
+    int status;
 
     st.requests++;
-    for (char *p = head; *p; p++)
-        if ((unsigned char)*p < 0x20 && *p != '\r' && *p != '\n' && *p != '\t')
-            return reject(c, 400, "Bad Request");
-    next = strchr(line, '\n');
-    if (next)
-        *next++ = 0;
-    line[strcspn(line, "\r")] = 0;
-    method = line;
-    target = strchr(method, ' ');
-    if (!target)
-        return reject(c, 400, "Bad Request");
-    *target++ = 0;
-    version = strchr(target, ' ');
-    if (!version || !*method || *target != '/')
-        return reject(c, 400, "Bad Request");
-    *version++ = 0;
-    for (const char *m = method; *m; m++)
-        if (!tchar(*m))
-            return reject(c, 400, "Bad Request");
-    if (!strcmp(version, "HTTP/1.1"))
-        v11 = true;
-    else if (!strcmp(version, "HTTP/1.0"))
-        v11 = false;
-    else if (!strncmp(version, "HTTP/", 5))
-        return reject(c, 505, "HTTP Version Not Supported");
-    else
-        return reject(c, 400, "Bad Request");
-    keep = v11;
-    for (line = next; line && *line; line = next) {
-        char *colon, *value;
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = 0;
-        line[strcspn(line, "\r")] = 0;
-        if (!*line)
-            break;
-        colon = strchr(line, ':');
-        if (!colon || colon == line || line[0] == ' ' || line[0] == '\t')
-            return reject(c, 400, "Bad Request");
-        *colon = 0;
-        for (const char *k = line; *k; k++)
-            if (!tchar(*k))
-                return reject(c, 400, "Bad Request");
-        value = colon + 1 + strspn(colon + 1, " \t");
-        if (!strcasecmp(line, "Host")) {
-            host = true;
-        } else if (!strcasecmp(line, "Connection")) {
-            if (has_token(value, "close"))
-                keep = false;
-            else if (has_token(value, "keep-alive"))
-                keep = true;
-        } else if (!strcasecmp(line, "Content-Length")) {
-            char *end;
-            errno = 0;
-            body = strtoull(value, &end, 10);
-            if (errno || end == value || value[0] == '-' || *(end + strspn(end, " \t")))
-                return reject(c, 400, "Bad Request");
-        } else if (!strcasecmp(line, "Transfer-Encoding")) {
-            return reject(c, 501, "Not Implemented");
-        }
-    }
-    if (v11 && !host)
-        return reject(c, 400, "Bad Request");
-    c->skip = body;
-    c->close_after = !keep;
-    head_only = !strcmp(method, "HEAD");
-    if (!head_only && strcmp(method, "GET")) {
+    status = http_parse(head, &r);
+    if (status)
+        return reject(c, status);
+    c->skip = r.body_len;
+    c->close_after = !r.keep_alive;
+    head_only = !strcmp(r.method, "HEAD");
+    if (!head_only && strcmp(r.method, "GET")) {
         c->close_after = true;
-        return respond(c, 405, "Method Not Allowed", "text/plain", "405 Method Not Allowed\n", 23,
-                       false, "Allow: GET, HEAD\r\n");
+        return respond(c, 405, "text/plain", "405 Method Not Allowed\n", 23, false,
+                       "Allow: GET, HEAD\r\n");
     }
-    if (!strcmp(target, "/") || !strcmp(target, "/index.html"))
-        return respond(c, 200, "OK", "text/html", page, sizeof(page) - 1, head_only, NULL);
-    if (!strcmp(target, "/stats")) {
+    if (!strcmp(r.target, "/") || !strcmp(r.target, "/index.html"))
+        return respond(c, 200, "text/html", page, sizeof(page) - 1, head_only, NULL);
+    if (!strcmp(r.target, "/stats")) {
         char b[3072];
         size_t n = stats_body(b, sizeof(b));
-        return respond(c, 200, "OK", "text/plain", b, n, head_only, NULL);
+        return respond(c, 200, "text/plain", b, n, head_only, NULL);
     }
     st.not_found++;
-    return respond(c, 404, "Not Found", "text/plain", "404 Not Found\n", 14, head_only, NULL);
-}
-
-/* The end of a request head in in[0..in_len): its length with the blank line, or 0. */
-static size_t head_end(const struct conn *c)
-{
-    for (size_t i = 0; i + 1 < c->in_len; i++) {
-        if (c->in[i] != '\n')
-            continue;
-        if (c->in[i + 1] == '\n')
-            return i + 2;
-        if (i + 2 < c->in_len && c->in[i + 1] == '\r' && c->in[i + 2] == '\n')
-            return i + 3;
-    }
-    return 0;
+    return respond(c, 404, "text/plain", "404 Not Found\n", 14, head_only, NULL);
 }
 
 /* Answer what is buffered: one request at a time. false: close it now. */
@@ -333,13 +233,13 @@ static bool process(struct conn *c)
             if (c->skip)
                 return true;
         }
-        size_t end = head_end(c);
+        size_t end = http_head_end(c->in, c->in_len);
         if (!end) {
             if (c->in_len == sizeof(c->in))
-                return reject(c, 431, "Request Header Fields Too Large");
+                return reject(c, 431);
             return true;
         }
-        char head[HEAD_MAX + 1];
+        char head[HTTP_HEAD_MAX + 1];
         memcpy(head, c->in, end);
         head[end] = 0;
         memmove(c->in, c->in + end, c->in_len - end);
