@@ -298,6 +298,8 @@ int main(int argc, char **argv)
                 keep = conn_read(c, &why);
             if (keep && c->eof && !wants_write(c))
                 keep = false;
+            if (keep && c->kind == SOURCE && c->source_go && !wants_write(c))
+                keep = false; /* asked for 0 bytes */
             if (!keep)
                 conn_close(i, why);
         }
