@@ -68,8 +68,11 @@ PEERS=net_peer
 TIMEOUT=60
 SHUTDOWN=vanished
 EXPECT='^dom0: served: <body><h1>Hello'
-DOM0='rig-wait-log -t 40 "\$LOG" "^httpd: (listening on|no network)" &&
-    echo "served: \$(\$PEERS/net_peer -t 20 get 10.0.0.2 80 / | grep "<h1>")"
+DOM0='line=\$(rig-wait-log -t 40 -p "\$LOG" "^httpd: (listening on|no network)")
+case \$line in
+*listening*) echo "served: \$(\$PEERS/net_peer -t 20 get 10.0.0.2 80 / | grep "<h1>")" ;;
+*) echo "\$line" ;;
+esac
 xl destroy \$DOMID 2>/dev/null'
 CASE
 done
