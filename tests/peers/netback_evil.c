@@ -8,11 +8,15 @@
  *
  *   netback_evil DOMID N PHASE...      (or "all": every phase below, in order)
  *
- * It writes the backend directory /local/domain/0/backend/vif/D/N and the
- * frontend directory /local/domain/D/device/vif/N with the permissions xl
- * gives them (the guest owns its frontend directory and reads the
- * backend's), waits for the frontend's tx-ring-ref, rx-ring-ref and
- * event-channel, maps the rings, binds the channel and goes Connected.
+ * It writes a backend directory /local/domain/0/netback-evil/vif/D/N and
+ * the frontend directory /local/domain/D/device/vif/N with the nodes and
+ * permissions xl gives them (the guest owns its frontend directory and
+ * reads the backend's), waits for the frontend's tx-ring-ref, rx-ring-ref
+ * and event-channel, maps the rings, binds the channel and goes Connected.
+ * Not under backend/vif: dom0's kernel netback probes every directory
+ * there and would race this peer for the rings and the event channel (it
+ * did: "cannot bind event channel: Invalid argument" one run in three).
+ * The frontend finds its backend through its `backend` node either way.
  *
  * The guest is tests/apps/netfront-hostile: on vif N it is 10.0.N.2 with
  * MAC 00:16:3e:ee:0N:02 (written here) and answers ARP requests; this peer
@@ -959,7 +963,7 @@ int main(int argc, char **argv)
     }
     domid = atoi(argv[1]);
     vif = atoi(argv[2]);
-    snprintf(be, sizeof(be), "/local/domain/0/backend/vif/%d/%d", domid, vif);
+    snprintf(be, sizeof(be), "/local/domain/0/netback-evil/vif/%d/%d", domid, vif);
     snprintf(fe, sizeof(fe), "/local/domain/%d/device/vif/%d", domid, vif);
     snprintf(nfh, sizeof(nfh), "/local/domain/%d/data/netfront-hostile", domid);
     xs = xs_open(0);
