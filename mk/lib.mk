@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # libunikernel.a: every C and assembly source of the runtime's subsystems.
 LIB_DIRS := arch/x86 kernel events xenstore gnttab posix
+LIB_DIRS += net
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
 LIB_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(LIB_SRCS))
 LIBUNIKERNEL := $(BUILD)/lib/libunikernel.a
