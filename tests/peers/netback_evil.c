@@ -58,6 +58,9 @@
  *                  then a good frame
  *   rx-prod-jump   rx rsp_prod more than a ring ahead  -> bad_prod, link down
  *   tx-prod-jump   tx rsp_prod more than a ring ahead  -> bad_prod, link down
+ *   keep-mapped    at the end, Closed with both rings still mapped, until
+ *                  dom0 writes BACKEND/release: the guest must give up on
+ *                  those grants (and keep their pages) rather than hang
  *
  * Then Closing, the frontend's Closing/Closed awaited, rings unmapped,
  * Closed, both directories removed. Every wait is bounded. Exit status 0
@@ -100,6 +103,7 @@ static netif_rx_sring_t *rxs;
 static evtchn_port_t local_port = ~0u;
 static RING_IDX tx_req_cons, tx_rsp_prod, rx_req_cons, rx_rsp_prod;
 static bool frontend_sg;
+static bool keep_mapped; /* the keep-mapped phase: see hold_rings */
 
 /*
  * The rx requests taken, by ring position: the response at position p
@@ -888,6 +892,9 @@ static int run_phase(const char *name)
         rc = phase_good_chain();
         if (!rc)
             check_counters(name);
+    } else if (strcmp(name, "keep-mapped") == 0) {
+        keep_mapped = true;
+        rc = 0;
     } else if (strcmp(name, "notify-flood") == 0) {
         rc = phase_flood();
         if (!rc)
@@ -914,24 +921,56 @@ static int run_phase(const char *name)
     return rc;
 }
 
-static void teardown(void)
+/* The frontend's state is one of `want` (a bit mask) within 10 s: the state, or -1. */
+static long wait_frontend(unsigned int want)
 {
     uint64_t t0 = now_ms();
     long state = 0;
 
+    while (now_ms() - t0 < 10000) {
+        state = xread_long(fe, "state", 0);
+        if (state >= 0 && state < 32 && (want & (1u << state)))
+            return state;
+        usleep(50 * 1000);
+    }
+    fail("the frontend's state is %ld after 10 s (want mask %#x)", state, want);
+    return -1;
+}
+
+/*
+ * keep-mapped: Closed while the rings are still mapped, as a backend that
+ * never lets go; they stay so until dom0 writes BACKEND/release (the case
+ * does once the guest said it keeps those pages), at most 60 s.
+ */
+static void hold_rings(void)
+{
+    uint64_t t0 = now_ms();
+    char *v = NULL;
+
+    if (wait_frontend(1u << XenbusStateClosed) < 0)
+        return;
+    set_state(XenbusStateClosed);
+    say("Closed with the rings still mapped");
+    while (!(v = xread(be, "release")) && now_ms() - t0 < 60000)
+        usleep(50 * 1000);
+    if (v)
+        say("released the rings after %llu ms", (unsigned long long)(now_ms() - t0));
+    else
+        fail("nobody wrote %s/release in 60 s", be);
+    free(v);
+}
+
+static void teardown(void)
+{
+    long state;
+
     if (txs && rxs) {
         set_state(XenbusStateClosing);
-        while (now_ms() - t0 < 10000) {
-            state = xread_long(fe, "state", 0);
-            if (state == XenbusStateClosing || state == XenbusStateClosed)
-                break;
-            usleep(50 * 1000);
-        }
-        if (state == XenbusStateClosing || state == XenbusStateClosed)
+        state = wait_frontend(1u << XenbusStateClosing | 1u << XenbusStateClosed);
+        if (state >= 0)
             say("frontend state %ld after the backend's Closing", state);
-        else
-            fail("the frontend did not close within 10 s of the backend's Closing (state %ld)",
-                 state);
+        if (keep_mapped)
+            hold_rings();
     }
     if (local_port != ~0u)
         xenevtchn_unbind(ev, local_port);
