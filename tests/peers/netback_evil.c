@@ -58,13 +58,15 @@
  *                  then a good frame
  *   rx-prod-jump   rx rsp_prod more than a ring ahead  -> bad_prod, link down
  *   tx-prod-jump   tx rsp_prod more than a ring ahead  -> bad_prod, link down
+ *   refuse         (alone) the backend goes Closing instead of Connected:
+ *                  the guest's open must fail and end its grants
  *   keep-mapped    at the end, Closed with both rings still mapped, until
  *                  dom0 writes BACKEND/release: the guest must give up on
  *                  those grants (and keep their pages) rather than hang
  *
  * Then Closing, the frontend's Closing/Closed awaited, rings unmapped,
- * Closed, both directories removed. Every wait is bounded. Exit status 0
- * when every phase found the guest as expected.
+ * Closed, the guest's ring grants found ended, both directories removed. Every wait is bounded.
+ * Exit status 0 when every phase found the guest as expected.
  */
 #include <errno.h>
 #include <poll.h>
@@ -81,6 +83,7 @@
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include <xenstore.h>
+#include <xentoollog.h>
 #include <xen/io/netif.h>
 #include <xen/io/xenbus.h>
 
@@ -278,9 +281,12 @@ features:
 }
 
 /* The frontend published its rings and said Initialised or Connected: map them. */
-static int connect_rings(void)
+static long txref = -1, rxref = -1, port = -1;
+
+/* The frontend published its rings and said Initialised or Connected (20 s): 0, or -1. */
+static int published(void)
 {
-    long state = 0, txref = -1, rxref = -1, port = -1;
+    long state = 0;
     uint64_t t0 = now_ms();
 
     while (now_ms() - t0 < 20000) {
@@ -303,6 +309,14 @@ static int connect_rings(void)
     say("frontend state %ld: tx-ring-ref %ld rx-ring-ref %ld event-channel %ld "
         "request-rx-copy %ld feature-sg %d",
         state, txref, rxref, port, xread_long(fe, "request-rx-copy", 0), frontend_sg);
+    return 0;
+}
+
+/* Map the rings the frontend published, bind its channel, go Connected. */
+static int connect_rings(void)
+{
+    if (published())
+        return -1;
     txs = xengnttab_map_grant_ref(gt, (uint32_t)domid, (uint32_t)txref, PROT_READ | PROT_WRITE);
     rxs = xengnttab_map_grant_ref(gt, (uint32_t)domid, (uint32_t)rxref, PROT_READ | PROT_WRITE);
     if (!txs || !rxs) {
@@ -960,6 +974,49 @@ static void hold_rings(void)
     free(v);
 }
 
+/*
+ * Once the frontend has closed and this backend said Closed, its ring
+ * grants must end (within 5 s): mapping them must fail.
+ */
+static void check_grants_ended(void)
+{
+    uint64_t t0 = now_ms();
+
+    while (now_ms() - t0 < 5000) {
+        void *t = xengnttab_map_grant_ref(gt, (uint32_t)domid, (uint32_t)txref, PROT_READ);
+        void *r = xengnttab_map_grant_ref(gt, (uint32_t)domid, (uint32_t)rxref, PROT_READ);
+
+        if (t)
+            xengnttab_unmap(gt, t, 1);
+        if (r)
+            xengnttab_unmap(gt, r, 1);
+        if (!t && !r) {
+            say("the guest ended its ring grants");
+            return;
+        }
+        usleep(50 * 1000);
+    }
+    fail("the guest's ring grants %ld and %ld can still be mapped 5 s after Closed", txref, rxref);
+}
+
+/*
+ * refuse: the frontend published its rings, the backend never connects
+ * and goes Closing instead. The guest's open must fail, close its side and
+ * end its grants (this peer never mapped them).
+ */
+static void refuse(void)
+{
+    if (published())
+        return;
+    set_state(XenbusStateClosing);
+    say("Closing instead of Connected");
+    if (wait_frontend(1u << XenbusStateClosed) < 0)
+        return;
+    set_state(XenbusStateClosed);
+    say("frontend Closed");
+    check_grants_ended();
+}
+
 static void teardown(void)
 {
     long state;
@@ -979,6 +1036,8 @@ static void teardown(void)
     if (rxs)
         xengnttab_unmap(gt, rxs, 1);
     set_state(XenbusStateClosed);
+    if (txs && rxs && !keep_mapped)
+        check_grants_ended();
     if (!xs_rm(xs, XBT_NULL, fe) || !xs_rm(xs, XBT_NULL, be))
         fail("cannot remove %s or %s: %s", fe, be, strerror(errno));
     else
@@ -996,6 +1055,8 @@ static const char *const all_phases[] = {
 
 int main(int argc, char **argv)
 {
+    xentoollog_logger *quiet;
+
     if (argc < 4) {
         fprintf(stderr, "usage: netback_evil DOMID VIF PHASE...|all\n");
         return 2;
@@ -1006,13 +1067,23 @@ int main(int argc, char **argv)
     snprintf(fe, sizeof(fe), "/local/domain/%d/device/vif/%d", domid, vif);
     snprintf(nfh, sizeof(nfh), "/local/domain/%d/data/netfront-hostile", domid);
     xs = xs_open(0);
-    gt = xengnttab_open(NULL, 0);
+    /* Quiet: check_grants_ended expects failed mappings, which the library would log. */
+    quiet = (xentoollog_logger *)xtl_createlogger_stdiostream(stderr, XTL_CRITICAL, 0);
+    gt = xengnttab_open(quiet, 0);
     ev = xenevtchn_open(NULL, 0);
     if (!xs || !gt || !ev) {
         printf("netback_evil: cannot open xenstore, gnttab or evtchn: %s\n", strerror(errno));
         return 1;
     }
     want.link = 1;
+    if (strcmp(argv[3], "refuse") == 0) {
+        if (create_nodes() == 0)
+            refuse();
+        if (!xs_rm(xs, XBT_NULL, fe) || !xs_rm(xs, XBT_NULL, be))
+            fail("cannot remove %s or %s: %s", fe, be, strerror(errno));
+        say("vif %d: %s", vif, failed ? "FAILED" : "every phase as expected");
+        return failed;
+    }
     if (create_nodes() == 0 && connect_rings() == 0) {
         /* The guest's counters start at zero for a fresh vif. */
         check_counters("connect");
@@ -1033,5 +1104,7 @@ int main(int argc, char **argv)
     xenevtchn_close(ev);
     xengnttab_close(gt);
     xs_close(xs);
+    if (quiet)
+        xtl_logger_destroy(quiet);
     return failed;
 }
