@@ -31,6 +31,8 @@ CHECK_TESTS += vchan_wire
 CHECK_SRCS_vchan_wire := gnttab/vchan_wire.c
 CHECK_TESTS += vchan
 CHECK_SRCS_vchan := gnttab/vchan.c gnttab/vchan_wire.c kernel/format.c
+CHECK_TESTS += netfront_wire
+CHECK_SRCS_netfront_wire := net/netfront_wire.c
 
 CHECK_BIN := $(BUILD)/check
 CHECK_BINS := $(foreach t,$(CHECK_TESTS),$(CHECK_BIN)/test_$(t))

@@ -28,6 +28,9 @@ FUZZ_SRCS_cmdline := kernel/cmdline.c
 FUZZ_TARGETS += vchan_wire
 FUZZ_SRCS_vchan_wire := gnttab/vchan_wire.c
 
+FUZZ_TARGETS += netfront
+FUZZ_SRCS_netfront := net/netfront_wire.c
+
 FUZZ_BINS = $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fuzz_$(t))
 # The tree's warnings too; tests/fuzz/fuzz.h declares the entry point.
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN_CFLAGS) -include $(TOP)/tests/fuzz/fuzz.h \

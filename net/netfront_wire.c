@@ -136,6 +136,7 @@ static void rx_end_frame(struct nfw_rx *st, struct nfw_rx_step *step)
 {
     if (!st->drop && st->len < NFW_ETH_HLEN) {
         step->kind = NFW_RUNT;
+        step->copy = false;
     } else if (!st->drop) {
         step->deliver = true;
         step->len = st->len;
