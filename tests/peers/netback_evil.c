@@ -64,6 +64,9 @@
  *                  dom0 writes BACKEND/release: the guest must give up on
  *                  those grants (and keep their pages) rather than hang
  *
+ * Every tx request of the guest is checked on the way: id in range, known
+ * flags, inside its page, granted read-only (mapping it writable fails).
+ *
  * Then Closing, the frontend's Closing/Closed awaited, rings unmapped,
  * Closed, the guest's ring grants found ended, both directories removed. Every wait is bounded.
  * Exit status 0 when every phase found the guest as expected.
@@ -118,7 +121,7 @@ static netif_rx_request_t rx_req[RING];
 static uint16_t tx_pool[RING];
 static unsigned int tx_pool_head, tx_pool_n;
 /* ARP replies the guest sent to this peer, counted as tx requests are taken. */
-static unsigned int arp_replies, tx_frames;
+static unsigned int arp_replies, tx_frames, tx_checked;
 
 static const uint8_t peer_mac[6] = {0x02, 0x00, 0x00, 0xee, 0x00, 0x01};
 static uint8_t guest_mac[6];
@@ -469,6 +472,31 @@ static bool is_arp_reply(const uint8_t *f, size_t len)
            f[39] == 0 && f[40] == (uint8_t)vif && f[41] == 1;
 }
 
+/*
+ * What a backend may expect of the frontend's tx requests: an id in range,
+ * known flags, a one-slot frame inside its page, and a grant for reading
+ * only (the guest's data is not ours to write).
+ */
+static void tx_check_request(const netif_tx_request_t *rq, bool first)
+{
+    void *w;
+
+    if (rq->id >= RING)
+        fail("the guest's tx request id %u is beyond the ring", rq->id);
+    if (rq->flags &
+        ~(NETTXF_csum_blank | NETTXF_data_validated | NETTXF_more_data | NETTXF_extra_info))
+        fail("the guest's tx request has unknown flags %#x", rq->flags);
+    if (first && !(rq->flags & NETTXF_more_data) && rq->offset + rq->size > PAGE)
+        fail("the guest's tx request %u: offset %u + size %u past the page", rq->id, rq->offset,
+             rq->size);
+    w = xengnttab_map_grant_ref(gt, (uint32_t)domid, rq->gref, PROT_READ | PROT_WRITE);
+    if (w) {
+        xengnttab_unmap(gt, w, 1);
+        fail("the guest's tx buffer (gref %u) can be mapped writable", rq->gref);
+    }
+    tx_checked++;
+}
+
 /* Take the guest's new tx requests: read each frame, keep its ids to answer. */
 static void tx_pull(void)
 {
@@ -499,6 +527,7 @@ static void tx_pull(void)
             continue;
         }
         extra_next = rq.flags & NETTXF_extra_info;
+        tx_check_request(&rq, flen == 0);
         if (rq.offset + rq.size <= PAGE && flen + rq.size <= sizeof(frame)) {
             void *page = xengnttab_map_grant_ref(gt, (uint32_t)domid, rq.gref, PROT_READ);
 
@@ -1099,6 +1128,10 @@ int main(int argc, char **argv)
     }
     if (guest_counters(&want) == 0)
         print_counters("the guest's counters at the end", &want);
+    if (tx_checked)
+        say("%u tx requests from the guest checked: ids in range, known flags, in the page, "
+            "read-only grants",
+            tx_checked);
     teardown();
     say("vif %d: %s", vif, failed ? "FAILED" : "every phase as expected");
     xenevtchn_close(ev);
