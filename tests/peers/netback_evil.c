@@ -36,6 +36,7 @@
  *
  * Phases (each bad kind sent twice: counted twice, logged once):
  *   good           an ARP request delivered, the guest's ARP reply sent back
+ *   good-edge      the ARP request at the very end of its page (legal)
  *   good-chain     the ARP request in two slots (NETRXF_more_data), when the
  *                  frontend asked for feature-sg
  *   rx-id-range    rx responses with ids beyond the ring       -> bad_id
@@ -53,6 +54,7 @@
  *   tx-id-range    tx responses with ids beyond the ring       -> bad_id
  *   tx-unknown-id  a tx id not outstanding                      -> dup_id
  *   tx-dup-id      a tx completion, then the same id again      -> dup_id
+ *   tx-error       NETIF_RSP_ERROR, NETIF_RSP_DROPPED (legal)    -> nothing
  *   tx-status      tx status -1000                              -> bad_status
  *   notify-flood   20,000 events (at most 3 s) with nothing on the rings,
  *                  then a good frame
@@ -706,6 +708,24 @@ static int phase_good(void)
 }
 
 /* The ARP request in two slots (NETRXF_more_data), which a frontend with feature-sg joins. */
+/* The ARP request at the very end of its page: offset + size == 4096 is legal. */
+static int phase_good_edge(void)
+{
+    uint8_t f[64];
+    size_t len = arp_request(f);
+    unsigned int before = arp_replies;
+
+    if (rx_wait(1) || rx_fill(f, len, PAGE - len))
+        return -1;
+    rx_respond(rx_slot_id(), (uint16_t)(PAGE - len), 0, (int16_t)len);
+    rx_push();
+    want.rx_packets++;
+    if (wait_arp_replies(before + 1))
+        return -1;
+    tx_complete_all();
+    return 0;
+}
+
 static int phase_good_chain(void)
 {
     uint8_t f[64];
@@ -882,6 +902,10 @@ static int phase_tx(const char *name)
             tx_pool[(tx_pool_head + tx_pool_n) % RING] = id;
             tx_pool_n++;
             want.dup_id++;
+        } else if (strcmp(name, "tx-error") == 0) {
+            /* The backend's own failures to send: legal, nothing to count. */
+            tx_pool_drop_newest();
+            tx_respond(id, round ? NETIF_RSP_DROPPED : NETIF_RSP_ERROR);
         } else if (strcmp(name, "tx-status") == 0) {
             tx_pool_drop_newest();
             tx_respond(id, -1000);
@@ -931,7 +955,11 @@ static int run_phase(const char *name)
     int rc;
 
     say("phase %s", name);
-    if (strcmp(name, "good-chain") == 0) {
+    if (strcmp(name, "good-edge") == 0) {
+        rc = phase_good_edge();
+        if (!rc)
+            check_counters(name);
+    } else if (strcmp(name, "good-chain") == 0) {
         rc = phase_good_chain();
         if (!rc)
             check_counters(name);
@@ -1075,11 +1103,11 @@ static void teardown(void)
 
 /* The order of "all": good frames between the bad kinds, the phase that breaks the vif last. */
 static const char *const all_phases[] = {
-    "good",          "good-chain",    "rx-id-range",  "good",         "rx-other-id", "rx-dup-id",
-    "good",          "rx-offset",     "rx-status",    "rx-error",     "rx-runt",     "good",
-    "rx-extra-info", "good",          "rx-flags",     "rx-more-data", "good",        "tx-id-range",
-    "good",          "tx-unknown-id", "good",         "tx-dup-id",    "good",        "tx-status",
-    "good",          "notify-flood",  "rx-prod-jump",
+    "good",        "good-edge",     "good-chain",    "rx-id-range", "good",         "rx-other-id",
+    "rx-dup-id",   "good",          "rx-offset",     "rx-status",   "rx-error",     "rx-runt",
+    "good",        "rx-extra-info", "good",          "rx-flags",    "rx-more-data", "good",
+    "tx-id-range", "good",          "tx-unknown-id", "good",        "tx-dup-id",    "good",
+    "tx-error",    "good",          "tx-status",     "good",        "notify-flood", "rx-prod-jump",
 };
 
 int main(int argc, char **argv)
