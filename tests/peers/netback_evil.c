@@ -56,6 +56,8 @@
  *   tx-dup-id      a tx completion, then the same id again      -> dup_id
  *   tx-error       NETIF_RSP_ERROR, NETIF_RSP_DROPPED (legal)    -> nothing
  *   tx-status      tx status -1000                              -> bad_status
+ *   rx-flood       3 s of empty frames in every slot the guest posts, as
+ *                  fast as dom0 can (-> rx_dropped), then a good frame
  *   notify-flood   20,000 events (at most 3 s) with nothing on the rings,
  *                  then a good frame
  *   rx-prod-jump   rx rsp_prod more than a ring ahead  -> bad_prod, link down
@@ -933,6 +935,37 @@ static int phase_flood(void)
     return phase_good();
 }
 
+/*
+ * Every rx slot the guest posts answered at once with an empty frame, as
+ * fast as dom0 can, for 3 s: the guest drops and counts them, and must
+ * still serve its other vifs meanwhile (the case pings vif 0).
+ */
+static int phase_rx_flood(void)
+{
+    uint64_t t0 = now_ms();
+    unsigned long n = 0;
+
+    while (now_ms() - t0 < 3000) {
+        unsigned int k = 0;
+
+        rx_pull();
+        while (rx_req_cons != rx_rsp_prod) {
+            rx_respond(rx_slot_id(), 0, 0, 0);
+            k++;
+        }
+        if (k) {
+            rx_push();
+            n += k;
+        } else {
+            nap(1);
+        }
+    }
+    want.rx_dropped += n;
+    say("phase rx-flood: %lu empty frames in 3 s", n);
+    check_counters("rx-flood");
+    return phase_good();
+}
+
 static int phase_jump(const char *name)
 {
     if (strcmp(name, "rx-prod-jump") == 0) {
@@ -966,6 +999,10 @@ static int run_phase(const char *name)
     } else if (strcmp(name, "keep-mapped") == 0) {
         keep_mapped = true;
         rc = 0;
+    } else if (strcmp(name, "rx-flood") == 0) {
+        rc = phase_rx_flood();
+        if (!rc)
+            check_counters(name);
     } else if (strcmp(name, "notify-flood") == 0) {
         rc = phase_flood();
         if (!rc)
@@ -1103,11 +1140,12 @@ static void teardown(void)
 
 /* The order of "all": good frames between the bad kinds, the phase that breaks the vif last. */
 static const char *const all_phases[] = {
-    "good",        "good-edge",     "good-chain",    "rx-id-range", "good",         "rx-other-id",
-    "rx-dup-id",   "good",          "rx-offset",     "rx-status",   "rx-error",     "rx-runt",
-    "good",        "rx-extra-info", "good",          "rx-flags",    "rx-more-data", "good",
-    "tx-id-range", "good",          "tx-unknown-id", "good",        "tx-dup-id",    "good",
-    "tx-error",    "good",          "tx-status",     "good",        "notify-flood", "rx-prod-jump",
+    "good",         "rx-flood",    "good-edge",     "good-chain",    "rx-id-range", "good",
+    "rx-other-id",  "rx-dup-id",   "good",          "rx-offset",     "rx-status",   "rx-error",
+    "rx-runt",      "good",        "rx-extra-info", "good",          "rx-flags",    "rx-more-data",
+    "good",         "tx-id-range", "good",          "tx-unknown-id", "good",        "tx-dup-id",
+    "good",         "tx-error",    "good",          "tx-status",     "good",        "notify-flood",
+    "rx-prod-jump",
 };
 
 int main(int argc, char **argv)
