@@ -32,6 +32,7 @@ all: lib sdk apps
 
 include $(TOP)/mk/deps.mk
 include $(TOP)/mk/newlib.mk
+include $(TOP)/mk/lwip.mk
 include $(TOP)/mk/lib.mk
 include $(TOP)/mk/install.mk
 include $(TOP)/mk/package.mk

@@ -34,4 +34,16 @@ struct cmdline_args {
 struct cmdline_args cmdline_parse(const char *line, char *buf, size_t bufsize, char **argv,
                                   int max_argv, int first);
 
+/*
+ * The guest's whole command line, for a subsystem that takes its own keys
+ * from it at init (net/: ip=, gw=, dns=, ...). NULL when there is none.
+ */
+const char *kernel_cmdline(void);
+/*
+ * Such a subsystem's keys do not reach the app: the argv that main() gets
+ * leaves out every word for which claim(word) is true. One claimer; set it
+ * in an init call (argv is built after them).
+ */
+void kernel_cmdline_claim(bool (*claim)(const char *word));
+
 #endif

@@ -35,6 +35,32 @@ const struct boot_info *kernel_boot_info(void)
     return boot;
 }
 
+static bool (*cmdline_claim)(const char *word);
+
+const char *kernel_cmdline(void)
+{
+    return boot ? boot->cmdline : NULL;
+}
+
+void kernel_cmdline_claim(bool (*claim)(const char *word))
+{
+    cmdline_claim = claim;
+}
+
+/* Leaves out the words a subsystem took as its own (kernel_cmdline_claim). */
+static int drop_claimed(int argc)
+{
+    int n = 1;
+
+    if (!cmdline_claim)
+        return argc;
+    for (int i = 1; i < argc; i++)
+        if (!cmdline_claim(argv[i]))
+            argv[n++] = argv[i];
+    argv[n] = NULL;
+    return n;
+}
+
 static int build_argv(const struct boot_info *bi)
 {
     struct cmdline_args a;
@@ -43,7 +69,7 @@ static int build_argv(const struct boot_info *bi)
     a = cmdline_parse(bi->cmdline, argbuf, sizeof(argbuf), argv, ARGV_MAX, 1);
     if (bi->cmdline_truncated || a.truncated)
         uk_printf("warning: command line too long: truncated to %d arguments\n", a.argc);
-    return a.argc;
+    return drop_claimed(a.argc);
 }
 
 extern const initcall_t __initcall_start[], __initcall_end[];

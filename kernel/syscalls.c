@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -15,17 +17,33 @@
 #include <unistd.h>
 
 #include <internal/console.h>
+#include <internal/fd.h>
 #include <internal/heap.h>
 #include <internal/kernel.h>
 
 #undef errno
 extern int errno;
 
+/* fds from FD_FIRST_EXTERNAL up (the sockets, when net/ is linked in). */
+static const struct fd_ops *ext_ops;
+
+void kernel_fd_ops_set(const struct fd_ops *ops)
+{
+    ext_ops = ops;
+}
+
+static bool is_external(int fd)
+{
+    return fd >= FD_FIRST_EXTERNAL && ext_ops;
+}
+
 char *__env[1] = {0};
 char **environ = __env;
 
 int write(int fd, const void *buf, size_t len)
 {
+    if (is_external(fd))
+        return (int)ext_ops->write(fd, buf, len);
     if (fd != 1 && fd != 2) {
         errno = EBADF;
         return -1;
@@ -35,8 +53,8 @@ int write(int fd, const void *buf, size_t len)
 
 int read(int fd, void *buf, size_t len)
 {
-    (void)buf;
-    (void)len;
+    if (is_external(fd))
+        return (int)ext_ops->read(fd, buf, len);
     /* No console input yet: stdin is at end of file. */
     if (fd == 0)
         return 0;
@@ -56,6 +74,8 @@ void _exit(int status)
 
 int close(int fd)
 {
+    if (is_external(fd))
+        return ext_ops->close(fd);
     if (fd >= 0 && fd <= 2)
         return 0;
     errno = EBADF;
@@ -64,6 +84,10 @@ int close(int fd)
 
 int fstat(int fd, struct stat *st)
 {
+    if (is_external(fd) && ext_ops->fcntl(fd, F_GETFL, 0) >= 0) {
+        *st = (struct stat){.st_mode = S_IFSOCK};
+        return 0;
+    }
     if (fd < 0 || fd > 2) {
         errno = EBADF;
         return -1;
@@ -76,7 +100,7 @@ int isatty(int fd)
 {
     if (fd >= 0 && fd <= 2)
         return 1;
-    errno = EBADF;
+    errno = is_external(fd) && ext_ops->fcntl(fd, F_GETFL, 0) >= 0 ? ENOTTY : EBADF;
     return 0;
 }
 
@@ -127,9 +151,18 @@ int stat(const char *path, struct stat *st)
 
 int fcntl(int fd, int cmd, ...)
 {
-    (void)fd;
-    (void)cmd;
-    return unsupported();
+    va_list ap;
+    int arg;
+
+    va_start(ap, cmd);
+    arg = va_arg(ap, int);
+    va_end(ap);
+    if (is_external(fd))
+        return ext_ops->fcntl(fd, cmd, arg);
+    if (fd >= 0 && fd <= 2)
+        return unsupported();
+    errno = EBADF;
+    return -1;
 }
 
 int link(const char *old, const char *new)

@@ -24,12 +24,15 @@ CLANG_TARGET_CFLAGS := $(subst $(shell $(TARGET_CC) -print-file-name=include),$(
 $(CLANG_DIR)/%.c.o: %.c $(NEWLIB_STAMP) | $(XEN_INC)/xen
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo "  CLANG   $<$(CLANG_WHAT)"
-	$(Q)$(CLANG_BUILD_CC) $(CLANG_TARGET_CFLAGS) -I$(TOP) -I$(TOP)/arch/x86/include -MMD -MP -c $< -o $@
+	$(Q)$(CLANG_BUILD_CC) $(CLANG_TARGET_CFLAGS) -I$(TOP) -I$(TOP)/arch/x86/include $(DIR_CFLAGS) -MMD -MP -c $< -o $@
 
 $(CLANG_DIR)/%.S.o: %.S | $(XEN_INC)/xen
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo "  CLANG   $<$(CLANG_WHAT)"
 	$(Q)$(CLANG_BUILD_CC) $(TARGET_ASFLAGS) -Werror -MMD -MP -c $< -o $@
+
+$(patsubst %,$(CLANG_DIR)/%.o,$(filter net/%,$(LIB_SRCS))): DIR_CFLAGS := $(NET_CFLAGS)
+$(patsubst %,$(CLANG_DIR)/%.o,$(filter net/%,$(LIB_SRCS))): $(LWIP_STAMP)
 
 clang-build: $(CLANG_OBJS)
 

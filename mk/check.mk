@@ -27,6 +27,12 @@ CHECK_SRCS_sched := kernel/sched.c kernel/format.c kernel/page_alloc.c arch/x86/
 # test_xs.c includes xenstore/xs.c itself (to reset its static state between tests).
 CHECK_SRCS_xs := xenstore/xs_stream.c xenstore/xs_ops.c xenstore/xs_wire.c xenstore/xenbus.c kernel/sched.c kernel/format.c kernel/page_alloc.c \
 	arch/x86/context.c arch/x86/switch.S tests/unit/kernel_stubs.c tests/unit/fake_timers.c
+# net/: lwIP's mailbox over the real scheduler; the command line's network
+# keys (pure).
+CHECK_TESTS += mbox netcfg
+CHECK_SRCS_mbox := net/mbox.c kernel/sched.c kernel/format.c kernel/page_alloc.c arch/x86/context.c \
+	arch/x86/switch.S tests/unit/kernel_stubs.c tests/unit/fake_timers.c
+CHECK_SRCS_netcfg := net/netcfg.c
 CHECK_TESTS += vchan_wire
 CHECK_SRCS_vchan_wire := gnttab/vchan_wire.c
 CHECK_TESTS += vchan

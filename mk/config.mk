@@ -24,6 +24,10 @@ APP_WARN_CFLAGS := -Wall -Wextra
 POSIX_THREADS_CFLAGS := -D_POSIX_THREADS=200809L -D_POSIX_TIMEOUTS=200809L \
 	-D_UNIX98_THREAD_MUTEX_ATTRIBUTES=1
 
+# select()'s fd_set (newlib's, 64 fds by default) covers every socket fd:
+# 3 + lwIP's 256 sockets (net/lwipopts.h, checked in net/sockets_abi.c).
+FD_SETSIZE_CFLAGS := -DFD_SETSIZE=320
+
 TARGET_CC := gcc
 # The kernel runs in ring 0 with interrupts on the current stack: no red
 # zone; frame pointers kept so that crash reports can walk the stack.
@@ -34,7 +38,7 @@ TARGET_CFLAGS := -std=c11 -O2 -g $(WARN_CFLAGS) \
 	-nostdinc -isystem $(NEWLIB_SYSROOT)/include \
 	-isystem $(shell $(TARGET_CC) -print-file-name=include) \
 	-I$(TOP)/include -D__XEN_INTERFACE_VERSION__=$(XEN_INTERFACE_VERSION) \
-	-D_DEFAULT_SOURCE -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L \
+	-D_DEFAULT_SOURCE -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L $(FD_SETSIZE_CFLAGS) \
 	$(POSIX_THREADS_CFLAGS)
 TARGET_ASFLAGS := -D__ASSEMBLY__ -I$(TOP)/include -I$(TOP) -I$(TOP)/arch/x86/include
 LIBGCC := $(shell $(TARGET_CC) -print-libgcc-file-name)

@@ -17,3 +17,18 @@ deps:
 		$$SUDO apt-get update -q >/dev/null && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing >/dev/null; \
 	fi
+
+# lwIP comes as Debian's source package (mk/lwip.mk): `apt-get source`
+# needs deb-src entries, written once beside the machine's own (mirroring
+# its Debian deb entries, tools/apt-deb-src.sh), then an `apt-get update`
+# when they are new or apt does not know the package yet.
+APT_DEB_SRC := /etc/apt/sources.list.d/libunikernel-deb-src.sources
+deps: deps-src
+deps-src:
+	$(Q)SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	if $$SUDO $(TOP)/tools/apt-deb-src.sh $(APT_DEB_SRC) | grep -q . || \
+	   ! apt-cache showsrc lwip 2>/dev/null | grep -q '^Package: lwip'; then \
+		echo "deps: apt-get update for deb-src"; \
+		$$SUDO apt-get update -q >/dev/null; \
+	fi
+.PHONY: deps-src

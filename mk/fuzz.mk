@@ -25,6 +25,9 @@ FUZZ_SRCS_console_ring := kernel/console_ring.c
 FUZZ_TARGETS += cmdline
 FUZZ_SRCS_cmdline := kernel/cmdline.c
 
+FUZZ_TARGETS += netcfg
+FUZZ_SRCS_netcfg := net/netcfg.c
+
 FUZZ_TARGETS += vchan_wire
 FUZZ_SRCS_vchan_wire := gnttab/vchan_wire.c
 

@@ -13,7 +13,8 @@
 #     PREFIX/lib/libunikernel/libunikernel.o, link.ld, gen-ksyms.sh
 #     PREFIX/lib/libunikernel/sysroot/     newlib: include/, lib/libc.a, libm.a
 #     PREFIX/lib/pkgconfig/libunikernel.pc
-#     PREFIX/share/libunikernel/app.mk, xl.cfg.in, LICENSE, COPYING.NEWLIB
+#     PREFIX/share/libunikernel/app.mk, xl.cfg.in, LICENSE, COPYING.NEWLIB,
+#                                          COPYING.LWIP
 #   make uninstall [PREFIX=] [DESTDIR=]
 #
 # Nothing installed is a host library: the headers and objects are the
@@ -94,7 +95,8 @@ install: sdk
 	chmod -R u=rwX,go=rX $$l/include $$l/sysroot; \
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $(SDK_SRC)/libunikernel.pc.in \
 		> $$d/lib/pkgconfig/libunikernel.pc; \
-	install -m 644 $(SDK_SRC)/app.mk $(SDK_SRC)/xl.cfg.in $(TOP)/LICENSE $(NEWLIB_COPYING) $$s/
+	install -m 644 $(SDK_SRC)/app.mk $(SDK_SRC)/xl.cfg.in $(TOP)/LICENSE $(NEWLIB_COPYING) $$s/; \
+	install -m 644 $(LWIP_DIR)/COPYING $$s/COPYING.LWIP
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/lib/libunikernel $(DESTDIR)$(PREFIX)/share/libunikernel

@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # libunikernel.a: every C and assembly source of the runtime's subsystems.
-LIB_DIRS := arch/x86 kernel events xenstore gnttab posix
-LIB_DIRS += net
+LIB_DIRS := arch/x86 kernel events xenstore gnttab posix net
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
-LIB_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(LIB_SRCS))
+LIB_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(LWIP_OBJS)
+# net/ is the port of lwIP (mk/lwip.mk): it sees lwIP's headers and its own
+# lwipopts.h and arch/ (only net/ does).
+NET_CFLAGS := -I$(TOP)/net -I$(LWIP_DIR)/src/include
+$(patsubst %,$(BUILD)/obj/%.o,$(filter net/%,$(LIB_SRCS))): DIR_CFLAGS := $(NET_CFLAGS)
+$(patsubst %,$(BUILD)/obj/%.o,$(filter net/%,$(LIB_SRCS))): $(LWIP_STAMP)
 LIBUNIKERNEL := $(BUILD)/lib/libunikernel.a
 # What apps link: the runtime as one object whose only global symbols are
 # the public API (every function declared in include/uk/) and the names
@@ -14,7 +18,10 @@ LIBUNIKERNEL_OBJ := $(BUILD)/lib/libunikernel.o
 LIB_PUBLIC_SYMS := $(BUILD)/lib/public.syms
 PUBLIC_HEADERS := $(sort $(wildcard $(TOP)/include/uk/*.h))
 LIBC_API_HEADERS := stdlib.h stdio.h string.h time.h unistd.h fcntl.h sys/stat.h sys/time.h \
-	sys/times.h sys/wait.h signal.h sched.h pthread.h threads.h
+	sys/times.h sys/wait.h signal.h sched.h pthread.h threads.h sys/select.h
+# The sockets API (net/): ours, in include/, with the POSIX names.
+PUBLIC_HEADERS += $(TOP)/include/sys/socket.h $(TOP)/include/netinet/in.h \
+	$(TOP)/include/netinet/tcp.h $(TOP)/include/arpa/inet.h $(TOP)/include/netdb.h $(TOP)/include/poll.h
 
 # Xen's public headers, and only them, from the host: a directory holding a
 # link to /usr/include/xen keeps glibc's headers out of the guest build.
@@ -59,7 +66,7 @@ $(LIBUNIKERNEL_OBJ): $(LIB_OBJS) $(LIB_PUBLIC_SYMS)
 $(BUILD)/obj/%.c.o: %.c $(NEWLIB_STAMP) | $(XEN_INC)/xen
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo "  CC      $<"
-	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -I$(TOP) -I$(TOP)/arch/x86/include -MMD -MP -c $< -o $@
+	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -I$(TOP) -I$(TOP)/arch/x86/include $(DIR_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/%.S.o: %.S | $(XEN_INC)/xen
 	$(Q)mkdir -p $(dir $@)

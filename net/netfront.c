@@ -33,7 +33,7 @@
 #define TX_PAGES      (TX_N * TX_BUF_SIZE / NFW_PAGE_SIZE)
 #define TX_SLOTS_MAX  XEN_NETIF_NR_SLOTS_MIN /* what every backend takes per frame */
 #define RX_BATCH      32                     /* slots drained before letting others run */
-#define CLOSE_WAIT_NS (5 * UK_NSEC_PER_SEC)
+#define CLOSE_WAIT_NS (3 * UK_NSEC_PER_SEC)  /* per step of the close handshake */
 #define THREAD_STACK  (32 * 1024)
 
 enum nf_state {
@@ -90,15 +90,60 @@ struct netfront {
     unsigned int leaked; /* pages kept because the backend still maps them */
 };
 
-/* One line per kind and vif, so that a hostile backend cannot flood the console. */
-static void note(struct netfront *nf, enum nfw_kind kind, const char *ring, unsigned int id)
+/* Why a response was refused, with what it said, for the console. */
+static void describe(char *buf, size_t size, enum nfw_kind kind, const char *ring, unsigned int id,
+                     unsigned int offset, int status, unsigned int flags, RING_IDX pos)
 {
+    switch (kind) {
+    case NFW_BAD_ID:
+        ksnprintf(buf, size, "%s response id %u out of range", ring, id);
+        break;
+    case NFW_DUP_ID:
+        ksnprintf(buf, size, "%s response id %u not outstanding (ring slot %u)", ring, id, pos);
+        break;
+    case NFW_BAD_OFFSET:
+        ksnprintf(buf, size, "%s response id %u: offset %u + size %d beyond the page", ring, id,
+                  offset, status);
+        break;
+    case NFW_BAD_STATUS:
+        ksnprintf(buf, size, "%s response id %u: bad status %d", ring, id, status);
+        break;
+    case NFW_BAD_FLAGS:
+        ksnprintf(buf, size, "%s response id %u: flags 0x%x not asked for", ring, id, flags);
+        break;
+    case NFW_BACKEND_ERROR:
+        ksnprintf(buf, size, "%s response id %u: the backend's error status %d, frame dropped",
+                  ring, id, status);
+        break;
+    case NFW_TOO_LONG:
+        ksnprintf(buf, size, "%s frame longer than %d bytes dropped", ring, NETFRONT_FRAME_MAX);
+        break;
+    default:
+        ksnprintf(buf, size, "%s response id %u: %s", ring, id, nfw_kind_name(kind));
+        break;
+    }
+}
+
+/* Count a refused response; one console line per kind and vif, so that a backend cannot flood it.
+ */
+static void note_kind(struct netfront *nf, enum nfw_kind kind, const char *ring, unsigned int id,
+                      unsigned int offset, int status, unsigned int flags, RING_IDX pos)
+{
+    char what[128];
+
     nfw_count(&nf->st, kind);
     if (kind == NFW_OK || (nf->logged & (1u << kind)))
         return;
     nf->logged |= 1u << kind;
-    uk_printf("netfront: vif%u: %s response id %u: %s (counting, logged once)\n", nf->index, ring,
-              id, nfw_kind_name(kind));
+    describe(what, sizeof(what), kind, ring, id, offset, status, flags, pos);
+    uk_printf("netfront: vif%u: %s (counting, logged once)\n", nf->index, what);
+}
+
+static void note(struct netfront *nf, enum nfw_kind kind, const struct netif_rx_response *r,
+                 RING_IDX pos)
+{
+    if (kind != NFW_OK)
+        note_kind(nf, kind, "rx", r->id, r->offset, r->status, r->flags, pos);
 }
 
 static void nf_event(evtchn_port_t port, void *ctx)
@@ -157,7 +202,8 @@ static void tx_reclaim(struct netfront *nf)
 
             RING_COPY_RESPONSE(&nf->tx, cons, &rsp);
             kind = nfw_tx_response(&rsp, nf->tx_out, TX_N, &reclaim);
-            note(nf, kind, "tx", rsp.id);
+            if (kind != NFW_OK)
+                note_kind(nf, kind, "tx", rsp.id, 0, rsp.status, 0, cons);
             if (reclaim) {
                 nf->tx_out[rsp.id] = false;
                 nf->tx_free[nf->tx_nfree++] = rsp.id;
@@ -207,6 +253,7 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
 {
     unsigned int pieces, slots;
     size_t total = frags_total(frags, n, &pieces);
+    bool fill;
     uint16_t txf = nfw_tx_flags(flags, nf->be_csum);
     int notify;
 
@@ -216,8 +263,12 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
         return -EMSGSIZE;
     if (!pieces)
         return -EINVAL;
-    /* A chain as it is when the backend takes it, else one linear slot. */
-    slots = nf->be_sg && pieces <= TX_SLOTS_MAX ? pieces : 1;
+    /*
+     * A chain as it is when the backend takes it, else one linear slot; also
+     * when we must fill in a checksum the backend will not.
+     */
+    fill = (flags & NETFRONT_CSUM_BLANK) && !nf->be_csum;
+    slots = nf->be_sg && pieces <= TX_SLOTS_MAX && !fill ? pieces : 1;
     if (nf->tx_nfree < slots || RING_FREE_REQUESTS(&nf->tx) < slots)
         tx_reclaim(nf);
     if (nf->state != NF_UP)
@@ -234,6 +285,8 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
             memcpy((char *)tx_buf(nf, id) + at, frags[i].data, frags[i].len);
             at += frags[i].len;
         }
+        if (fill)
+            nfw_csum_fill(tx_buf(nf, id), total);
         tx_request(nf, id, (uint16_t)total, txf);
     } else {
         /* The first slot's size is the frame's; the others carry their own. */
@@ -286,6 +339,13 @@ static void rx_push(struct netfront *nf)
         evtchn_notify(nf->port);
 }
 
+static void rx_deliver(struct netfront *nf, const uint8_t *frame, uint16_t len, uint16_t flags)
+{
+    nf->st.rx_packets++;
+    nf->st.rx_bytes += len;
+    nf->cb.rx(nf->ctx, frame, len, flags);
+}
+
 static void rx_one(struct netfront *nf, RING_IDX pos)
 {
     struct netif_rx_response rsp;
@@ -294,21 +354,23 @@ static void rx_one(struct netfront *nf, RING_IDX pos)
 
     RING_COPY_RESPONSE(&nf->rx, pos, &rsp);
     nfw_rx_slot(&nf->rxst, pos, &rsp, &step);
-    note(nf, step.kind, "rx", rsp.id);
-    if (step.deliver && step.copy && step.size == step.len) {
-        /* The whole frame in this one slot: no need to gather it. */
-        nf->st.rx_packets++;
-        nf->st.rx_bytes += step.len;
-        nf->cb.rx(nf->ctx, buf + step.offset, step.len, step.flags);
+    note(nf, step.kind, &rsp, pos);
+    if (step.deliver && step.copy && step.size == step.len && !(step.flags & NETFRONT_CSUM_BLANK)) {
+        /* The whole frame in this one slot, complete: no need to gather it. */
+        rx_deliver(nf, buf + step.offset, step.len, step.flags);
         return;
     }
     if (step.copy)
         memcpy(nf->frame + step.at, buf + step.offset, step.size);
-    if (step.deliver) {
-        nf->st.rx_packets++;
-        nf->st.rx_bytes += step.len;
-        nf->cb.rx(nf->ctx, nf->frame, step.len, step.flags);
-    }
+    if (!step.deliver)
+        return;
+    /*
+     * A blank checksum (dom0's own TCP and UDP, offloaded to us) is filled
+     * in here, in our copy, so that the stack above need not know.
+     */
+    if ((step.flags & NETFRONT_CSUM_BLANK) && nfw_csum_fill(nf->frame, step.len) == 0)
+        step.flags = NETFRONT_DATA_VALIDATED;
+    rx_deliver(nf, nf->frame, step.len, step.flags);
 }
 
 /*
@@ -719,6 +781,12 @@ static int connect(struct netfront *nf, uint64_t deadline)
     bool rx_copy;
     int rc = path_of(key, sizeof(key), nf->be, "state");
 
+    /*
+     * Initialising again: a backend left Closed by an earlier close goes
+     * back to InitWait (netback "prepares for reconnect"); a fresh one is
+     * there already.
+     */
+    rc = rc ? rc : front_state(nf, XenbusStateInitialising);
     rc = rc ? rc : xs_wait_for(key, be_ready, NULL, deadline);
     rc = rc ? rc : read_feature(nf, "feature-rx-copy", &rx_copy);
     if (!rc && !rx_copy) {

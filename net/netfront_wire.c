@@ -202,6 +202,56 @@ uint16_t nfw_tx_flags(unsigned int flags, bool csum_offload)
     return f;
 }
 
+static uint16_t be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* The ones' complement sum of n bytes (an odd last byte padded with zero), not folded. */
+static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
+{
+    for (; n > 1; p += 2, n -= 2)
+        s += be16(p);
+    if (n)
+        s += (uint32_t)p[0] << 8;
+    return s;
+}
+
+int nfw_csum_fill(uint8_t *frame, size_t len)
+{
+    uint8_t *ip = frame + NFW_ETH_HLEN, *l4;
+    size_t hl, total, l4len, at;
+    uint32_t s;
+    uint16_t c;
+
+    if (len < NFW_ETH_HLEN + 20 || be16(frame + 12) != 0x0800 || (ip[0] >> 4) != 4)
+        return -EINVAL;
+    hl = (size_t)(ip[0] & 15) * 4;
+    total = be16(ip + 2);
+    /* Not a fragment (offset 0, no more fragments): the checksum covers the whole datagram. */
+    if (hl < 20 || total < hl || total > len - NFW_ETH_HLEN || (be16(ip + 6) & 0x3fff))
+        return -EINVAL;
+    l4 = ip + hl;
+    l4len = total - hl;
+    if (ip[9] == 6 && l4len >= 20)
+        at = 16;
+    else if (ip[9] == 17 && l4len >= 8)
+        at = 6;
+    else
+        return -EINVAL;
+    l4[at] = l4[at + 1] = 0;
+    /* The pseudo-header: addresses, protocol, transport length. */
+    s = sum16(0, ip + 12, 8) + ip[9] + (uint32_t)l4len;
+    s = sum16(s, l4, l4len);
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    /* A sum of 0xffff gives a checksum of 0, which UDP sends as 0xffff ("no checksum" else). */
+    c = s == 0xffff && ip[9] == 17 ? 0xffff : (uint16_t)(0xffff - s);
+    l4[at] = (uint8_t)(c >> 8);
+    l4[at + 1] = (uint8_t)c;
+    return 0;
+}
+
 static int hex_digit(char c)
 {
     if (c >= '0' && c <= '9')

@@ -102,6 +102,16 @@ void nfw_rx_slot(struct nfw_rx *st, RING_IDX pos, const struct netif_rx_response
 uint16_t nfw_tx_flags(unsigned int flags, bool csum_offload);
 
 /*
+ * Fill in the transport checksum of an IPv4 TCP or UDP frame (Ethernet
+ * header first) whose checksum field is blank or partial (NETRXF_csum_blank
+ * / NETFRONT_CSUM_BLANK: Linux leaves the pseudo-header sum there): the
+ * field is computed afresh from the IP header and the payload, whatever it
+ * held. 0, or -EINVAL when the frame is none of those or its lengths do
+ * not hold together (then nothing is written).
+ */
+int nfw_csum_fill(uint8_t *frame, size_t len);
+
+/*
  * The frontend's `mac` node: exactly "xx:xx:xx:xx:xx:xx" in hex, a unicast,
  * non-zero address. 0, or -EINVAL.
  */

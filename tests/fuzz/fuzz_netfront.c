@@ -9,14 +9,16 @@
  *      responses
  *   2  producer indices: (cons, prod, req_prod) triples
  *   3  a `mac` node
+ *   4  a frame whose transport checksum is to be filled in
  *
  * Invariants (abort() when broken), against what the ring protocol
  * allows rather than against the code: a copy never leaves the page or the
  * frame buffer, a frame is delivered only with all its bytes gathered in
  * order and never longer than NETFRONT_FRAME_MAX nor shorter than an
  * Ethernet header, a slot whose id is not its position's is never used, a
- * tx id is reclaimed only when in range and outstanding, and an accepted
- * producer index never claims more responses than requests.
+ * tx id is reclaimed only when in range and outstanding, an accepted
+ * producer index never claims more responses than requests, and a filled
+ * checksum verifies as a receiver checks it, with no other byte changed.
  */
 #include <ctype.h>
 #include <stdbool.h>
@@ -139,11 +141,53 @@ static void fuzz_mac(const uint8_t *data, size_t size)
     check(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
 }
 
+/* The receiver's check: pseudo-header and segment sum to 0xffff. */
+static bool csum_verifies(const uint8_t *f)
+{
+    const uint8_t *ip = f + 14;
+    size_t hl = (size_t)(ip[0] & 15) * 4, l4len = (size_t)(ip[2] << 8 | ip[3]) - hl;
+    uint32_t s = ip[9] + (uint32_t)l4len;
+
+    for (size_t i = 0; i < 8; i += 2)
+        s += (uint32_t)(ip[12 + i] << 8 | ip[13 + i]);
+    for (size_t i = 0; i < l4len; i += 2)
+        s += (uint32_t)(ip[hl + i] << 8 | (i + 1 < l4len ? ip[hl + i + 1] : 0));
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return s == 0xffff;
+}
+
+static void fuzz_csum(const uint8_t *data, size_t size)
+{
+    static uint8_t f[NETFRONT_FRAME_MAX], before[NETFRONT_FRAME_MAX];
+    size_t hl, at, changed = 0;
+
+    if (size > sizeof(f))
+        size = sizeof(f);
+    memcpy(f, data, size);
+    memcpy(before, data, size);
+    if (nfw_csum_fill(f, size) != 0) {
+        check(memcmp(f, before, size) == 0);
+        return;
+    }
+    check(size >= 34 && f[12] == 0x08 && f[13] == 0 && (f[14] >> 4) == 4);
+    check(f[23] == 6 || f[23] == 17);
+    check(csum_verifies(f));
+    hl = (size_t)(f[14] & 15) * 4;
+    at = 14 + hl + (f[23] == 6 ? 16 : 6);
+    for (size_t i = 0; i < size; i++)
+        if (f[i] != before[i]) {
+            check(i == at || i == at + 1);
+            changed++;
+        }
+    check(changed <= 2);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    switch (data[0] & 3) {
+    switch (data[0] % 5) {
     case 0:
         fuzz_rx(data + 1, size - 1);
         break;
@@ -153,8 +197,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 2:
         fuzz_prod(data + 1, size - 1);
         break;
-    default:
+    case 3:
         fuzz_mac(data + 1, size - 1);
+        break;
+    default:
+        fuzz_csum(data + 1, size - 1);
         break;
     }
     return 0;

@@ -29,6 +29,13 @@ def tx(outstanding, rsps):
     return bytes([1]) + bytes(bitmap) + b''.join(struct.pack('<Hh', i, s) for i, s in rsps)
 
 
+def ipv4(proto, l4):
+    total = 20 + len(l4)
+    ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, total, 1, 0x4000, 64, proto, 0,
+                     bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+    return bytes(12) + b'\x08\x00' + ip + l4
+
+
 seeds = {
     'rx_one_frame': rx(1, 0, [rsp(0, 0, VALID, 60)]),
     'rx_three_slots': rx(1, 254, [rsp(254, 0, MORE, 1000), rsp(255, 100, MORE, 400),
@@ -50,6 +57,8 @@ seeds = {
     'mac_upper': bytes([3]) + b'00:16:3E:AB:CD:EF',
     'mac_multicast': bytes([3]) + b'01:00:5e:00:00:01',
     'mac_short': bytes([3]) + b'00:16:3e:00:00',
+    'csum_tcp': bytes([4]) + ipv4(6, bytes(20) + b'hello, tcp'),
+    'csum_udp': bytes([4]) + ipv4(17, struct.pack('>HHHH', 68, 67, 8 + 5, 0) + b'hello'),
 }
 
 out = 'tests/fuzz/corpus/netfront'

@@ -339,3 +339,99 @@ TEST(mac_node_format)
         CHECK_EQ(mac[0], 0x55); /* nothing written */
     }
 }
+
+/* An Ethernet + IPv4 frame of protocol `proto` with `l4len` bytes of transport after the IP header.
+ */
+static size_t ip_frame(uint8_t *f, uint8_t proto, size_t l4len)
+{
+    size_t total = 20 + l4len;
+
+    memset(f, 0, 14 + total);
+    f[12] = 0x08;
+    f[14] = 0x45;
+    f[16] = (uint8_t)(total >> 8);
+    f[17] = (uint8_t)total;
+    f[14 + 8] = 64;
+    f[14 + 9] = proto;
+    memcpy(f + 14 + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+    for (size_t i = 0; i < l4len; i++)
+        f[34 + i] = (uint8_t)(i * 7 + 3);
+    return 14 + total;
+}
+
+/* The receiver's check, written apart from the code: pseudo-header + segment sum to 0xffff. */
+static bool csum_verifies(const uint8_t *f, uint8_t proto, size_t l4len)
+{
+    uint32_t s = proto + (uint32_t)l4len;
+
+    for (size_t i = 0; i < 8; i += 2)
+        s += (uint32_t)(f[26 + i] << 8 | f[27 + i]);
+    for (size_t i = 0; i < l4len; i += 2)
+        s += (uint32_t)(f[34 + i] << 8 | (i + 1 < l4len ? f[35 + i] : 0));
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return s == 0xffff;
+}
+
+TEST(csum_fill_tcp_and_udp_whatever_the_field_held)
+{
+    uint8_t f[1514];
+    size_t n;
+
+    n = ip_frame(f, 6, 20 + 101); /* odd length */
+    f[34 + 16] = 0x12;            /* a partial sum left by the sender */
+    f[34 + 17] = 0x34;
+    CHECK_EQ(nfw_csum_fill(f, n), 0);
+    CHECK(csum_verifies(f, 6, 20 + 101));
+    n = ip_frame(f, 17, 8 + 1000);
+    CHECK_EQ(nfw_csum_fill(f, n), 0);
+    CHECK(csum_verifies(f, 17, 8 + 1000));
+    /* Trailing Ethernet padding beyond the IP length is not summed. */
+    n = ip_frame(f, 17, 8 + 10);
+    memset(f + n, 0xaa, 20);
+    CHECK_EQ(nfw_csum_fill(f, n + 20), 0);
+    CHECK(csum_verifies(f, 17, 8 + 10));
+}
+
+TEST(csum_fill_udp_zero_is_sent_as_ffff)
+{
+    uint8_t f[100];
+    size_t n = ip_frame(f, 17, 8 + 4);
+    uint16_t c;
+
+    f[34 + 8] = f[34 + 9] = 0;
+    CHECK_EQ(nfw_csum_fill(f, n), 0);
+    c = (uint16_t)(f[40] << 8 | f[41]);
+    /* A payload word equal to that checksum makes the sum 0xffff, the checksum 0. */
+    f[34 + 8] = (uint8_t)(c >> 8);
+    f[34 + 9] = (uint8_t)c;
+    CHECK_EQ(nfw_csum_fill(f, n), 0);
+    CHECK_EQ(f[40], 0xff);
+    CHECK_EQ(f[41], 0xff);
+}
+
+TEST(csum_fill_refuses_what_it_cannot_do_and_writes_nothing)
+{
+    uint8_t f[200], copy[200];
+    size_t n = ip_frame(f, 6, 40);
+
+    memcpy(copy, f, sizeof(f));
+    CHECK_EQ(nfw_csum_fill(f, 14 + 19), -EINVAL); /* truncated IP header */
+    CHECK_EQ(nfw_csum_fill(f, n - 1), -EINVAL);   /* IP length beyond the frame */
+    f[12] = 0x86, f[13] = 0xdd;                   /* IPv6 */
+    CHECK_EQ(nfw_csum_fill(f, n), -EINVAL);
+    memcpy(f, copy, sizeof(f));
+    f[14 + 6] = 0x20; /* more fragments */
+    CHECK_EQ(nfw_csum_fill(f, n), -EINVAL);
+    memcpy(f, copy, sizeof(f));
+    f[14] = 0x44; /* header of 16 bytes */
+    CHECK_EQ(nfw_csum_fill(f, n), -EINVAL);
+    memcpy(f, copy, sizeof(f));
+    f[14 + 9] = 1; /* ICMP: no offload */
+    CHECK_EQ(nfw_csum_fill(f, n), -EINVAL);
+    f[14 + 9] = 6;
+    n = ip_frame(f, 6, 19); /* a TCP header cut short */
+    memcpy(copy, f, sizeof(f));
+    CHECK_EQ(nfw_csum_fill(f, n), -EINVAL);
+    CHECK(memcmp(f, copy, sizeof(f)) == 0);
+}

@@ -6,10 +6,12 @@
  * ICMP echo request its echo reply (sent as a two-piece chain, so that a
  * backend with feature-sg gets several slots), and a burst of more frames
  * than the rx ring has slots must come back with the grants in use
- * unchanged (buffers recycled, never granted again). Modes:
+ * unchanged (buffers recycled, never granted again), and a TCP SYN from
+ * dom0, whose checksum netback leaves blank, must arrive filled in. Modes:
  *
  *   basic   vif 0: the above, then netfront_close, every grant back;
- *           dom0 checks the backend Connected before and Closed after
+ *           dom0 checks the backend Connected before and Closed after;
+ *           then vif 0 opened again, and ARP answered again
  *   two     vifs 0 and 1 at once, each answered on its own
  *   detach  vif 0 up, then `xl network-detach` from dom0: the link goes
  *           down, tx says -ENETDOWN, close gives every grant back; then
@@ -46,6 +48,7 @@ struct vif {
     uint32_t ip;
     volatile bool arp_reply, link_down;
     volatile unsigned int replies, arp_answered;
+    volatile unsigned int syn_good, syn_bad, syn_flags;
     uint8_t seen[(BURST + 8) / 8 + 1];
 };
 
@@ -170,11 +173,33 @@ static void on_arp(struct vif *v, const uint8_t *a)
     }
 }
 
-static void on_ip(struct vif *v, const uint8_t *ip, size_t n)
+/* A TCP SYN from dom0 to our port 7: does its checksum verify as a receiver checks it? */
+static void on_tcp(struct vif *v, const uint8_t *ip, size_t hl, size_t n, unsigned int flags)
+{
+    size_t total = get16(ip + 2), l4 = total - hl;
+    uint8_t pseudo[12 + NETFRONT_FRAME_MAX];
+
+    if (total > n || l4 < 20 || get16(ip + hl + 2) != 7 || !(ip[hl + 13] & 0x02))
+        return;
+    memcpy(pseudo, ip + 12, 8);
+    pseudo[8] = 0;
+    pseudo[9] = 6;
+    put16(pseudo + 10, (uint16_t)l4);
+    memcpy(pseudo + 12, ip + hl, l4);
+    v->syn_flags = flags;
+    if (csum(pseudo, 12 + l4) == 0)
+        v->syn_good++;
+    else
+        v->syn_bad++;
+}
+
+static void on_ip(struct vif *v, const uint8_t *ip, size_t n, unsigned int flags)
 {
     size_t hl = (size_t)(ip[0] & 15) * 4;
     uint16_t seq;
 
+    if (hl >= 20 && n >= hl && ip[9] == 6 && get32(ip + 12) == DOM0_IP && get32(ip + 16) == v->ip)
+        on_tcp(v, ip, hl, n, flags);
     if (n < hl + 8 || ip[9] != 1 || get32(ip + 12) != DOM0_IP || get32(ip + 16) != v->ip)
         return;
     if (ip[hl] != 0 || get16(ip + hl + 4) != ICMP_ID)
@@ -192,7 +217,6 @@ static void rx(void *ctx, const void *frame, size_t len, unsigned int flags)
     struct vif *v = ctx;
     uint8_t f[NETFRONT_FRAME_MAX];
 
-    (void)flags;
     if (len < 14 || len > sizeof(f))
         return;
     memcpy(f, frame, len);
@@ -201,7 +225,7 @@ static void rx(void *ctx, const void *frame, size_t len, unsigned int flags)
     if (get16(f + 12) == ETH_ARP && len >= 14 + 28)
         on_arp(v, f + 14);
     else if (get16(f + 12) == ETH_IP && len >= 14 + 20)
-        on_ip(v, f + 14, len - 14);
+        on_ip(v, f + 14, len - 14, flags);
 }
 
 static void link(void *ctx, bool up)
@@ -304,6 +328,25 @@ static void burst(struct vif *v)
            v->index, refs, gnttab_refs_in_use());
 }
 
+/*
+ * dom0 connects to our port 7: its SYN leaves dom0's stack with the
+ * checksum left to the NIC (netback passes NETRXF_csum_blank), and must
+ * reach us filled in.
+ */
+static void tcp_syn(struct vif *v)
+{
+    uint64_t end = deadline_in(REPLY_WAIT);
+
+    printf("netfront: vif%u ready for a TCP SYN\n", v->index);
+    fflush(stdout);
+    while (!v->syn_good && !v->syn_bad && uk_monotonic_ns() < end)
+        uk_sleep_ns(UK_NSEC_PER_MSEC);
+    EXPECT(v->syn_good && !v->syn_bad,
+           "vif%u: dom0's TCP SYN has a checksum that verifies (%u good, %u bad, flags 0x%x)",
+           v->index, v->syn_good, v->syn_bad, v->syn_flags);
+    EXPECT(!(v->syn_flags & NETFRONT_CSUM_BLANK), "vif%u: no blank checksum handed up", v->index);
+}
+
 static void print_stats(const struct vif *v)
 {
     struct netfront_stats s;
@@ -348,6 +391,7 @@ static int basic(void)
     if (arp_dom0(&v)) {
         ping_one(&v);
         burst(&v);
+        tcp_syn(&v);
     }
     print_stats(&v);
     dom0_check("connected", "connected");
@@ -357,6 +401,13 @@ static int basic(void)
     EXPECT(uk_page_free_count() >= free0 - 2, "every page back after close (%llu, %llu)",
            (unsigned long long)free0, (unsigned long long)uk_page_free_count());
     dom0_check("closed", "closed");
+    /* The same vif again: the backend, Closed, goes back to InitWait for us. */
+    if (open_vif(&v, 0, 0x0a000002u) == 0) {
+        arp_dom0(&v);
+        netfront_close(v.nf);
+    }
+    EXPECT(gnttab_refs_in_use() == refs0, "every grant back after the reopen (%u, %u)", refs0,
+           gnttab_refs_in_use());
     return test_result();
 }
 
