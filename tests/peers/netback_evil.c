@@ -72,8 +72,9 @@
  * flags, inside its page, granted read-only (mapping it writable fails).
  *
  * Then Closing, the frontend's Closing/Closed awaited, rings unmapped,
- * Closed, the guest's ring grants found ended, both directories removed. Every wait is bounded.
- * Exit status 0 when every phase found the guest as expected.
+ * Closed, the guest's ring grants found ended, both directories removed.
+ * Every wait is bounded. Exit status 0 when every phase found the guest as
+ * expected.
  */
 #include <errno.h>
 #include <poll.h>
