@@ -42,6 +42,9 @@ LWIP_CFLAGS = $(filter-out -Werror -Wmissing-prototypes,$(TARGET_CFLAGS)) -I$(TO
 
 $(LWIP_DIR)/src/%.c: $(LWIP_STAMP)
 	@:
+# Made by a pattern rule, the sources would be intermediate files, which make
+# deletes once it has built their objects (the next build then fails).
+.SECONDARY: $(addprefix $(LWIP_DIR)/,$(LWIP_SRCS))
 
 $(BUILD)/obj/lwip/%.c.o: $(LWIP_DIR)/%.c $(LWIP_STAMP) $(NEWLIB_STAMP) $(TOP)/net/lwipopts.h | $(BUILD)/include/xen
 	$(Q)mkdir -p $(dir $@)

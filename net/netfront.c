@@ -712,7 +712,9 @@ static int write_keys(xs_tx_t tx, void *ctx)
         rc = path_of(key, sizeof(key), nf->dev, keys[i].key);
         rc = rc ? rc : xs_write(tx, key, val);
     }
-    return rc;
+    rc = rc ? rc : path_of(key, sizeof(key), nf->dev, "state");
+    ksnprintf(val, sizeof(val), "%d", (int)XenbusStateConnected);
+    return rc ? rc : xs_write(tx, key, val);
 }
 
 /* Done once the backend is Connected; Closing or Closed on the way means it will not. */
@@ -741,19 +743,33 @@ static int be_ready(const char *path, void *ctx)
     return v == XenbusStateInitWait || v == XenbusStateConnected ? 0 : -EAGAIN;
 }
 
+/*
+ * Until the backend can be connected to. A backend left Closed by an
+ * earlier close takes our Initialising as "prepare for reconnect" and goes
+ * back to InitWait; a fresh one is there already, which one read shows
+ * (each XenStore round trip costs about 10 ms under emulation).
+ */
+static int await_backend(struct netfront *nf, const char *state_key, uint64_t deadline)
+{
+    enum xenbus_state bs = XenbusStateUnknown;
+    int rc = xenbus_read_state(nf->be, &bs);
+
+    if (!rc && (bs == XenbusStateInitWait || bs == XenbusStateConnected))
+        return 0;
+    if (!rc && (bs == XenbusStateClosing || bs == XenbusStateClosed))
+        rc = front_state(nf, XenbusStateInitialising);
+    if (rc && rc != -ENOENT)
+        return rc;
+    return xs_wait_for(state_key, be_ready, NULL, deadline);
+}
+
 static int connect(struct netfront *nf, uint64_t deadline)
 {
     char key[256];
     bool rx_copy;
     int rc = path_of(key, sizeof(key), nf->be, "state");
 
-    /*
-     * Initialising again: a backend left Closed by an earlier close goes
-     * back to InitWait (netback "prepares for reconnect"); a fresh one is
-     * there already.
-     */
-    rc = rc ? rc : front_state(nf, XenbusStateInitialising);
-    rc = rc ? rc : xs_wait_for(key, be_ready, NULL, deadline);
+    rc = rc ? rc : await_backend(nf, key, deadline);
     rc = rc ? rc : read_feature(nf, "feature-rx-copy", &rx_copy);
     if (!rc && !rx_copy) {
         uk_printf("netfront: vif%u: backend has no feature-rx-copy\n", nf->index);
@@ -763,8 +779,8 @@ static int connect(struct netfront *nf, uint64_t deadline)
     rc = rc ? rc : read_feature(nf, "feature-no-csum-offload", &nf->be_csum);
     nf->be_csum = !nf->be_csum;
     rc = rc ? rc : setup_rings(nf);
+    /* The keys and Connected together: the backend sees all or nothing. */
     rc = rc ? rc : xs_transaction_run_until(write_keys, nf, deadline);
-    rc = rc ? rc : front_state(nf, XenbusStateConnected);
     rc = rc ? rc : xs_wait_for(key, be_connected, NULL, deadline);
     return rc;
 }

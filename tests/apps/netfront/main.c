@@ -241,13 +241,15 @@ static const struct netfront_callbacks callbacks = {rx, link};
 
 static int open_vif(struct vif *v, unsigned int index, uint32_t ip)
 {
+    uint64_t t0 = uk_monotonic_ns();
     int rc;
 
     memset(v, 0, sizeof(*v));
     v->index = index;
     v->ip = ip;
     rc = netfront_open(index, &callbacks, v, deadline_in(OPEN_WAIT), &v->nf);
-    EXPECT(rc == 0, "vif%u opened (%d)", index, rc);
+    EXPECT(rc == 0, "vif%u opened (%d) in %llu ms", index, rc,
+           (unsigned long long)((uk_monotonic_ns() - t0) / UK_NSEC_PER_MSEC));
     if (rc)
         return rc;
     netfront_mac(v->nf, v->mac);
@@ -382,7 +384,11 @@ static int basic(void)
     unsigned int refs0 = gnttab_refs_in_use();
     uint64_t free0 = uk_page_free_count();
     struct vif v;
+    struct netfront *none = NULL;
+    int rc = netfront_open(7, &callbacks, &v, deadline_in(OPEN_WAIT), &none);
 
+    EXPECT(rc == -ENOENT && !none && gnttab_refs_in_use() == refs0,
+           "no vif 7: -ENOENT, nothing granted (%d)", rc);
     if (open_vif(&v, 0, 0x0a000002u))
         return test_result();
     printf("netfront: vif0 takes %llu pages, %u grants; %llu of %llu pages free\n",
