@@ -306,7 +306,11 @@ int main(void)
                    0,
                "Linux's netback on vif 0 sent no bad response");
     }
-    EXPECT(nvifs > 1, "%u vifs opened (the hostile ones after boot)", nvifs);
+    unsigned int opened = 0;
+
+    for (unsigned int i = 0; i < nvifs; i++)
+        opened += vifs[i].nf != NULL;
+    EXPECT(opened > 1, "%u of %u vifs opened (the hostile ones after boot)", opened, nvifs);
     uk_mutex_unlock(&vifs_lock);
 
     /* Whatever the backends did, closing must end and free everything. */
