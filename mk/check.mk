@@ -39,6 +39,9 @@ CHECK_TESTS += vchan
 CHECK_SRCS_vchan := gnttab/vchan.c gnttab/vchan_wire.c kernel/format.c
 CHECK_TESTS += netfront_wire
 CHECK_SRCS_netfront_wire := net/netfront_wire.c
+# httpd's request parser (an app's code: what any client sends it).
+CHECK_TESTS += http
+CHECK_SRCS_http := apps/httpd/http.c
 
 CHECK_BIN := $(BUILD)/check
 CHECK_BINS := $(foreach t,$(CHECK_TESTS),$(CHECK_BIN)/test_$(t))

@@ -26,7 +26,20 @@ $(PEERS_DIR)/%: $(TOP)/tests/peers/%.c
 	$(Q)echo "  PEER    $@"
 	$(Q)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $< $(PEER_LIBS)
 
-peers: $(PEER_BINS)
+# net_peer checks what apps/echo sends the way apps/echo does.
+$(PEERS_DIR)/net_peer: $(TOP)/apps/echo/netcheck.h
+
+# The network apps built for Linux as well: dom0 runs them on its own
+# loopback, the ceiling the benchmarks print beside the guest's figures.
+NET_HOST_APPS := $(PEERS_DIR)/httpd-linux $(PEERS_DIR)/echo-linux
+$(PEERS_DIR)/httpd-linux: $(wildcard $(TOP)/apps/httpd/*.c $(TOP)/apps/httpd/*.h)
+$(PEERS_DIR)/echo-linux: $(wildcard $(TOP)/apps/echo/*.c $(TOP)/apps/echo/*.h)
+$(NET_HOST_APPS):
+	$(Q)mkdir -p $(dir $@)
+	$(Q)echo "  PEER    $@"
+	$(Q)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $(filter %.c,$^)
+
+peers: $(PEER_BINS) $(NET_HOST_APPS)
 
 TESTS ?= $(sort $(basename $(notdir $(wildcard $(TOP)/tests/cases/*.test))))
 APP ?= hello

@@ -145,3 +145,6 @@ if grep -E '^not ok' "$out/rig.out" | grep -vq 'hello-mem'; then
     echo "(some benchmark guests failed; see $out/rig.out)"
     grep -E '^(not )?ok ' "$out/rig.out"
 fi
+
+# The network figures: a boot of their own (tests/bench/net-bench.sh).
+"$top/tests/bench/net-bench.sh"

@@ -6,7 +6,7 @@
 # hypervisor as a 32-bit ELF for QEMU's multiboot loader), vmlinuz,
 # dom0.cpio.gz. Rebuilt only when this script, the files it installs from
 # here (dom0-init, dom0-lib.sh, run-cases.sh, rig-wait, rig-wait-log,
-# vif-uk) or
+# vif-uk, udhcpd.conf) or
 # the kernel version change.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +20,7 @@ kver=$(basename "$(echo "$kernels" | tail -n 1)" | sed 's/^vmlinuz-//')
 
 stamp=$out/dom0.stamp
 want=$( (cat "$0" "$here/dom0-init" "$here/dom0-lib.sh" "$here/run-cases.sh" \
-    "$here/rig-wait" "$here/rig-wait-log" "$here/vif-uk"; echo "$kver") | sha256sum | cut -c1-16)
+    "$here/rig-wait" "$here/rig-wait-log" "$here/vif-uk" "$here/udhcpd.conf"; echo "$kver") | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/dom0.cpio.gz" ] &&
     [ -f "$out/xen" ] && [ -f "$out/vmlinuz" ]; then
     exit 0
@@ -107,6 +107,8 @@ cp "$here/run-cases.sh" "$root/bin/rig-run-cases"
 # Debian's vif-bridge would need bash and cost a second per vif).
 cp "$here/vif-uk" "$root/etc/xen/scripts/vif-uk"
 chmod +x "$root/etc/xen/scripts/vif-uk"
+# busybox udhcpd's config (dom0-init starts it on xenbr0).
+cp "$here/udhcpd.conf" "$root/etc/udhcpd.conf"
 chmod +x "$root/init" "$root/bin/rig-wait" "$root/bin/rig-wait-log" "$root/bin/rig-run-cases"
 
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -6 > "$out/dom0.cpio.gz.tmp"
