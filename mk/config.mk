@@ -15,8 +15,10 @@ NEWLIB_SYSROOT := $(NEWLIB_PREFIX)/x86_64-elf
 # definition and its callers cannot disagree on the types.
 WARN_CFLAGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes
 # An app's code gets warnings, not errors (its own APP_CFLAGS may add
-# -Werror): the runtime's rules are not the app's.
-APP_WARN_CFLAGS := -Wall -Wextra
+# -Werror): the runtime's rules are not the app's. Two are errors all the
+# same, as gcc 14 makes them: on x86-64 an undeclared function returning a
+# pointer has it cut to an int, a crash waiting to happen.
+APP_WARN_CFLAGS := -Wall -Wextra -Werror=implicit-function-declaration -Werror=int-conversion
 
 # newlib declares <pthread.h> only where the system says it has POSIX
 # threads (its sys/features.h does so for RTEMS and Cygwin): we have them

@@ -54,7 +54,8 @@ struct netfront {
     bool be_sg, be_csum; /* backend takes multi-slot tx frames, tx checksum flags */
 
     enum nf_state state;
-    bool kick;       /* the event channel fired (set by the handler) */
+    /* Set by the event handler, taken with interrupts off in vif_has_work. */
+    bool kick;       /* the event channel fired */
     bool be_changed; /* the backend's state node changed (the watch callback) */
     bool stopping;   /* netfront_close: the thread ends */
     bool self_close; /* ... called from a callback: the thread frees everything */
@@ -90,53 +91,18 @@ struct netfront {
     unsigned int leaked; /* pages kept because the backend still maps them */
 };
 
-/* Why a response was refused, with what it said, for the console. */
-static void describe(char *buf, size_t size, enum nfw_kind kind, const char *ring, unsigned int id,
-                     unsigned int offset, int status, unsigned int flags, RING_IDX pos)
-{
-    switch (kind) {
-    case NFW_BAD_ID:
-        ksnprintf(buf, size, "%s response id %u out of range", ring, id);
-        break;
-    case NFW_DUP_ID:
-        ksnprintf(buf, size, "%s response id %u not outstanding (ring slot %u)", ring, id, pos);
-        break;
-    case NFW_BAD_OFFSET:
-        ksnprintf(buf, size, "%s response id %u: offset %u + size %d beyond the page", ring, id,
-                  offset, status);
-        break;
-    case NFW_BAD_STATUS:
-        ksnprintf(buf, size, "%s response id %u: bad status %d", ring, id, status);
-        break;
-    case NFW_BAD_FLAGS:
-        ksnprintf(buf, size, "%s response id %u: flags 0x%x not asked for", ring, id, flags);
-        break;
-    case NFW_BACKEND_ERROR:
-        ksnprintf(buf, size, "%s response id %u: the backend's error status %d, frame dropped",
-                  ring, id, status);
-        break;
-    case NFW_TOO_LONG:
-        ksnprintf(buf, size, "%s frame longer than %d bytes dropped", ring, NETFRONT_FRAME_MAX);
-        break;
-    default:
-        ksnprintf(buf, size, "%s response id %u: %s", ring, id, nfw_kind_name(kind));
-        break;
-    }
-}
-
-/* Count a refused response; one console line per kind and vif, so that a backend cannot flood it.
- */
+/* Count a refused response; one console line per kind and vif: a backend cannot flood it. */
 static void note_kind(struct netfront *nf, enum nfw_kind kind, const char *ring, unsigned int id,
                       unsigned int offset, int status, unsigned int flags, RING_IDX pos)
 {
-    char what[128];
-
     nfw_count(&nf->st, kind);
     if (kind == NFW_OK || (nf->logged & (1u << kind)))
         return;
     nf->logged |= 1u << kind;
-    describe(what, sizeof(what), kind, ring, id, offset, status, flags, pos);
-    uk_printf("netfront: vif%u: %s (counting, logged once)\n", nf->index, what);
+    /* The kind's fixed phrase first (tests look for it), then what the response said. */
+    uk_printf("netfront: vif%u: %s response id %u: %s (ring slot %u, offset %u, status %d, flags "
+              "0x%x; counting, logged once)\n",
+              nf->index, ring, id, nfw_kind_name(kind), pos, offset, status, flags);
 }
 
 static void note(struct netfront *nf, enum nfw_kind kind, const struct netif_rx_response *r,
@@ -746,7 +712,9 @@ static int write_keys(xs_tx_t tx, void *ctx)
         rc = path_of(key, sizeof(key), nf->dev, keys[i].key);
         rc = rc ? rc : xs_write(tx, key, val);
     }
-    return rc;
+    rc = rc ? rc : path_of(key, sizeof(key), nf->dev, "state");
+    ksnprintf(val, sizeof(val), "%d", (int)XenbusStateConnected);
+    return rc ? rc : xs_write(tx, key, val);
 }
 
 /* Done once the backend is Connected; Closing or Closed on the way means it will not. */
@@ -775,19 +743,33 @@ static int be_ready(const char *path, void *ctx)
     return v == XenbusStateInitWait || v == XenbusStateConnected ? 0 : -EAGAIN;
 }
 
+/*
+ * Until the backend can be connected to. A backend left Closed by an
+ * earlier close takes our Initialising as "prepare for reconnect" and goes
+ * back to InitWait; a fresh one is there already, which one read shows
+ * (each XenStore round trip costs about 10 ms under emulation).
+ */
+static int await_backend(struct netfront *nf, const char *state_key, uint64_t deadline)
+{
+    enum xenbus_state bs = XenbusStateUnknown;
+    int rc = xenbus_read_state(nf->be, &bs);
+
+    if (!rc && (bs == XenbusStateInitWait || bs == XenbusStateConnected))
+        return 0;
+    if (!rc && (bs == XenbusStateClosing || bs == XenbusStateClosed))
+        rc = front_state(nf, XenbusStateInitialising);
+    if (rc && rc != -ENOENT)
+        return rc;
+    return xs_wait_for(state_key, be_ready, NULL, deadline);
+}
+
 static int connect(struct netfront *nf, uint64_t deadline)
 {
     char key[256];
     bool rx_copy;
     int rc = path_of(key, sizeof(key), nf->be, "state");
 
-    /*
-     * Initialising again: a backend left Closed by an earlier close goes
-     * back to InitWait (netback "prepares for reconnect"); a fresh one is
-     * there already.
-     */
-    rc = rc ? rc : front_state(nf, XenbusStateInitialising);
-    rc = rc ? rc : xs_wait_for(key, be_ready, NULL, deadline);
+    rc = rc ? rc : await_backend(nf, key, deadline);
     rc = rc ? rc : read_feature(nf, "feature-rx-copy", &rx_copy);
     if (!rc && !rx_copy) {
         uk_printf("netfront: vif%u: backend has no feature-rx-copy\n", nf->index);
@@ -797,8 +779,8 @@ static int connect(struct netfront *nf, uint64_t deadline)
     rc = rc ? rc : read_feature(nf, "feature-no-csum-offload", &nf->be_csum);
     nf->be_csum = !nf->be_csum;
     rc = rc ? rc : setup_rings(nf);
+    /* The keys and Connected together: the backend sees all or nothing. */
     rc = rc ? rc : xs_transaction_run_until(write_keys, nf, deadline);
-    rc = rc ? rc : front_state(nf, XenbusStateConnected);
     rc = rc ? rc : xs_wait_for(key, be_connected, NULL, deadline);
     return rc;
 }

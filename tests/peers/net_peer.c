@@ -33,7 +33,9 @@
  *
  * Output lines start "net_peer: "; exit 0 when everything checked out.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

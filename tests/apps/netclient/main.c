@@ -6,6 +6,9 @@
  *
  *   netclient [ip=...] [-w S] MODE ARGS     (net_peer's modes but ping)
  */
+/* net_peer.c uses memmem: newlib declares it for _GNU_SOURCE, which must
+ * come before the first header. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -12,7 +12,8 @@
  *   basic   vif 0: the above, then netfront_close, every grant back;
  *           dom0 checks the backend Connected before and Closed after;
  *           then vif 0 opened again, and ARP answered again
- *   two     vifs 0 and 1 at once, each answered on its own
+ *   two     vifs 0 and 1 at once, each answered on its own; vif 1 closed
+ *           from its own rx callback
  *   detach  vif 0 up, then `xl network-detach` from dom0: the link goes
  *           down, tx says -ENETDOWN, close gives every grant back; then
  *           `xl network-attach`: the watcher reports the new vif, which
@@ -49,6 +50,7 @@ struct vif {
     volatile bool arp_reply, link_down;
     volatile unsigned int replies, arp_answered;
     volatile unsigned int syn_good, syn_bad, syn_flags;
+    volatile bool close_in_rx, closed_in_rx; /* netfront_close from the rx callback */
     uint8_t seen[(BURST + 8) / 8 + 1];
 };
 
@@ -126,16 +128,23 @@ static int send1(struct vif *v, const uint8_t *f, size_t n)
     return netfront_tx(v->nf, &frag, 1, 0);
 }
 
-/* An ICMP echo request to dom0, as a chain: the Ethernet header, then the rest. */
-static int send_ping(struct vif *v, uint16_t seq)
+/*
+ * An ICMP echo request to dom0 with `data` bytes of payload, as a chain of
+ * `pieces` (>= 3): the Ethernet header, the IP header, an empty piece (to
+ * be skipped), and the ICMP message cut into the rest.
+ */
+static int send_ping_n(struct vif *v, uint16_t seq, unsigned int pieces, size_t data)
 {
-    uint8_t hdr[14], ip[20 + 8 + 56];
-    struct netfront_frag frags[3];
+    static uint8_t ip[NETFRONT_FRAME_MAX + 1];
+    uint8_t hdr[14];
+    struct netfront_frag frags[32];
+    size_t total = 20 + 8 + data, icmp = 8 + data, at = 0;
+    unsigned int cut = pieces - 2, n = 0;
 
     eth(hdr, v->peer, v->mac, ETH_IP);
-    memset(ip, 0, sizeof(ip));
+    memset(ip, 0, total);
     ip[0] = 0x45;
-    put16(ip + 2, sizeof(ip));
+    put16(ip + 2, (uint16_t)total);
     put16(ip + 4, seq);
     put16(ip + 6, 0x4000);
     ip[8] = 64;
@@ -146,13 +155,24 @@ static int send_ping(struct vif *v, uint16_t seq)
     ip[20] = 8;
     put16(ip + 24, ICMP_ID);
     put16(ip + 26, seq);
-    for (int i = 0; i < 56; i++)
+    for (size_t i = 0; i < data; i++)
         ip[28 + i] = (uint8_t)(seq + i);
-    put16(ip + 22, csum(ip + 20, 8 + 56));
-    frags[0] = (struct netfront_frag){hdr, sizeof(hdr)};
-    frags[1] = (struct netfront_frag){ip, 20};
-    frags[2] = (struct netfront_frag){ip + 20, sizeof(ip) - 20};
-    return netfront_tx(v->nf, frags, 3, 0);
+    put16(ip + 22, csum(ip + 20, icmp));
+    frags[n++] = (struct netfront_frag){hdr, sizeof(hdr)};
+    frags[n++] = (struct netfront_frag){ip, 20};
+    frags[n++] = (struct netfront_frag){ip, 0};
+    for (unsigned int k = 0; k < cut && n < 32; k++) {
+        size_t len = k + 1 == cut ? icmp - at : icmp / cut;
+
+        frags[n++] = (struct netfront_frag){ip + 20 + at, len};
+        at += len;
+    }
+    return netfront_tx(v->nf, frags, n, 0);
+}
+
+static int send_ping(struct vif *v, uint16_t seq)
+{
+    return send_ping_n(v, seq, 3, 56);
 }
 
 static void on_arp(struct vif *v, const uint8_t *a)
@@ -209,6 +229,11 @@ static void on_ip(struct vif *v, const uint8_t *ip, size_t n, unsigned int flags
         v->seen[seq / 8] |= (uint8_t)(1u << (seq % 8));
         v->replies++;
     }
+    if (v->close_in_rx && !v->closed_in_rx) {
+        /* On the driver's own thread: it frees the vif once we return. */
+        netfront_close(v->nf);
+        v->closed_in_rx = true;
+    }
 }
 
 /* The driver's rx thread: the frame is copied first (the backend may still write the page). */
@@ -241,13 +266,15 @@ static const struct netfront_callbacks callbacks = {rx, link};
 
 static int open_vif(struct vif *v, unsigned int index, uint32_t ip)
 {
+    uint64_t t0 = uk_monotonic_ns();
     int rc;
 
     memset(v, 0, sizeof(*v));
     v->index = index;
     v->ip = ip;
     rc = netfront_open(index, &callbacks, v, deadline_in(OPEN_WAIT), &v->nf);
-    EXPECT(rc == 0, "vif%u opened (%d)", index, rc);
+    EXPECT(rc == 0, "vif%u opened (%d) in %llu ms", index, rc,
+           (unsigned long long)((uk_monotonic_ns() - t0) / UK_NSEC_PER_MSEC));
     if (rc)
         return rc;
     netfront_mac(v->nf, v->mac);
@@ -294,10 +321,34 @@ static void ping_one(struct vif *v)
            "vif%u: ICMP echo request (3 pieces) answered by dom0 (tx %d)", v->index, rc);
 }
 
+/*
+ * Frames of every shape netfront_tx takes: more pieces than a backend's
+ * slots (linearized), a full 1514-byte frame (answered by one as long),
+ * and what it refuses.
+ */
+static void ping_shapes(struct vif *v)
+{
+    struct netfront_frag none = {NULL, 0};
+    unsigned int before = v->replies;
+    int rc;
+
+    rc = send_ping_n(v, BURST + 1, 25, 1000);
+    EXPECT(rc == 0 && wait_replies(v, before + 1, REPLY_WAIT),
+           "vif%u: a 1042-byte echo request in 25 pieces (linearized) answered (tx %d)", v->index,
+           rc);
+    rc = send_ping_n(v, BURST + 2, 4, NETFRONT_FRAME_MAX - 14 - 28);
+    EXPECT(rc == 0 && wait_replies(v, before + 2, REPLY_WAIT),
+           "vif%u: a 1514-byte echo request in 4 pieces answered (tx %d)", v->index, rc);
+    rc = send_ping_n(v, BURST + 3, 3, NETFRONT_FRAME_MAX - 14 - 28 + 1);
+    EXPECT(rc == -EMSGSIZE, "vif%u: a 1515-byte frame is -EMSGSIZE (%d)", v->index, rc);
+    rc = netfront_tx(v->nf, &none, 1, 0);
+    EXPECT(rc == -EINVAL, "vif%u: an empty frame is -EINVAL (%d)", v->index, rc);
+}
+
 /* More frames than the rx ring has slots, and the grants in use do not move. */
 static void burst(struct vif *v)
 {
-    unsigned int refs = gnttab_refs_in_use(), busy = 0, sent = 0;
+    unsigned int refs = gnttab_refs_in_use(), busy = 0, sent = 0, replies0 = v->replies;
     struct netfront_stats st0, st;
 
     netfront_stats(v->nf, &st0);
@@ -313,14 +364,14 @@ static void burst(struct vif *v)
         sent += rc == 0;
         /* Let the replies come in a window, as ping -f would. */
         if (seq % 32 == 0)
-            wait_replies(v, seq - 16, REPLY_WAIT);
+            wait_replies(v, replies0 + seq - 16, REPLY_WAIT);
     }
-    wait_replies(v, BURST + 1, REPLY_WAIT);
+    wait_replies(v, replies0 + BURST, REPLY_WAIT);
     netfront_stats(v->nf, &st);
     printf("netfront: vif%u burst: %u sent, %u -ENOBUFS retries, %u replies, rx %llu frames\n",
-           v->index, sent, busy, v->replies - 1,
+           v->index, sent, busy, v->replies - replies0,
            (unsigned long long)(st.rx_packets - st0.rx_packets));
-    EXPECT(sent == BURST && v->replies == BURST + 1, "vif%u: all %d echo requests answered",
+    EXPECT(sent == BURST && v->replies == replies0 + BURST, "vif%u: all %d echo requests answered",
            v->index, BURST);
     EXPECT(st.rx_packets - st0.rx_packets >= BURST, "vif%u: more frames in than rx slots (%llu)",
            v->index, (unsigned long long)(st.rx_packets - st0.rx_packets));
@@ -382,7 +433,11 @@ static int basic(void)
     unsigned int refs0 = gnttab_refs_in_use();
     uint64_t free0 = uk_page_free_count();
     struct vif v;
+    struct netfront *none = NULL;
+    int rc = netfront_open(7, &callbacks, &v, deadline_in(OPEN_WAIT), &none);
 
+    EXPECT(rc == -ENOENT && !none && gnttab_refs_in_use() == refs0,
+           "no vif 7: -ENOENT, nothing granted (%d)", rc);
     if (open_vif(&v, 0, 0x0a000002u))
         return test_result();
     printf("netfront: vif0 takes %llu pages, %u grants; %llu of %llu pages free\n",
@@ -390,6 +445,7 @@ static int basic(void)
            (unsigned long long)uk_page_free_count(), (unsigned long long)uk_page_total_count());
     if (arp_dom0(&v)) {
         ping_one(&v);
+        ping_shapes(&v);
         burst(&v);
         tcp_syn(&v);
     }
@@ -415,6 +471,7 @@ static int two(void)
 {
     unsigned int refs0 = gnttab_refs_in_use();
     static struct vif v[2];
+    uint64_t end;
 
     for (unsigned int i = 0; i < 2; i++)
         if (open_vif(&v[i], i, 0x0a000002u + i))
@@ -422,10 +479,16 @@ static int two(void)
     for (unsigned int i = 0; i < 2; i++)
         if (arp_dom0(&v[i]))
             ping_one(&v[i]);
-    for (unsigned int i = 0; i < 2; i++) {
+    for (unsigned int i = 0; i < 2; i++)
         print_stats(&v[i]);
-        netfront_close(v[i].nf);
-    }
+    netfront_close(v[0].nf);
+    /* vif 1 is closed by its own rx callback, on the echo reply. */
+    v[1].close_in_rx = true;
+    EXPECT(send_ping(&v[1], 1) == 0, "vif1: echo request sent");
+    end = deadline_in(REPLY_WAIT);
+    while ((!v[1].closed_in_rx || gnttab_refs_in_use() != refs0) && uk_monotonic_ns() < end)
+        uk_sleep_ns(UK_NSEC_PER_MSEC);
+    EXPECT(v[1].closed_in_rx, "vif1: closed from its rx callback");
     EXPECT(gnttab_refs_in_use() == refs0, "every grant back after both closed (%u, %u)", refs0,
            gnttab_refs_in_use());
     return test_result();
