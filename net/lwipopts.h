@@ -135,4 +135,8 @@
 #define LWIP_RAND() net_rand()
 unsigned int net_rand(void);
 
+/* A SYN may end a TIME_WAIT, as RFC 6191 says (net/tcp_timewait.c). */
+#define LWIP_HOOK_FILENAME                                             "lwip_hooks.h"
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) net_tcp_inpacket(pcb, hdr, p)
+
 #endif

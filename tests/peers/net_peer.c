@@ -30,6 +30,9 @@
  *       per second and latency percentiles
  *   net_peer get HOST PORT PATH
  *       one GET, its body on stdout (we close first, see conns)
+ *   net_peer reuse HOST PORT N
+ *       N GET / with "Connection: close", each from the same local port:
+ *       the server, closing first, still holds the last one in TIME_WAIT
  *
  * Output lines start "net_peer: "; exit 0 when everything checked out.
  */
@@ -798,6 +801,68 @@ static int mode_get(const struct sockaddr_in *sa, const char *path)
     return status == 200 ? 0 : 1;
 }
 
+/*
+ * `reuse HOST PORT N`: N HTTP/1.1 requests with "Connection: close", each on
+ * a new connection from the same local port, so the server, closing first,
+ * holds the previous connection in TIME_WAIT when the next SYN arrives with
+ * a higher sequence number. RFC 6191 (and Linux, the BSDs) let such a SYN
+ * open a new connection; a server that answers it with an old ACK and
+ * ignores our reset (RFC 1337) stalls this connect for its whole TIME_WAIT.
+ */
+static int connect_from(const struct sockaddr_in *sa, uint16_t lport)
+{
+    struct sockaddr_in me = {.sin_family = AF_INET, .sin_port = htons(lport)};
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1, rc;
+    struct pollfd p;
+
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+        bind(fd, (const struct sockaddr *)&me, sizeof(me)) < 0 || set_nonblock(fd) < 0 ||
+        (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0 && errno != EINPROGRESS)) {
+        printf("net_peer: reuse: connect from port %u: %s\n", lport, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    p = (struct pollfd){.fd = fd, .events = POLLOUT};
+    rc = poll(&p, 1, (int)(stall_s * 1000));
+    if (rc == 1 && connect_done(fd, p.revents) == 1)
+        return fd;
+    printf("net_peer: reuse: connect from port %u: %s\n", lport,
+           rc == 0 ? "no answer" : strerror(errno));
+    close(fd);
+    return -1;
+}
+
+static int mode_reuse(const struct sockaddr_in *sa, unsigned int n)
+{
+    static char buf[64 * 1024];
+    uint16_t lport = (uint16_t)(40000 + getpid() % 20000);
+
+    for (unsigned int i = 0; i < n && !over_budget(); i++) {
+        double t0 = now_s();
+        size_t len;
+        int fd = connect_from(sa, lport), status;
+
+        if (fd < 0)
+            return 1;
+        double dt = now_s() - t0;
+        status = http_once(fd, "/", false, buf, sizeof(buf), &len);
+        /* The server closes first; our close after its FIN leaves it in TIME_WAIT. */
+        if (status != 200 || wait_eof(fd, "reuse") < 0) {
+            printf("net_peer: reuse: request %u: %s\n", i, status == 200 ? "no close" : "no 200");
+            close(fd);
+            return 1;
+        }
+        close(fd);
+        printf("net_peer: reuse: connection %u from port %u up in %.3f s\n", i, lport, dt);
+        /* Our side's LAST_ACK done before the port is taken again. */
+        struct timespec ts = {0, 200 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    printf("net_peer: reuse: %u connections from one port\n", n);
+    return 0;
+}
+
 static int usage(void)
 {
     fprintf(stderr,
@@ -846,5 +911,7 @@ int main(int argc, char **argv)
         return mode_http(&sa, (unsigned)atoi(argv[3]), !strcmp(argv[4], "keepalive"));
     if (!strcmp(mode, "get"))
         return mode_get(&sa, argv[3]);
+    if (!strcmp(mode, "reuse"))
+        return mode_reuse(&sa, (unsigned)atoi(argv[3]));
     return usage();
 }
