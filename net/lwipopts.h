@@ -135,4 +135,10 @@
 #define LWIP_RAND() net_rand()
 unsigned int net_rand(void);
 
+/* DNS replies are noted for getaddrinfo's error codes (net/dns_rcode.h). */
+struct pbuf;
+struct netif;
+int net_dns_peek(struct pbuf *p, struct netif *inp);
+#define LWIP_HOOK_IP4_INPUT(p, inp) net_dns_peek((p), (inp))
+
 #endif
