@@ -34,7 +34,9 @@
 #define TX_SLOTS_MAX  XEN_NETIF_NR_SLOTS_MIN /* what every backend takes per frame */
 #define RX_BATCH      32                     /* slots drained before letting others run */
 #define CLOSE_WAIT_NS (3 * UK_NSEC_PER_SEC)  /* per step of the close handshake */
-#define THREAD_STACK  (32 * 1024)
+/* ... after a failed open, already past the caller's deadline maybe: shorter */
+#define OPEN_FAIL_WAIT_NS (1 * UK_NSEC_PER_SEC)
+#define THREAD_STACK      (32 * 1024)
 
 enum nf_state {
     NF_CONNECTING, /* in netfront_open */
@@ -87,8 +89,9 @@ struct netfront {
     unsigned int tx_nfree;
 
     struct netfront_stats st;
-    unsigned int logged; /* NFW_* kinds already on the console */
-    unsigned int leaked; /* pages kept because the backend still maps them */
+    unsigned int logged;    /* NFW_* kinds already on the console */
+    unsigned int leaked;    /* pages kept because the backend still maps them */
+    uint64_t close_wait_ns; /* each step of the close handshake waits this long at most */
 };
 
 /* Count a refused response; one console line per kind and vif: a backend cannot flood it. */
@@ -490,7 +493,7 @@ static void free_resources(struct netfront *nf)
 /*
  * The close handshake: Closing, the backend disconnects (it unmaps our
  * rings), Closed, the backend closes; then every grant ends. Bounded: a
- * backend that never answers costs CLOSE_WAIT_NS per step, and a page it
+ * backend that never answers costs close_wait_ns per step, and a page it
  * still maps is kept rather than reused.
  */
 static void disconnect(struct netfront *nf)
@@ -500,10 +503,10 @@ static void disconnect(struct netfront *nf)
     if (nf->be) {
         front_state(nf, XenbusStateClosing);
         wait_be_state(nf, 1u << XenbusStateClosing | 1u << XenbusStateClosed,
-                      uk_deadline_in(CLOSE_WAIT_NS));
+                      uk_deadline_in(nf->close_wait_ns));
         front_state(nf, XenbusStateClosed);
         wait_be_state(nf, 1u << XenbusStateClosed | 1u << XenbusStateInitWait,
-                      uk_deadline_in(CLOSE_WAIT_NS));
+                      uk_deadline_in(nf->close_wait_ns));
     }
     free_resources(nf);
 }
@@ -805,6 +808,7 @@ int netfront_open(unsigned int index, const struct netfront_callbacks *cb, void 
     nf->cb = *cb;
     nf->ctx = ctx;
     nf->state = NF_CONNECTING;
+    nf->close_wait_ns = CLOSE_WAIT_NS;
     uk_waitq_init(&nf->wq);
     rc = dev_path(nf->dev, sizeof(nf->dev), index);
     rc = rc ? rc : read_frontend(nf);
@@ -821,6 +825,7 @@ int netfront_open(unsigned int index, const struct netfront_callbacks *cb, void 
     if (rc) {
         if (rc != -ENOENT && rc != -ETIMEDOUT)
             uk_printf("netfront: vif%u: open failed (%d)\n", index, rc);
+        nf->close_wait_ns = OPEN_FAIL_WAIT_NS;
         release(nf);
         return rc;
     }

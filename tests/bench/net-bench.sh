@@ -52,6 +52,8 @@ rig-wait-log -t 10 echo.log "^echo: listening" && rig-wait-log -t 10 httpd.log "
     figures loopback 127.0.0.1 7007 127.0.0.1 8080
 kill \$e \$h
 figures guest 10.0.0.2 7 10.0.0.3 80
+# The stack's counters after all that (in the case's log, for a run that went wrong).
+\$P -t 20 get 10.0.0.3 80 /stats | grep -E "^(net_|connections_|requests|if0_(rx|tx))" | tr "\n" " "
 xl destroy \$DOMID_2
 xl destroy \$DOMID'
 CASE

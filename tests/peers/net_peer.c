@@ -157,7 +157,9 @@ static int connect_to(const struct sockaddr_in *sa)
             return -1;
         }
         p = (struct pollfd){.fd = fd, .events = POLLOUT};
-        rc = poll(&p, 1, wait_s > 0 && budget_ms() > 1000 ? 1000 : budget_ms());
+        /* An attempt gets 1 s with -w, else -s: one lost SYN is not the whole budget. */
+        int ms = wait_s > 0 ? 1000 : (int)(stall_s * 1000);
+        rc = poll(&p, 1, budget_ms() < ms ? budget_ms() : ms);
         if (rc == 1 && connect_done(fd, p.revents) == 1) {
             int one = 1;
             setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

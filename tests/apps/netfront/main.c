@@ -18,6 +18,8 @@
  *           down, tx says -ENETDOWN, close gives every grant back; then
  *           `xl network-attach`: the watcher reports the new vif, which
  *           opens and answers ARP
+ *   silent  vif 5 made by dom0 with a backend nobody serves: -ETIMEDOUT at
+ *           the deadline, the teardown bounded, every grant back
  */
 #include <errno.h>
 #include <stdio.h>
@@ -547,6 +549,36 @@ static int detach(void)
     return test_result();
 }
 
+/*
+ * A vif whose backend never answers (dom0 made its nodes, nobody serves
+ * them): -ETIMEDOUT at the deadline, the teardown bounded, nothing kept.
+ */
+static int silent(void)
+{
+    unsigned int refs0 = gnttab_refs_in_use();
+    struct netfront *nf = NULL;
+    struct vif v;
+    uint64_t t0, ms;
+    int rc;
+
+    memset(&v, 0, sizeof(v));
+    rc = xs_wait_exists("data/silent-ready", deadline_in(60 * UK_NSEC_PER_SEC));
+    if (rc) {
+        test_error("dom0 did not make vif 5 (%d)", rc);
+        return test_result();
+    }
+    t0 = uk_monotonic_ns();
+    rc = netfront_open(5, &callbacks, &v, deadline_in(3 * UK_NSEC_PER_SEC), &nf);
+    ms = (uk_monotonic_ns() - t0) / UK_NSEC_PER_MSEC;
+    EXPECT(rc == -ETIMEDOUT && !nf, "vif 5, its backend silent: -ETIMEDOUT (%d) after %llu ms", rc,
+           (unsigned long long)ms);
+    EXPECT(ms >= 3000 && ms < 3000 + 3000, "the deadline kept, the teardown bounded (%llu ms)",
+           (unsigned long long)ms);
+    EXPECT(gnttab_refs_in_use() == refs0, "nothing granted after the failed open (%u, %u)", refs0,
+           gnttab_refs_in_use());
+    return test_result();
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "basic";
@@ -557,6 +589,8 @@ int main(int argc, char **argv)
         return two();
     if (!strcmp(mode, "detach"))
         return detach();
+    if (!strcmp(mode, "silent"))
+        return silent();
     test_error("unknown mode %s", mode);
     return test_result();
 }
