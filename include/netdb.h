@@ -29,11 +29,13 @@ struct hostent {
 };
 #define h_addr h_addr_list[0]
 
-#define EAI_NONAME     200
-#define EAI_SERVICE    201
-#define EAI_FAIL       202
-#define EAI_MEMORY     203
-#define EAI_FAMILY     204
+#define EAI_NONAME  200
+#define EAI_SERVICE 201
+#define EAI_FAIL    202
+#define EAI_MEMORY  203
+#define EAI_FAMILY  204
+/* Ours (lwIP has none): no answer from any DNS server; try again later. */
+#define EAI_AGAIN      205
 #define HOST_NOT_FOUND 210
 #define NO_DATA        211
 #define NO_RECOVERY    212

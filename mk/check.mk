@@ -33,6 +33,9 @@ CHECK_TESTS += mbox netcfg
 CHECK_SRCS_mbox := net/mbox.c kernel/sched.c kernel/format.c kernel/page_alloc.c arch/x86/context.c \
 	arch/x86/switch.S tests/unit/kernel_stubs.c tests/unit/fake_timers.c
 CHECK_SRCS_netcfg := net/netcfg.c
+# DNS reply codes seen for getaddrinfo's errors (pure).
+CHECK_TESTS += dns_rcode
+CHECK_SRCS_dns_rcode := net/dns_rcode.c
 CHECK_TESTS += vchan_wire
 CHECK_SRCS_vchan_wire := gnttab/vchan_wire.c
 CHECK_TESTS += vchan

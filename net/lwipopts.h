@@ -135,8 +135,11 @@
 #define LWIP_RAND() net_rand()
 unsigned int net_rand(void);
 
-/* A SYN may end a TIME_WAIT, as RFC 6191 says (net/tcp_timewait.c). */
+/* Hooks (net/lwip_hooks.h): a SYN may end a TIME_WAIT, as RFC 6191 says
+ * (net/tcp_timewait.c); DNS replies are noted for getaddrinfo's error codes
+ * (net/dns_rcode.h). */
 #define LWIP_HOOK_FILENAME                                             "lwip_hooks.h"
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) net_tcp_inpacket(pcb, hdr, p)
+#define LWIP_HOOK_IP4_INPUT(p, inp)                                    net_dns_peek((p), (inp))
 
 #endif

@@ -7,13 +7,18 @@
  * lwIP's layout (net/sockets_abi.c), so pointers are passed as they are.
  */
 #include <errno.h>
+#include <string.h>
 #include <sys/select.h>
 
 #include <internal/fd.h>
 
+#include "dns_rcode.h"
+#include "lwip_hooks.h"
+#include "lwip/dns.h"
 #include "lwip/inet.h"
 #include "lwip/netdb.h"
 #include "lwip/sockets.h"
+#include "lwip/tcpip.h"
 #include "net_private.h"
 
 /*
@@ -158,12 +163,68 @@ char *inet_ntoa(struct in_addr in)
     return ip4addr_ntoa((const ip4_addr_t *)&in);
 }
 
+/*
+ * LWIP_HOOK_IP4_INPUT (lwipopts.h): every IPv4 packet, in the tcpip thread
+ * with the core lock held, before lwIP checks it. A DNS reply from one of
+ * our servers has its question and reply code noted for getaddrinfo; the
+ * packet always goes on to lwIP. The glue hands each frame over in one pbuf,
+ * so the first is the whole packet.
+ */
+int net_dns_peek(struct pbuf *p, struct netif *inp)
+{
+    char name[DNS_MAX_NAME_LENGTH];
+    uint32_t src;
+    int rcode;
+
+    (void)inp;
+    rcode = dns_reply_parse(p->payload, p->len, &src, name, sizeof(name));
+    if (rcode < 0 || src == 0)
+        return 0;
+    for (u8_t i = 0; i < DNS_MAX_SERVERS; i++)
+        if (ip4_addr_get_u32(ip_2_ip4(dns_getserver(i))) == src) {
+            dns_rcode_seen(name, rcode);
+            break;
+        }
+    return 0;
+}
+
+/*
+ * lwIP says EAI_FAIL whenever a lookup ends without an address; POSIX
+ * distinguishes a name that does not exist (EAI_NONAME), a server that
+ * failed (EAI_FAIL) and no answer at all (EAI_AGAIN): the reply code the
+ * input hook saw for this name tells which (dns_rcode.h).
+ */
+static int lookup_error(const char *node)
+{
+    int rcode;
+
+    if (strlen(node) >= DNS_MAX_NAME_LENGTH || ip_addr_isany_val(*dns_getserver(0)))
+        return EAI_FAIL; /* refused before any query: a bad name, or no server */
+    LOCK_TCPIP_CORE();
+    rcode = dns_rcode_get(node);
+    UNLOCK_TCPIP_CORE();
+    if (rcode == DNS_RCODE_NXDOMAIN)
+        return EAI_NONAME;
+    return rcode >= 0 ? EAI_FAIL : EAI_AGAIN;
+}
+
 int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                 struct addrinfo **res)
 {
+    int rc;
+
     net_needed();
-    return lwip_getaddrinfo(node, service, (const struct lwip_addrinfo *)hints,
-                            (struct lwip_addrinfo **)res);
+    if (node) {
+        /* What an earlier lookup of this name saw is not this one's answer. */
+        LOCK_TCPIP_CORE();
+        dns_rcode_forget(node);
+        UNLOCK_TCPIP_CORE();
+    }
+    rc = lwip_getaddrinfo(node, service, (const struct lwip_addrinfo *)hints,
+                          (struct lwip_addrinfo **)res);
+    if (rc == EAI_FAIL && node && res && !(hints && (hints->ai_flags & AI_NUMERICHOST)))
+        rc = lookup_error(node);
+    return rc;
 }
 
 void freeaddrinfo(struct addrinfo *ai)
@@ -192,6 +253,8 @@ const char *gai_strerror(int err)
         return "Memory allocation failure";
     case EAI_FAMILY:
         return "Address family not supported";
+    case EAI_AGAIN:
+        return "Temporary failure in name resolution";
     default:
         return "Unknown error";
     }

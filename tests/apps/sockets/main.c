@@ -13,6 +13,11 @@
  * the same, but its first connection must end with an error when dom0
  * detaches the vif (xl network-detach), and it serves a second one once a
  * vif is attached again (xl network-attach), without a reboot.
+ *
+ * `sockets resolve NAME PORT` resolves NAME through lwIP's DNS client (the
+ * server from dns= or DHCP; dom0's tests/peers/dns_peer answers), connects
+ * to PORT there (dom0's nc echoes), sends a line and reads it back; then a
+ * name the server does not know must give EAI_NONAME.
  */
 #define TEST_NAME "sockets"
 #include <arpa/inet.h>
@@ -341,6 +346,48 @@ static int hotplug(int port)
     return test_result();
 }
 
+static int resolve(const char *name, const char *port)
+{
+    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *res = NULL;
+    const char line[] = "resolved and reached\n";
+    struct uk_net_stats st;
+    char buf[64];
+    int rc, fd = -1;
+    ssize_t n = 0, got = 0;
+
+    rc = uk_net_wait_up(uk_deadline_in(30 * UK_NSEC_PER_SEC));
+    EXPECT(rc == 0, "an interface is up (%d)", rc);
+    if (rc)
+        return test_result();
+    rc = getaddrinfo(name, port, &hints, &res);
+    EXPECT(rc == 0 && res && res->ai_family == AF_INET && res->ai_socktype == SOCK_STREAM,
+           "getaddrinfo %s: %d (%s)", name, rc, gai_strerror(rc));
+    if (rc == 0 && res) {
+        struct sockaddr_in *sin = (struct sockaddr_in *)res->ai_addr;
+
+        printf("sockets: %s is %s port %d\n", name, inet_ntoa(sin->sin_addr), ntohs(sin->sin_port));
+        fd = socket(AF_INET, SOCK_STREAM, 0);
+        EXPECT(fd >= 0 && connect(fd, res->ai_addr, res->ai_addrlen) == 0,
+               "connect to %s:%s (errno %d)", name, port, errno);
+        EXPECT(send(fd, line, sizeof(line) - 1, 0) == (ssize_t)sizeof(line) - 1, "send a line");
+        /* Bounded: dom0's nc dies at its timeout, and the read then ends. */
+        while (got < (ssize_t)sizeof(line) - 1 &&
+               (n = recv(fd, buf + got, sizeof(buf) - (size_t)got, 0)) > 0)
+            got += n;
+        EXPECT(got == (ssize_t)sizeof(line) - 1 && memcmp(buf, line, sizeof(line) - 1) == 0,
+               "the line came back (%zd bytes)", got);
+        close(fd);
+        freeaddrinfo(res);
+    }
+    res = NULL;
+    rc = getaddrinfo("nosuch.rig.test", port, &hints, &res);
+    EXPECT(rc == EAI_NONAME && res == NULL, "getaddrinfo nosuch.rig.test: EAI_NONAME (%d: %s)", rc,
+           gai_strerror(rc));
+    EXPECT(strcmp(gai_strerror(rc), "Unknown error") != 0, "gai_strerror(%d) has a text", rc);
+    EXPECT(uk_net_stats(&st) == 0 && st.sockets == 0, "no socket left open (%u)", st.sockets);
+    return test_result();
+}
+
 int main(int argc, char **argv)
 {
     struct uk_net_stats st;
@@ -349,6 +396,8 @@ int main(int argc, char **argv)
         return serve(atoi(argv[2]));
     if (argc == 3 && strcmp(argv[1], "hotplug") == 0)
         return hotplug(atoi(argv[2]));
+    if (argc == 4 && strcmp(argv[1], "resolve") == 0)
+        return resolve(argv[2], argv[3]);
 
     EXPECT(argc == 2 && strcmp(argv[1], "keep") == 0,
            "argv has no network keys (argc %d, argv[1] %s)", argc, argc > 1 ? argv[1] : "-");
