@@ -6,6 +6,7 @@
  * of it all (<uk/net.h>). docs/net.md, "Stack" and "Configuration".
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <internal/cmdline.h>
@@ -201,6 +202,27 @@ static void bring_up_vifs(void)
                           net_cfg.dhcp_wait_s);
 }
 
+/*
+ * exit() (atexit): every vif says goodbye to its backend (Closing, Closed,
+ * grants ended) before the domain goes, as a driver unloading would, so
+ * netback sees a frontend that closed rather than one that vanished.
+ */
+static void net_shutdown(void)
+{
+    for (unsigned int i = 0; i < NETCFG_IF_MAX; i++) {
+        struct net_if *nif = &net_ifs[i];
+        unsigned int index = nif->index;
+        uint64_t t0 = uk_monotonic_ns();
+
+        /* A vif the worker is removing (gone) or adding (not used yet) is its. */
+        if (!nif->used || nif->gone)
+            continue;
+        netif_xen_detach(nif);
+        uk_printf("net: vif%u closed at exit (%llu ms)\n", index,
+                  (unsigned long long)((uk_monotonic_ns() - t0) / UK_NSEC_PER_MSEC));
+    }
+}
+
 static int net_init(void)
 {
     struct uk_sem ready;
@@ -226,6 +248,8 @@ static int net_init(void)
     if (!t)
         return -ENOMEM;
     uk_thread_detach(t);
+    if (atexit(net_shutdown))
+        uk_printf("net: cannot register the close at exit\n");
     bring_up_vifs();
     return 0;
 }

@@ -496,17 +496,24 @@ static void free_resources(struct netfront *nf)
  * backend that never answers costs close_wait_ns per step, and a page it
  * still maps is kept rather than reused.
  */
+static void close_step(struct netfront *nf, enum xenbus_state ours, unsigned int want)
+{
+    int rc;
+
+    front_state(nf, ours);
+    rc = wait_be_state(nf, want, uk_deadline_in(nf->close_wait_ns));
+    /* Gone (detached) is an answer too; silence is not. */
+    if (rc == -ETIMEDOUT)
+        uk_printf("netfront: vif%u: the backend did not follow our state %d\n", nf->index, ours);
+}
+
 static void disconnect(struct netfront *nf)
 {
     if (!nf->resources)
         return;
     if (nf->be) {
-        front_state(nf, XenbusStateClosing);
-        wait_be_state(nf, 1u << XenbusStateClosing | 1u << XenbusStateClosed,
-                      uk_deadline_in(nf->close_wait_ns));
-        front_state(nf, XenbusStateClosed);
-        wait_be_state(nf, 1u << XenbusStateClosed | 1u << XenbusStateInitWait,
-                      uk_deadline_in(nf->close_wait_ns));
+        close_step(nf, XenbusStateClosing, 1u << XenbusStateClosing | 1u << XenbusStateClosed);
+        close_step(nf, XenbusStateClosed, 1u << XenbusStateClosed | 1u << XenbusStateInitWait);
     }
     free_resources(nf);
 }
