@@ -28,6 +28,8 @@ $(PEERS_DIR)/%: $(TOP)/tests/peers/%.c
 
 # net_peer checks what apps/echo sends the way apps/echo does.
 $(PEERS_DIR)/net_peer: $(TOP)/apps/echo/netcheck.h
+# blkback_evil serves the data tests/apps/blk-hostile checks.
+$(PEERS_DIR)/blkback_evil: $(TOP)/tests/apps/blk-hostile/pattern.h
 
 # The network apps built for Linux as well: dom0 runs them on its own
 # loopback, the ceiling the benchmarks print beside the guest's figures.
