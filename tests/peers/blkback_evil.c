@@ -24,7 +24,7 @@
  * "SEQ stats NAME" to data/blk-hostile/ask; the guest submits the request
  * (or writes NAME's struct uk_blk_info as data/blk-hostile/stats-NAME) and
  * answers "SEQ RC" in .../answer; each request's outcome later in
- * .../res/TAG: "0 ok" (a read whose data the guest checked against
+ * .../res/NAME/TAG: "0 ok" (a read whose data the guest checked against
  * pattern.h), "0 mismatch", "0 written" or "ERRNO failed". A request is
  * found on the ring by its sectors (each in flight has its own).
  *
@@ -527,7 +527,7 @@ static void check_jobs(const char *phase)
 
         if (jb->checked || jb->out == OUT_OPEN)
             continue;
-        snprintf(key, sizeof(key), "res/%u", j + 1);
+        snprintf(key, sizeof(key), "res/%s/%u", name, j + 1);
         if (jb->out == OUT_STUCK) {
             v = xread(ctl, key);
             if (v)
@@ -846,13 +846,12 @@ static int phase_good(void)
 static int phase_good_multi(void)
 {
     unsigned int first = njobs;
-    int j;
 
     for (int k = 0; k < 8; k++)
         if (submit(false, SECTORS_PAGE) < 0)
             return -1;
     /* 64 KiB: 16 pages, more than the 11 segments a request holds. */
-    if ((j = submit(false, 128)) < 0)
+    if (submit(false, 128) < 0)
         return -1;
     while (npend) {
         unsigned int i = npend - 1;
@@ -897,11 +896,11 @@ static int phase_bad(const char *phase)
         int a, b;
         int i;
 
-        if ((a = submit(write && strcmp(phase, "bad-id") != 0, SECTORS_PAGE)) < 0)
+        if ((a = submit(write, SECTORS_PAGE)) < 0)
             return -1;
         i = pend_of((unsigned int)a);
         if (strcmp(phase, "bad-id") == 0) {
-            if (respond(round ? ~0ull : (1ull << 32) + 5, BLKIF_OP_READ, BLKIF_RSP_OKAY))
+            if (respond(round ? ~0ull : (1ull << 32) + 5, pend[i].rq.operation, BLKIF_RSP_OKAY))
                 return -1;
             want.bad_id++;
             stick((unsigned int)a);
@@ -1041,8 +1040,14 @@ static int run_phase(const char *phase)
         return phase_jump();
     else if (strcmp(phase, "keep-mapped") == 0)
         return phase_keep_mapped();
-    else
-        return phase_bad(phase) > 0 ? (fail("unknown phase %s", phase), 1) : 0;
+    else {
+        rc = phase_bad(phase);
+        if (rc > 0)
+            fail("unknown phase %s", phase);
+        else if (rc < 0)
+            fail("phase %s could not run", phase);
+        return rc;
+    }
     if (rc == 0)
         check_phase(phase);
     else

@@ -15,7 +15,7 @@
  *
  * answered "SEQ RC" in .../answer (RC: uk_blk_submit's, -ENODEV when there
  * is no such disk); each request's outcome, once done is called, in
- * .../res/TAG ("0 ok", "0 mismatch", "0 written", "ERRNO failed") and on
+ * .../res/NAME/TAG ("0 ok", "0 mismatch", "0 written", "ERRNO failed") and on
  * the console. The data of the peer's disks is tests/apps/blk-hostile/
  * pattern.h: each sector's generation is counted here, so that every read
  * is checked. Once dom0 writes .../done it stops the xvda thread, checks
@@ -109,7 +109,7 @@ static void results(void *arg)
         printf("blk-hostile: %s: request %u, %s of %u sectors at %llu: %d, %s\n", j->name, j->tag,
                j->write ? "write" : "read", j->nsect, (unsigned long long)j->sector,
                j->req.status, what);
-        snprintf(path, sizeof(path), DIR "/res/%u", j->tag);
+        snprintf(path, sizeof(path), DIR "/res/%s/%u", j->name, j->tag);
         snprintf(val, sizeof(val), "%d %s", j->req.status, what);
         xs_write(XS_NO_TX, path, val);
         free(j->buf);
@@ -144,7 +144,7 @@ static int submit(const char *verb, const char *name, unsigned int tag, unsigned
         for (uint32_t s = 0; s < nsect; s++)
             for (unsigned int b = 0; b < BLKH_SECTOR; b++)
                 j->buf[s * BLKH_SECTOR + b] =
-                    blkh_byte(sector + s, gens[d][sector + s] + 1u, b);
+                    blkh_byte(sector + s, (uint8_t)(gens[d][sector + s] + 1), b);
     else
         memset(j->buf, 0x5a, (size_t)nsect * BLKH_SECTOR);
     j->req.op = j->write ? UK_BLK_WRITE : UK_BLK_READ;
