@@ -30,6 +30,8 @@ $(PEERS_DIR)/%: $(TOP)/tests/peers/%.c
 $(PEERS_DIR)/net_peer: $(TOP)/apps/echo/netcheck.h
 # blkback_evil serves the data tests/apps/blk-hostile checks.
 $(PEERS_DIR)/blkback_evil: $(TOP)/tests/apps/blk-hostile/pattern.h
+# blk_peer makes and checks the pattern tests/apps/blktest writes.
+$(PEERS_DIR)/blk_peer: $(TOP)/tests/apps/blktest/pattern.h
 
 # The network apps built for Linux as well: dom0 runs them on its own
 # loopback, the ceiling the benchmarks print beside the guest's figures.
@@ -77,6 +79,7 @@ run: deps
 
 .PHONY: peers
 
+# `make bench BENCH=net` or `BENCH=blk`: only that part (default: all).
 bench: deps
 	$(Q)$(MAKE) --no-print-directory apps peers
-	$(Q)tests/bench/bench.sh
+	$(Q)BENCH=$(BENCH) tests/bench/bench.sh
