@@ -20,9 +20,9 @@
 
 #include "blk_private.h"
 
-#define THREAD_STACK (32 * 1024)               /* done callbacks run on it */
-#define BOOT_WAIT_NS (35 * UK_NSEC_PER_SEC)    /* every disk's open, at boot */
-#define VBD_MAX      64                        /* vbds told apart by the watcher */
+#define THREAD_STACK (32 * 1024)            /* done callbacks run on it */
+#define BOOT_WAIT_NS (35 * UK_NSEC_PER_SEC) /* every disk's open, at boot */
+#define VBD_MAX      64                     /* vbds told apart by the watcher */
 
 struct blk_disk *blk_disks[UK_BLK_MAX];
 unsigned int blk_ndisks;

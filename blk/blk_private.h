@@ -18,11 +18,11 @@
 #include "blkfront_wire.h"
 
 enum blk_state {
-    BLK_NEW,        /* never opened yet */
-    BLK_OPENING,    /* the handshake runs */
-    BLK_UP,         /* connected: requests flow */
-    BLK_BROKEN,     /* the backend broke the ring protocol: nothing consumed any more */
-    BLK_GONE,       /* closed, detached or failed to open: resources given back */
+    BLK_NEW,     /* never opened yet */
+    BLK_OPENING, /* the handshake runs */
+    BLK_UP,      /* connected: requests flow */
+    BLK_BROKEN,  /* the backend broke the ring protocol: nothing consumed any more */
+    BLK_GONE,    /* closed, detached or failed to open: resources given back */
 };
 
 /* One page of the disk's pool: data or indirect segments, granted for good or per request. */

@@ -338,8 +338,7 @@ static void issue_simple(struct blk_disk *d, struct uk_blk_req *req)
     } else {
         /* A cache flush where offered; else a barrier, which also orders (and so flushes). */
         uint8_t op = d->info.flush ? BLKIF_OP_FLUSH_DISKCACHE : BLKIF_OP_WRITE_BARRIER;
-        struct blkif_request r = {
-            .operation = op, .handle = (blkif_vdev_t)d->info.vdev, .id = id};
+        struct blkif_request r = {.operation = op, .handle = (blkif_vdev_t)d->info.vdev, .id = id};
 
         memcpy(slot, &r, sizeof(r));
         d->asked[id] = op;
@@ -656,8 +655,7 @@ static void free_resources(struct blk_disk *d)
  * Bounded: a backend that never answers costs `wait` per step, and a page
  * it still maps is kept rather than reused.
  */
-static void close_step(struct blk_disk *d, enum xenbus_state ours, unsigned int want,
-                       uint64_t wait)
+static void close_step(struct blk_disk *d, enum xenbus_state ours, unsigned int want, uint64_t wait)
 {
     char key[256];
     int rc = path_of(key, sizeof(key), d->be, "state");
@@ -675,10 +673,8 @@ static void release(struct blk_disk *d, uint64_t wait)
         xs_unwatch(d->be_watch);
     d->be_watch = NULL;
     if (d->resources && d->be) {
-        close_step(d, XenbusStateClosing, 1u << XenbusStateClosing | 1u << XenbusStateClosed,
-                   wait);
-        close_step(d, XenbusStateClosed, 1u << XenbusStateClosed | 1u << XenbusStateInitWait,
-                   wait);
+        close_step(d, XenbusStateClosing, 1u << XenbusStateClosing | 1u << XenbusStateClosed, wait);
+        close_step(d, XenbusStateClosed, 1u << XenbusStateClosed | 1u << XenbusStateInitWait, wait);
     }
     free_resources(d);
     free(d->be);
@@ -963,8 +959,7 @@ static void print_opened(const struct blk_disk *d)
               d->params.indirect ? " (indirect)" : "",
               in->persistent ? ", persistent grants" : ", grants per request",
               in->flush ? ", flush" : "", in->barrier ? ", barrier" : "",
-              in->discard ? ", discard" : "",
-              (unsigned long long)(d->open_ns / UK_NSEC_PER_MSEC));
+              in->discard ? ", discard" : "", (unsigned long long)(d->open_ns / UK_NSEC_PER_MSEC));
 }
 
 static void open_disk(struct blk_disk *d)

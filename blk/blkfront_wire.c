@@ -62,8 +62,8 @@ static bool op_matches(uint8_t asked, uint8_t op)
     return op == asked;
 }
 
-enum blkw_kind blkw_response(const struct blkif_response *rsp, const uint8_t *asked,
-                             unsigned int n, int *err)
+enum blkw_kind blkw_response(const struct blkif_response *rsp, const uint8_t *asked, unsigned int n,
+                             int *err)
 {
     *err = -EIO;
     if (rsp->id >= n)
@@ -129,8 +129,7 @@ int blkw_check_req(const struct uk_blk_info *info, enum uk_blk_op op, uint64_t o
     }
 }
 
-unsigned int blkw_segments(struct blkif_request_segment *seg, const grant_ref_t *refs,
-                           size_t bytes)
+unsigned int blkw_segments(struct blkif_request_segment *seg, const grant_ref_t *refs, size_t bytes)
 {
     unsigned int n = 0;
 

@@ -73,8 +73,8 @@ enum blkw_kind blkw_check_prod(RING_IDX rsp_cons, RING_IDX rsp_prod, RING_IDX re
  * for a bad op or status). BLKW_BAD_ID and BLKW_DUP_ID answer nothing: the
  * response is dropped and every id stays as it was.
  */
-enum blkw_kind blkw_response(const struct blkif_response *rsp, const uint8_t *asked,
-                             unsigned int n, int *err);
+enum blkw_kind blkw_response(const struct blkif_response *rsp, const uint8_t *asked, unsigned int n,
+                             int *err);
 static inline bool blkw_answers(enum blkw_kind kind)
 {
     return kind == BLKW_OK || kind == BLKW_BAD_OP || kind == BLKW_BAD_STATUS;
@@ -100,13 +100,13 @@ unsigned int blkw_segments(struct blkif_request_segment *seg, const grant_ref_t 
 
 /* What the backend offers (its XenStore nodes), and what we allow (the knobs). */
 struct blkw_offer {
-    unsigned int max_ring_order;   /* max-ring-page-order (0 when absent) */
-    unsigned int max_indirect;     /* feature-max-indirect-segments (0 when absent) */
-    bool persistent;               /* feature-persistent */
+    unsigned int max_ring_order; /* max-ring-page-order (0 when absent) */
+    unsigned int max_indirect;   /* feature-max-indirect-segments (0 when absent) */
+    bool persistent;             /* feature-persistent */
 };
 struct blkw_knobs {
-    bool persistent; /* blk_persistent= (default 1) */
-    bool indirect;   /* blk_indirect= (default 1) */
+    bool persistent;         /* blk_persistent= (default 1) */
+    bool indirect;           /* blk_indirect= (default 1) */
     unsigned int ring_order; /* blk_ring_order= (default BLKW_MAX_ORDER) */
 };
 struct blkw_params {

@@ -161,11 +161,8 @@ TEST(each_kind_counts_in_its_own_counter_with_its_phrase)
 
 static struct uk_blk_info disk(bool ro)
 {
-    return (struct uk_blk_info){.size = 1 << 20,
-                                .sector_size = 512,
-                                .read_only = ro,
-                                .flush = true,
-                                .discard = true};
+    return (struct uk_blk_info){
+        .size = 1 << 20, .sector_size = 512, .read_only = ro, .flush = true, .discard = true};
 }
 
 TEST(requests_misaligned_empty_or_beyond_the_end_are_refused)
