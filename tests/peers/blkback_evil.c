@@ -86,6 +86,7 @@
 #include <xenstore.h>
 #include <xentoollog.h>
 #include <xen/io/blkif.h>
+#include <xen/io/protocols.h>
 #include <xen/io/xenbus.h>
 
 #include "../apps/blk-hostile/pattern.h"
@@ -94,7 +95,7 @@
 #define SECTORS_PAGE   (PAGE / BLKH_SECTOR)
 #define MAX_ORDER      2
 #define MAX_RING_PAGES (1u << MAX_ORDER)
-#define MAX_RING       __CONST_RING_SIZE(blkif, PAGE * MAX_RING_PAGES)
+#define MAX_RING       __CONST_RING_SIZE(blkif, PAGE *MAX_RING_PAGES)
 #define MAX_JOBS       512
 
 static struct xs_handle *xs;
@@ -476,10 +477,9 @@ static void print_counters(const char *what, const struct counters *c)
     say("  %s: reads=%llu writes=%llu errors=%llu bad_id=%llu dup_id=%llu bad_op=%llu "
         "bad_status=%llu bad_prod=%llu connected=%llu",
         what, (unsigned long long)c->reads, (unsigned long long)c->writes,
-        (unsigned long long)c->errors, (unsigned long long)c->bad_id,
-        (unsigned long long)c->dup_id, (unsigned long long)c->bad_op,
-        (unsigned long long)c->bad_status, (unsigned long long)c->bad_prod,
-        (unsigned long long)c->connected);
+        (unsigned long long)c->errors, (unsigned long long)c->bad_id, (unsigned long long)c->dup_id,
+        (unsigned long long)c->bad_op, (unsigned long long)c->bad_status,
+        (unsigned long long)c->bad_prod, (unsigned long long)c->connected);
 }
 
 /* The guest's counters must become `want` (within 5 s). */
@@ -531,8 +531,8 @@ static void check_jobs(const char *phase)
         if (jb->out == OUT_STUCK) {
             v = xread(ctl, key);
             if (v)
-                fail("phase %s: request %u (%s of %u at %u) ended \"%s\", it has no answer",
-                     phase, j + 1, jb->write ? "write" : "read", jb->nsect, jb->sector, v);
+                fail("phase %s: request %u (%s of %u at %u) ended \"%s\", it has no answer", phase,
+                     j + 1, jb->write ? "write" : "read", jb->nsect, jb->sector, v);
             free(v);
             continue;
         }
@@ -583,8 +583,7 @@ static int check_request(const blkif_request_t *rq)
         return -1;
     }
     for (unsigned int i = 0; i < rq->nr_segments; i++) {
-        if (rq->seg[i].first_sect > rq->seg[i].last_sect ||
-            rq->seg[i].last_sect >= SECTORS_PAGE) {
+        if (rq->seg[i].first_sect > rq->seg[i].last_sect || rq->seg[i].last_sect >= SECTORS_PAGE) {
             fail("the guest's request id %llu: segment %u has sectors %u to %u",
                  (unsigned long long)rq->id, i, rq->seg[i].first_sect, rq->seg[i].last_sect);
             return -1;
@@ -597,8 +596,8 @@ static int check_request(const blkif_request_t *rq)
         return -1;
     }
     if (rq->operation == BLKIF_OP_WRITE) {
-        void *w = xengnttab_map_grant_ref(gt, (uint32_t)domid, rq->seg[0].gref,
-                                          PROT_READ | PROT_WRITE);
+        void *w =
+            xengnttab_map_grant_ref(gt, (uint32_t)domid, rq->seg[0].gref, PROT_READ | PROT_WRITE);
 
         if (w) {
             xengnttab_unmap(gt, w, 1);
@@ -760,8 +759,8 @@ static int transfer(const blkif_request_t *rq)
                                                 write ? PROT_READ : PROT_READ | PROT_WRITE);
 
         if (!page) {
-            fail("cannot map gref %u of request id %llu: %s", s->gref,
-                 (unsigned long long)rq->id, strerror(errno));
+            fail("cannot map gref %u of request id %llu: %s", s->gref, (unsigned long long)rq->id,
+                 strerror(errno));
             return -1;
         }
         if (write)
@@ -1209,8 +1208,8 @@ static void teardown(void)
 
 /* The order of "all": good requests between the bad kinds, the phase that breaks the disk last. */
 static const char *const all_phases[] = {
-    "good",       "good-multi", "bad-id", "good",         "dup-id",   "good",
-    "unknown-id", "good",       "bad-op", "good",         "bad-status", "good",
+    "good",       "good-multi", "bad-id",     "good",         "dup-id",     "good",
+    "unknown-id", "good",       "bad-op",     "good",         "bad-status", "good",
     "rsp-error",  "good",       "good-multi", "notify-flood", "prod-jump",
 };
 
@@ -1297,8 +1296,8 @@ int main(int argc, char **argv)
     teardown();
     xvda_rounds(&ok1, &bad1);
     if (ok1 == ~0ull || ok1 <= ok0 || bad1 != 0)
-        fail("xvda meanwhile: %llu rounds verified, %llu failed",
-             (unsigned long long)(ok1 - ok0), (unsigned long long)bad1);
+        fail("xvda meanwhile: %llu rounds verified, %llu failed", (unsigned long long)(ok1 - ok0),
+             (unsigned long long)bad1);
     else
         say("xvda meanwhile: %llu rounds verified, none failed", (unsigned long long)(ok1 - ok0));
     say("%s", failed ? "FAILED" : "every phase as expected");

@@ -107,8 +107,8 @@ static void results(void *arg)
             for (uint32_t s = 0; s < j->nsect; s++)
                 gens[j->disk][j->sector + s]++;
         printf("blk-hostile: %s: request %u, %s of %u sectors at %llu: %d, %s\n", j->name, j->tag,
-               j->write ? "write" : "read", j->nsect, (unsigned long long)j->sector,
-               j->req.status, what);
+               j->write ? "write" : "read", j->nsect, (unsigned long long)j->sector, j->req.status,
+               what);
         snprintf(path, sizeof(path), DIR "/res/%s/%u", j->name, j->tag);
         snprintf(val, sizeof(val), "%d %s", j->req.status, what);
         xs_write(XS_NO_TX, path, val);
@@ -126,8 +126,7 @@ static int submit(const char *verb, const char *name, unsigned int tag, unsigned
 
     if (d < 0)
         return d;
-    if (d >= UK_BLK_MAX || nsect == 0 || sector >= BLKH_SECTORS ||
-        nsect > BLKH_SECTORS - sector)
+    if (d >= UK_BLK_MAX || nsect == 0 || sector >= BLKH_SECTORS || nsect > BLKH_SECTORS - sector)
         return -EINVAL;
     j = calloc(1, sizeof(*j));
     if (!j || !(j->buf = malloc((size_t)nsect * BLKH_SECTOR))) {
