@@ -12,6 +12,8 @@
  *   SEQ stats NAME                     NAME's struct uk_blk_info, with the
  *                                      xvda thread's rounds, in .../stats-NAME
  *   SEQ read|write NAME TAG SECTOR N   submit a request of N sectors
+ *   SEQ pause xvda 1|0                 hold the xvda thread between rounds
+ *                                      (answered once it is idle), or resume it
  *
  * answered "SEQ RC" in .../answer (RC: uk_blk_submit's, -ENODEV when there
  * is no such disk); each request's outcome, once done is called, in
@@ -61,6 +63,8 @@ static struct uk_sem done_sem;
 /* The xvda thread's rounds: verified, failed. */
 static uint64_t xvda_rounds, xvda_bad;
 static volatile bool xvda_stop;
+/* dom0 asks for a pause while it looks at grants the guest may have recycled: see the peer. */
+static volatile bool xvda_pause, xvda_idle;
 
 /* Must not block: queued for the results thread. */
 static void on_done(struct uk_blk_req *req)
@@ -187,6 +191,23 @@ static void stats(const char *name)
     xs_write(XS_NO_TX, path, buf);
 }
 
+/*
+ * Pause (or resume) the xvda thread between rounds: 0 once it is idle, with
+ * no request in flight (so none of its grants), or -ETIMEDOUT after 5 s.
+ */
+static int pause_xvda(bool pause)
+{
+    uint64_t deadline = uk_deadline_in(5 * UK_NSEC_PER_SEC);
+
+    xvda_pause = pause;
+    while (pause && !xvda_idle && !xvda_stop) {
+        if (uk_monotonic_ns() > deadline)
+            return -ETIMEDOUT;
+        uk_sleep_ns(UK_NSEC_PER_MSEC);
+    }
+    return 0;
+}
+
 /* Does what dom0 writes to data/blk-hostile/ask, once per SEQ. */
 static void commands(void *arg)
 {
@@ -212,6 +233,8 @@ static void commands(void *arg)
         if (strcmp(verb, "stats") == 0) {
             stats(name);
             rc = 0;
+        } else if (n == 4 && strcmp(verb, "pause") == 0 && strcmp(name, "xvda") == 0) {
+            rc = pause_xvda(tag != 0);
         } else if (n == 6 && (strcmp(verb, "read") == 0 || strcmp(verb, "write") == 0)) {
             rc = submit(verb, name, tag, sector, nsect);
         }
@@ -263,6 +286,11 @@ static void xvda_thread(void *arg)
     struct uk_blk_info *in = arg;
 
     while (!xvda_stop) {
+        xvda_idle = xvda_pause;
+        if (xvda_pause) {
+            uk_sleep_ns(UK_NSEC_PER_MSEC);
+            continue;
+        }
         if (xvda_round(0, in->size / 512))
             xvda_rounds++;
         else
