@@ -968,7 +968,6 @@ static void open_disk(struct blk_disk *d)
     int rc;
 
     d->state = BLK_OPENING;
-    d->logged = 0;
     rc = read_frontend(d);
     rc = rc ? rc : connect(d, uk_deadline_in(OPEN_WAIT_NS));
     if (rc) {
