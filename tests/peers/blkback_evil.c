@@ -8,7 +8,7 @@
  * checks every read) to show that the disk still works where it can.
  *
  *   blkback_evil DOMID NAME [order=N] PHASE...   ("all": every phase below)
- *   blkback_evil DOMID NAME refuse
+ *   blkback_evil DOMID NAME refuse|bad-geometry
  *
  * It writes a backend directory /local/domain/0/blkback-evil/vbd/D/VDEV
  * and the frontend directory /local/domain/D/device/vbd/VDEV with the
@@ -56,6 +56,8 @@
  *                 grants without reusing the pages
  *   refuse        (alone) Closing instead of Connected: the disk never
  *                 connects, a request to it fails at once, grants ended
+ *   bad-geometry  (alone) Connected with sector-size 513: the guest must
+ *                 refuse the disk and close, a request fails at once
  *
  * Every request of the guest is checked on the way: a known operation
  * (nothing else was offered), 1 to 11 segments, sectors inside their page
@@ -112,7 +114,8 @@ static uint32_t ring_refs[MAX_RING_PAGES];
 static evtchn_port_t local_port = ~0u;
 static RING_IDX req_cons, rsp_prod;
 static bool keep_mapped;
-static void *held_page; /* keep-mapped: a data page of an unanswered read */
+static bool bad_geometry; /* bad-geometry: sector-size 513 */
+static void *held_page;   /* keep-mapped: a data page of an unanswered read */
 static uint32_t held_gref;
 
 /* The disk this peer serves: its bytes as the guest wrote them. */
@@ -376,7 +379,7 @@ static int connect_ring(void)
     req_cons = rsp_prod = sring->rsp_prod;
     snprintf(num, sizeof(num), "%u", BLKH_SECTORS);
     xwrite(XBT_NULL, be, "sectors", num);
-    snprintf(num, sizeof(num), "%u", BLKH_SECTOR);
+    snprintf(num, sizeof(num), "%u", bad_geometry ? BLKH_SECTOR + 1 : BLKH_SECTOR);
     xwrite(XBT_NULL, be, "sector-size", num);
     xwrite(XBT_NULL, be, "info", "0");
     set_state(XenbusStateConnected);
@@ -1248,6 +1251,37 @@ static void refuse(void)
     }
 }
 
+/*
+ * bad-geometry: Connected with sector-size 513, not a power of two. The
+ * guest must refuse the disk: close its side, never count it connected,
+ * refuse requests at once; then the usual teardown ends its grants.
+ */
+static void refuse_geometry(void)
+{
+    long state = wait_frontend(1u << XenbusStateClosing | 1u << XenbusStateClosed);
+
+    /* The rest after the teardown: the guest waits only so long for ours. */
+    if (state >= 0)
+        say("the frontend went to state %ld: sector-size %u refused", state, BLKH_SECTOR + 1);
+}
+
+/* After bad-geometry's teardown: the disk never counted connected, a request refused. */
+static void check_refused(void)
+{
+    char *s;
+    int rc, j;
+
+    s = guest_stats(name);
+    if (!s || field(s, "present") != 1 || field(s, "connected") != 0 || field(s, "size") != 0)
+        fail("the guest's view of %s:%s", name, s ? s : " (none)");
+    free(s);
+    j = submit_at(false, 0, SECTORS_PAGE, &rc);
+    if (j >= 0 && rc != -EIO)
+        fail("a request to %s: %d, not refused with -EIO", name, rc);
+    else if (j >= 0)
+        say("a request to %s refused at once: %d", name, rc);
+}
+
 static void teardown(void)
 {
     long state;
@@ -1313,7 +1347,8 @@ int main(int argc, char **argv)
 
     if (argc < 4 || strncmp(argv[2], "xvd", 3) != 0 || argv[2][3] < 'b' || argv[2][3] > 'p' ||
         argv[2][4]) {
-        fprintf(stderr, "usage: blkback_evil DOMID xvd[b-p] [order=N] PHASE...|all|refuse\n");
+        fprintf(stderr,
+                "usage: blkback_evil DOMID xvd[b-p] [order=N] PHASE...|all|refuse|bad-geometry\n");
         return 2;
     }
     domid = atoi(argv[1]);
@@ -1352,7 +1387,11 @@ int main(int argc, char **argv)
         return failed;
     }
     xvda_rounds(&ok0, &bad0);
-    if (create_nodes() == 0 && connect_ring() == 0) {
+    if (first < argc && strcmp(argv[first], "bad-geometry") == 0) {
+        bad_geometry = true;
+        if (create_nodes() == 0 && connect_ring() == 0)
+            refuse_geometry();
+    } else if (create_nodes() == 0 && connect_ring() == 0) {
         char *s;
 
         /* A fresh disk: the guest's counters start at zero. */
@@ -1376,6 +1415,8 @@ int main(int argc, char **argv)
         }
     }
     teardown();
+    if (bad_geometry)
+        check_refused();
     xvda_rounds(&ok1, &bad1);
     if (ok1 == ~0ull || ok1 <= ok0 || bad1 != 0)
         fail("xvda meanwhile: %llu rounds verified, %llu failed", (unsigned long long)(ok1 - ok0),
