@@ -384,7 +384,7 @@ static int connect_ring(void)
     xwrite(XBT_NULL, be, "info", "0");
     set_state(XenbusStateConnected);
     say("connected: %u ring pages, %u slots, %u sectors of %u bytes", ring_pages, ring_size,
-        BLKH_SECTORS, BLKH_SECTOR);
+        BLKH_SECTORS, bad_geometry ? BLKH_SECTOR + 1 : BLKH_SECTOR);
     return 0;
 }
 
