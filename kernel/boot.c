@@ -35,7 +35,7 @@ const struct boot_info *kernel_boot_info(void)
     return boot;
 }
 
-/* Subsystems that take their own words of the command line (net/, fs/). */
+/* net/ and blk/ each take their keys; room for a few more. */
 #define CLAIMERS_MAX 4
 static bool (*cmdline_claim[CLAIMERS_MAX])(const char *word);
 static unsigned int nclaimers;
@@ -48,7 +48,7 @@ const char *kernel_cmdline(void)
 void kernel_cmdline_claim(bool (*claim)(const char *word))
 {
     if (nclaimers == CLAIMERS_MAX)
-        uk_panic("boot: more than %d command-line claimers", CLAIMERS_MAX);
+        uk_panic("boot: more than %d subsystems claim command-line keys", CLAIMERS_MAX);
     cmdline_claim[nclaimers++] = claim;
 }
 
@@ -65,6 +65,8 @@ static int drop_claimed(int argc)
 {
     int n = 1;
 
+    if (!nclaimers)
+        return argc;
     for (int i = 1; i < argc; i++)
         if (!claimed(argv[i]))
             argv[n++] = argv[i];

@@ -42,6 +42,8 @@ CHECK_TESTS += vchan
 CHECK_SRCS_vchan := gnttab/vchan.c gnttab/vchan_wire.c kernel/format.c
 CHECK_TESTS += netfront_wire
 CHECK_SRCS_netfront_wire := net/netfront_wire.c
+CHECK_TESTS += blkfront_wire
+CHECK_SRCS_blkfront_wire := blk/blkfront_wire.c
 # httpd's request parser (an app's code: what any client sends it).
 CHECK_TESTS += http
 CHECK_SRCS_http := apps/httpd/http.c

@@ -33,6 +33,8 @@ FUZZ_SRCS_vchan_wire := gnttab/vchan_wire.c
 
 FUZZ_TARGETS += netfront
 FUZZ_SRCS_netfront := net/netfront_wire.c
+FUZZ_TARGETS += blkfront
+FUZZ_SRCS_blkfront := blk/blkfront_wire.c
 # httpd's request parser: what any client on the network sends.
 FUZZ_TARGETS += http
 FUZZ_SRCS_http := apps/httpd/http.c

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # libunikernel.a: every C and assembly source of the runtime's subsystems.
-LIB_DIRS := arch/x86 kernel events xenstore gnttab posix net fs
+LIB_DIRS := arch/x86 kernel events xenstore gnttab posix net blk fs
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
 LIB_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(LWIP_OBJS)
 # net/ is the port of lwIP (mk/lwip.mk): it sees lwIP's headers and its own
