@@ -14,7 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +74,7 @@ struct file {
 struct __uk_dir {
     struct mount *m;
     uint32_t dir;
-    uint32_t next; /* the child readdir gives next */
+    uint32_t next;     /* the child readdir gives next */
     unsigned int dots; /* "." and ".." given so far */
     struct dirent ent;
 };
@@ -315,8 +315,8 @@ static ssize_t file_pread(int fd, void *buf, size_t len, off_t off)
     n = !rc && (uint64_t)off < e->size ? e->size - (uint64_t)off : 0;
     if (n > len)
         n = len;
-    if (n > SSIZE_MAX)
-        n = SSIZE_MAX;
+    if (n > SIZE_MAX >> 1) /* what ssize_t can say */
+        n = SIZE_MAX >> 1;
     if (n)
         rc = disk_read(f.m, e->offset + (uint64_t)off, buf, (size_t)n);
     put_mount(f.m);
@@ -552,6 +552,7 @@ struct dirent *readdir(DIR *d)
 {
     const struct ustar_index *ix;
     const struct ustar_entry *e;
+    size_t len;
     uint32_t k;
 
     if (!d) {
@@ -575,8 +576,9 @@ struct dirent *readdir(DIR *d)
     d->ent.d_ino = (ino_t)(k + 1);
     d->ent.d_type = e->is_dir ? DT_DIR : DT_REG;
     /* A component is at most NAME_MAX bytes (ustar.c refuses longer ones). */
-    strncpy(d->ent.d_name, e->leaf, NAME_MAX);
-    d->ent.d_name[NAME_MAX] = 0;
+    len = strnlen(e->leaf, NAME_MAX);
+    memcpy(d->ent.d_name, e->leaf, len);
+    d->ent.d_name[len] = 0;
     return &d->ent;
 }
 

@@ -60,16 +60,16 @@ int ustar_header_parse(const uint8_t b[USTAR_BLOCK], struct ustar_header *h, cha
 
 /* An entry of the index. e[0] is the root directory, path "". */
 struct ustar_entry {
-    char *path;      /* normalised: no leading '/', no "." or "..", no "//", no trailing '/' */
+    char *path;       /* normalised: no leading '/', no "." or "..", no "//", no trailing '/' */
     const char *leaf; /* the last component, within path */
-    uint64_t offset; /* of the data in the archive (a multiple of 512) */
-    uint64_t size;   /* of a file; 0 for a directory */
+    uint64_t offset;  /* of the data in the archive (a multiple of 512) */
+    uint64_t size;    /* of a file; 0 for a directory */
     uint64_t mtime;
     uint32_t mode; /* permission bits (07777) */
     bool is_dir;
-    uint32_t parent;                   /* its directory (the root's is itself) */
-    uint32_t first_child, last_child;  /* a directory's entries, in archive order */
-    uint32_t next_sibling;             /* USTAR_NONE at the end */
+    uint32_t parent;                  /* its directory (the root's is itself) */
+    uint32_t first_child, last_child; /* a directory's entries, in archive order */
+    uint32_t next_sibling;            /* USTAR_NONE at the end */
     uint32_t nchildren;
 };
 
@@ -78,8 +78,8 @@ struct ustar_index {
     uint32_t n, cap;
     uint32_t *hash; /* open addressing over e[], by path; hash_size a power of two */
     uint32_t hash_size;
-    uint64_t archive_size; /* bytes of archive read: headers, data, end block */
-    uint32_t skipped;      /* entries of a type we do not serve */
+    uint64_t archive_size;  /* bytes of archive read: headers, data, end block */
+    uint32_t skipped;       /* entries of a type we do not serve */
     char skipped_first[96]; /* "'NAME' (symbolic link)" of the first one */
 };
 

@@ -61,8 +61,8 @@
 #define CONNS_MAX 1024
 /* Files are sent from memory: read whole, at most this big. */
 #define FILE_MAX (8u << 20)
-#define IDLE_S    30
-#define LINGER_S  2
+#define IDLE_S   30
+#define LINGER_S 2
 
 static const char page[] =
     "<!DOCTYPE html>\n"
@@ -212,9 +212,9 @@ static bool not_found(struct conn *c, bool head_only)
 static const char *type_of(const char *path)
 {
     static const char *const types[][2] = {
-        {".html", "text/html"}, {".htm", "text/html"}, {".txt", "text/plain"},
+        {".html", "text/html"}, {".htm", "text/html"},      {".txt", "text/plain"},
         {".css", "text/css"},   {".js", "text/javascript"}, {".json", "application/json"},
-        {".png", "image/png"},  {".jpg", "image/jpeg"}, {".svg", "image/svg+xml"},
+        {".png", "image/png"},  {".jpg", "image/jpeg"},     {".svg", "image/svg+xml"},
     };
     const char *dot = strrchr(path, '.');
 
@@ -252,7 +252,11 @@ static void put(struct text *t, const char *s, size_t n)
 static void put_html(struct text *t, const char *s)
 {
     for (; *s; s++) {
-        const char *e = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : *s == '"' ? "&quot;" : NULL;
+        const char *e = *s == '<'   ? "&lt;"
+                        : *s == '>' ? "&gt;"
+                        : *s == '&' ? "&amp;"
+                        : *s == '"' ? "&quot;"
+                                    : NULL;
 
         if (e)
             put(t, e, strlen(e));

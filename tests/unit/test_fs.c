@@ -82,8 +82,8 @@ int uk_blk_info(unsigned int i, struct uk_blk_info *info)
 {
     if (i >= 3 || !disks[i].name)
         return -ENODEV;
-    *info = (struct uk_blk_info){.connected = true, .read_only = true, .size = disks[i].size,
-                                 .sector_size = 512};
+    *info = (struct uk_blk_info){
+        .connected = true, .read_only = true, .size = disks[i].size, .sector_size = 512};
     return 0;
 }
 
@@ -180,7 +180,10 @@ static uint8_t *big_archive(size_t size, uint64_t *len)
     snprintf((char *)b + 124, 12, "%011llo", (unsigned long long)size);
     memcpy(b + 136, "00000000000", 11);
     b[156] = '0';
-    memcpy(b + 257, "ustar\0" "00", 8);
+    memcpy(b + 257,
+           "ustar\0"
+           "00",
+           8);
     memset(b + 148, ' ', 8);
     for (int i = 0; i < 512; i++)
         sum += b[i];

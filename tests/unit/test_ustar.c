@@ -78,7 +78,10 @@ static uint8_t *ar_add(struct ar *a, const char *name, const char *prefix, char 
     snprintf((char *)b + 124, 12, "%011llo", (unsigned long long)size);
     memcpy(b + 136, "14524770400", 11);
     b[156] = (uint8_t)type;
-    memcpy(b + 257, "ustar\0" "00", 8);
+    memcpy(b + 257,
+           "ustar\0"
+           "00",
+           8);
     if (prefix)
         memcpy(b + 345, prefix, strlen(prefix) > 155 ? 155 : strlen(prefix));
     memset(b + 512, 'd', size);
@@ -137,8 +140,12 @@ static uint8_t *load(const char *path, size_t *len)
     return p;
 }
 
-#define N100  "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn.txt"
-#define LONGD "site/long-directory-name-number-one/long-directory-name-number-two/long-directory-name-number-three"
+#define N100                                                                                       \
+    "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" \
+    "nnnn.txt"
+#define LONGD                                                                                      \
+    "site/long-directory-name-number-one/long-directory-name-number-two/"                          \
+    "long-directory-name-number-three"
 
 /* The names of a directory's entries, in order, joined by ' '. */
 static void children(const struct ustar_index *ix, const struct ustar_entry *d, char *out)
@@ -155,7 +162,11 @@ static void children(const struct ustar_index *ix, const struct ustar_entry *d, 
     CHECK_EQ(n, d->nchildren);
 }
 
-static void check_site(const char *file, bool sorted)
+/*
+ * The tree of make-ustar-fixtures.sh; `alpha` is the path of the file that
+ * holds docs/a.txt's text (busybox stores the other name as the hard link).
+ */
+static void check_site(const char *file, bool sorted, const char *alpha)
 {
     struct ustar_index ix;
     char err[200], list[400];
@@ -173,7 +184,7 @@ static void check_site(const char *file, bool sorted)
     CHECK_STR(ix.e[0].path, "");
     CHECK(ix.e[0].is_dir);
     CHECK(content_is(ar, at(&ix, "site/index.html"), "<h1>index</h1>\n"));
-    CHECK(content_is(ar, at(&ix, "/site//docs/./a.txt"), "alpha\n"));
+    CHECK(content_is(ar, at(&ix, alpha), "alpha\n"));
     CHECK(content_is(ar, at(&ix, "site/docs/sub/deep.txt"), "deep file\n"));
     CHECK(content_is(ar, at(&ix, "site/empty.txt"), ""));
     CHECK(content_is(ar, at(&ix, "site/" N100), "hundred\n"));
@@ -206,12 +217,12 @@ static void check_site(const char *file, bool sorted)
 
 TEST(gnu_tar_ustar_archive)
 {
-    check_site("tests/unit/data/ustar-gnu.tar", true);
+    check_site("tests/unit/data/ustar-gnu.tar", true, "/site//docs/./a.txt");
 }
 
 TEST(busybox_tar_archive)
 {
-    check_site("tests/unit/data/ustar-busybox.tar", false);
+    check_site("tests/unit/data/ustar-busybox.tar", false, "site/hard-a.txt");
 }
 
 /* --- archives built header by header --- */
@@ -309,7 +320,7 @@ TEST(bad_checksum)
 
     ar_add(&a, "a.txt", NULL, '0', 3);
     b = ar_add(&a, "b.txt", NULL, '0', 3);
-    b[136] = '1'; /* the time changed, the checksum not */
+    b[137] ^= 1; /* the time changed, the checksum not */
     ar_end(&a);
     refused(&a, "'b.txt': bad checksum");
 }
@@ -629,7 +640,7 @@ TEST(a_directory_twice_is_one)
     ar_add(&a, "d/", NULL, '5', 0);
     ar_add(&a, "d/x", NULL, '0', 1);
     b = ar_add(&a, "d", NULL, '5', 0);
-    fix(b, 100, "0700000");
+    fix(b, 100, "0000700");
     ar_end(&a);
     CHECK_EQ(ar_build(&a, &ix, err, sizeof(err)), 0);
     CHECK(at(&ix, "d") && at(&ix, "d")->mode == 0700 && at(&ix, "d")->nchildren == 1);

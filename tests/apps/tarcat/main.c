@@ -102,7 +102,8 @@ static void check(const char *dir)
         fclose(f);
     fd = open(p, O_RDONLY);
     EXPECT(fd >= 512, "open gives an fd of the file range (%d)", fd);
-    EXPECT(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 16, "fstat: a file of 16 bytes");
+    EXPECT(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 16,
+           "fstat: a file of 16 bytes");
     EXPECT(lseek(fd, 6, SEEK_SET) == 6 && read(fd, buf, 4) == 4 && !memcmp(buf, "from", 4),
            "lseek and read");
     EXPECT(pread(fd, buf, 5, 0) == 5 && !memcmp(buf, "hello", 5) && lseek(fd, 0, SEEK_CUR) == 10,
@@ -124,8 +125,8 @@ static void check(const char *dir)
             got += (size_t)n;
         for (size_t i = 0; i < got; i++)
             bad += big[i] != i % 251;
-        EXPECT(got == 300000 && bad == 0, "%s read whole in pieces: %zu bytes, %zu wrong", p,
-               got, bad);
+        EXPECT(got == 300000 && bad == 0, "%s read whole in pieces: %zu bytes, %zu wrong", p, got,
+               bad);
         EXPECT(pread(fd, big, 10, 299995) == 5 && big[4] == 299999 % 251, "pread at the end");
         close(fd);
     }

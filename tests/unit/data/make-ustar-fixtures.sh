@@ -45,8 +45,9 @@ seeds=tests/fuzz/corpus/ustar
 mkdir -p "$seeds" "$tmp/s"
 cp "$out"/ustar-*.tar "$seeds/"
 printf 'x\n' > "$tmp/s/one.txt"
-mkdir -p "$tmp/s/$(printf 'd%.0s' $(seq 1 120))"
-printf 'y\n' > "$tmp/s/$(printf 'd%.0s' $(seq 1 120))/two.txt"
+deep="$tmp/s/$(printf 'd%.0s' $(seq 1 60))/$(printf 'e%.0s' $(seq 1 60))"
+mkdir -p "$deep"
+printf 'y\n' > "$deep/two.txt"
 for fmt in ustar gnu pax v7; do
     tar --format=$fmt -b 1 --sort=name --mtime=@1700000000 --owner=0 --group=0 --numeric-owner \
         -C "$tmp/s" -cf "$seeds/small-$fmt.tar" . 2>/dev/null || rm -f "$seeds/small-$fmt.tar"
