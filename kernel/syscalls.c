@@ -231,12 +231,6 @@ int stat(const char *path, struct stat *st)
     return fail(ENOENT);
 }
 
-/* No symbolic links: lstat is stat. */
-int lstat(const char *path, struct stat *st)
-{
-    return stat(path, st);
-}
-
 int fcntl(int fd, int cmd, ...)
 {
     const struct fd_ops *ops = owner(fd);
