@@ -17,6 +17,8 @@
 
 #include "blkfront_wire.h"
 
+struct xs_watch;
+
 enum blk_state {
     BLK_NEW,     /* never opened yet */
     BLK_OPENING, /* the handshake runs */

@@ -472,7 +472,7 @@ static void fail_all(struct blk_disk *d, int err)
         d->head_done = 0;
         part_done(d, uk_list_entry(n, struct uk_blk_req, link), err);
     }
-    for (unsigned int id = 0; id < d->params.ring_size && d->shadow; id++) {
+    for (unsigned int id = 0; id < d->params.ring_size && d->shadow && d->asked; id++) {
         struct uk_blk_req *req = d->shadow[id].req;
 
         if (d->asked[id] == BLKW_IDLE)
@@ -968,7 +968,6 @@ static void open_disk(struct blk_disk *d)
     int rc;
 
     d->state = BLK_OPENING;
-    d->logged = 0;
     rc = read_frontend(d);
     rc = rc ? rc : connect(d, uk_deadline_in(OPEN_WAIT_NS));
     if (rc) {
@@ -982,8 +981,7 @@ static void open_disk(struct blk_disk *d)
     d->state = BLK_UP;
     d->info.connected = true;
     print_opened(d);
-    /* Responses cannot have come yet, but the backend's state may have moved: look. */
-    d->be_changed = true;
+    /* The watch set at the end of connect fires once at once: that looks at the backend again. */
 }
 
 /* ---- the disk's thread ---- */

@@ -17,6 +17,11 @@
  *           segments, grants per request
  *   ro      xvda read-only, with a marker dom0 wrote: reads work, writes,
  *           discards and flushes are -EROFS
+ *   hotplug no disk at boot; dom0 attaches xvdb (xl block-attach): it
+ *           becomes disk 0, usable; 1 MiB written and read back; dom0
+ *           detaches it during a write loop: writes fail with -EIO, none
+ *           hangs, the disk reads as not connected; dom0 attaches it again:
+ *           disk 0 again, and the 1 MiB written before reads back
  */
 #include <errno.h>
 #include <stdint.h>
@@ -134,8 +139,12 @@ static int read_async(uint8_t *dst, size_t n, unsigned int *count)
     *count = 0;
     while (at < n) {
         struct uk_blk_req *r;
-        size_t len = chunk_size(n - at);
+        /* Up to 256 KiB: more requests than IN_FLIGHT, so the limit is reached. */
+        size_t len = (1 + rnd() % 512) * 512;
         int rc;
+
+        if (len > n - at)
+            len = n - at;
 
         /* Every completion ups the semaphore: wait until this slot's own is back. */
         while (busy[slot])
@@ -224,13 +233,17 @@ static int rw_mode(bool plain)
     uint64_t t0;
     int rc;
 
-    if (!pat || !back)
-        return test_error("out of memory"), test_result();
+    if (!pat || !back) {
+        test_error("out of memory");
+        return test_result();
+    }
     odd = back + 3;
     EXPECT(uk_blk_count() == 1, "one disk (%u)", uk_blk_count());
     EXPECT(uk_blk_find("xvda") == 0, "xvda is disk 0");
-    if (uk_blk_info(0, &in))
-        return test_error("no disk 0"), test_result();
+    if (uk_blk_info(0, &in)) {
+        test_error("no disk 0");
+        return test_result();
+    }
     print_info(0);
     EXPECT(in.connected && !in.read_only && in.size == DISK_SIZE && in.sector_size == 512,
            "xvda: connected, read-write, %llu bytes, sector %u", (unsigned long long)in.size,
@@ -255,7 +268,7 @@ static int rw_mode(bool plain)
     t0 = uk_monotonic_ns();
     rc = read_async(odd, REGION, &nr);
     EXPECT(rc == 0 && aio.max_in_flight == IN_FLIGHT,
-           "read back in %u requests, up to %u in flight (%d, %llu ms)", nr, aio.max_in_flight, rc,
+           "read back in %u requests of 512 B-256 KiB, up to %u in flight (%d, %llu ms)", nr, aio.max_in_flight, rc,
            (unsigned long long)((uk_monotonic_ns() - t0) / 1000000));
     EXPECT(memcmp(odd, pat, REGION) == 0, "12 MiB read back identical");
 
@@ -347,6 +360,78 @@ static int ro_mode(void)
     return test_result();
 }
 
+/* Until disk 0 is connected (true) or `s` seconds passed. */
+static bool wait_connected(unsigned int s)
+{
+    uint64_t end = uk_deadline_in(s * UK_NSEC_PER_SEC);
+    struct uk_blk_info in;
+
+    while (uk_monotonic_ns() < end) {
+        if (uk_blk_info(0, &in) == 0 && in.connected)
+            return true;
+        uk_sleep_ns(20 * UK_NSEC_PER_MSEC);
+    }
+    return false;
+}
+
+static int hotplug_mode(void)
+{
+    uint8_t *pat = malloc(MiB), *back = malloc(MiB + 1), *b = back + 1;
+    unsigned int good = 0;
+    uint64_t t0, t_err = 0;
+    struct uk_blk_info in;
+    int rc = 0;
+
+    if (!pat || !back) {
+        test_error("out of memory");
+        return test_result();
+    }
+    for (size_t i = 0; i < MiB; i += 8) {
+        uint64_t v = rnd();
+
+        memcpy(pat + i, &v, 8);
+    }
+    EXPECT(uk_blk_count() == 0, "no disk at boot");
+    printf("blkbasic: waiting for a disk\n");
+    fflush(stdout);
+    t0 = uk_monotonic_ns();
+    EXPECT(wait_connected(60), "a disk attached later is connected");
+    printf("blkbasic: attached after %llu ms\n",
+           (unsigned long long)((uk_monotonic_ns() - t0) / UK_NSEC_PER_MSEC));
+    print_info(0);
+    EXPECT(uk_blk_find("xvdb") == 0 && uk_blk_count() == 1, "xvdb is disk 0");
+    rc = uk_blk_write(0, 0, pat, MiB);
+    rc = rc ? rc : uk_blk_read(0, 0, b, MiB);
+    EXPECT(rc == 0 && memcmp(b, pat, MiB) == 0, "1 MiB written and read back (%d)", rc);
+    rc = uk_blk_flush(0);
+    printf("blkbasic: detach me\n");
+    fflush(stdout);
+    /* Writes of the second MiB, over and over, until the detach makes them fail. */
+    t0 = uk_monotonic_ns();
+    while (uk_monotonic_ns() - t0 < 60 * UK_NSEC_PER_SEC) {
+        rc = uk_blk_write(0, MiB + (good % 256) * 4096, pat, 4096);
+        if (rc)
+            break;
+        good++;
+    }
+    EXPECT(rc == -EIO, "writes fail with -EIO after %u good ones (%d)", good, rc);
+    t_err = uk_monotonic_ns();
+    rc = uk_blk_read(0, 0, b, 4096);
+    EXPECT(rc == -EIO, "a read of the detached disk: -EIO in %llu ms (%d)",
+           (unsigned long long)((uk_monotonic_ns() - t_err) / UK_NSEC_PER_MSEC), rc);
+    EXPECT(uk_blk_info(0, &in) == 0 && !in.connected, "xvdb reads as not connected");
+    printf("blkbasic: attach me again\n");
+    fflush(stdout);
+    EXPECT(wait_connected(60), "attached again: connected");
+    EXPECT(uk_blk_find("xvdb") == 0 && uk_blk_count() == 1, "xvdb is disk 0 again");
+    memset(b, 0, MiB);
+    rc = uk_blk_read(0, 0, b, MiB);
+    EXPECT(rc == 0 && memcmp(b, pat, MiB) == 0, "the 1 MiB written before reads back (%d)", rc);
+    free(pat);
+    free(back);
+    return test_result();
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "basic";
@@ -357,6 +442,8 @@ int main(int argc, char **argv)
         return rw_mode(mode[0] == 'p');
     if (strcmp(mode, "ro") == 0)
         return ro_mode();
-    printf("blkbasic: unknown mode %s (basic, plain, ro)\n", mode);
+    if (strcmp(mode, "hotplug") == 0)
+        return hotplug_mode();
+    printf("blkbasic: unknown mode %s (basic, plain, ro, hotplug)\n", mode);
     return 2;
 }
