@@ -23,8 +23,12 @@
 #include <internal/heap.h>
 #include <internal/kernel.h>
 
-#undef errno
-extern int errno;
+/*
+ * errno here is the calling thread's (newlib's *__errno()), not the global
+ * `errno` newlib's _r wrappers read: apps call read, isatty, open, ...
+ * directly, and would not see an error left only in the global (a wrapper
+ * copies the global only when it is non-zero, so ours stands there too).
+ */
 
 /* The owners of fds beyond the console's (internal/fd.h), and of paths. */
 static struct fd_range {
