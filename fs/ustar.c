@@ -255,7 +255,9 @@ struct build {
     struct ustar_index *ix;
     char *err;
     size_t errlen;
-    const char *name; /* the entry being added, as written */
+    const char *name; /* the entry being added, as written (h's or long_buf) */
+    struct ustar_header h;
+    char long_buf[USTAR_PATH_MAX + 1];
 };
 
 /* A printable copy of a name for a message: control bytes shown as '?'. */
@@ -307,7 +309,8 @@ static long parent_dir(struct build *b, const char *path, size_t len)
     return dir;
 }
 
-static int normalise(const char *in, size_t inlen, char *out, size_t outlen, const char **why)
+/* normalise's work: the length of out, or a negative errno with the reason in *why. */
+static long normalise(const char *in, size_t inlen, char *out, size_t outlen, const char **why)
 {
     size_t o = 0, i = 0;
 
@@ -347,14 +350,15 @@ static int normalise(const char *in, size_t inlen, char *out, size_t outlen, con
         return -ENAMETOOLONG;
     }
     out[o] = 0;
-    return 0;
+    return (long)o;
 }
 
 int ustar_path_normalise(const char *in, size_t inlen, char *out, size_t outlen)
 {
     const char *why;
+    long rc = normalise(in, inlen, out, outlen, &why);
 
-    return normalise(in, inlen, out, outlen, &why);
+    return rc < 0 ? (int)rc : 0;
 }
 
 /* Header `h` (a file or a directory, data at `data`) into the index. */
@@ -368,9 +372,10 @@ static int add(struct build *b, const struct ustar_header *h, bool is_dir, uint6
     size_t len;
 
     b->name = h->name;
-    if (normalise(h->name, strlen(h->name), path, sizeof(path), &why))
+    k = normalise(h->name, strlen(h->name), path, sizeof(path), &why);
+    if (k < 0)
         return fail(b, "%s", why);
-    len = strlen(path);
+    len = (size_t)k;
     if (!len && !is_dir)
         return fail(b, "a file with an empty name");
     k = find(ix, path, len);
@@ -461,8 +466,6 @@ static int long_name(struct build *b, const struct ustar_header *h, uint64_t dat
 static int build(struct build *b, uint64_t size, ustar_read_fn read, void *ctx)
 {
     struct ustar_index *ix = b->ix;
-    char long_buf[USTAR_PATH_MAX + 1];
-    struct ustar_header h;
     bool have_long = false;
     uint8_t blk[USTAR_BLOCK];
     uint64_t off = 0;
@@ -484,42 +487,42 @@ static int build(struct build *b, uint64_t size, ustar_read_fn read, void *ctx)
         rc = read(ctx, off, blk, sizeof(blk));
         if (rc)
             return rc;
-        rc = ustar_header_parse(blk, &h, why, sizeof(why));
+        rc = ustar_header_parse(blk, &b->h, why, sizeof(why));
         if (rc == USTAR_HDR_END) {
             off += USTAR_BLOCK;
             break;
         }
-        b->name = h.name;
-        if (rc < 0 && h.name[0])
+        b->name = b->h.name;
+        if (rc < 0 && b->h.name[0])
             return fail(b, "%s", why);
         if (rc < 0) {
             say(b->err, b->errlen, "at byte %llu: %s", (unsigned long long)off, why);
             return -EINVAL;
         }
         data = off + USTAR_BLOCK;
-        dsize = has_data(h.type) ? h.size : 0;
+        dsize = has_data(b->h.type) ? b->h.size : 0;
         if (dsize > size - data)
             return fail(b, "%llu bytes of data run past the end of the archive (%llu bytes)",
                         (unsigned long long)dsize, (unsigned long long)size);
         if (have_long) {
-            memcpy(h.name, long_buf, sizeof(h.name));
+            memcpy(b->h.name, b->long_buf, sizeof(b->h.name));
             have_long = false;
         }
-        switch (h.type) {
+        switch (b->h.type) {
         case 'L':
-            rc = long_name(b, &h, data, read, ctx, long_buf);
+            rc = long_name(b, &b->h, data, read, ctx, b->long_buf);
             have_long = rc == 0;
             break;
         case '0':
         case '\0':
         case '7':
-            rc = add(b, &h, false, data);
+            rc = add(b, &b->h, false, data);
             break;
         case '5':
-            rc = add(b, &h, true, data);
+            rc = add(b, &b->h, true, data);
             break;
         default:
-            note_skipped(ix, &h);
+            note_skipped(ix, &b->h);
             rc = 0;
         }
         if (rc)
@@ -528,7 +531,7 @@ static int build(struct build *b, uint64_t size, ustar_read_fn read, void *ctx)
         off = data + ((dsize + USTAR_BLOCK - 1) & ~(uint64_t)(USTAR_BLOCK - 1));
     }
     if (have_long) {
-        b->name = long_buf;
+        b->name = b->long_buf;
         return fail(b, "a long name with no entry after it");
     }
     ix->archive_size = off < size ? off : size;
@@ -568,12 +571,11 @@ long ustar_lookup(const struct ustar_index *ix, const char *path)
     const char *why;
     size_t len;
     long k;
-    int rc;
 
-    rc = normalise(path, strlen(path), norm, sizeof(norm), &why);
-    if (rc)
-        return rc;
-    len = strlen(norm);
+    k = normalise(path, strlen(path), norm, sizeof(norm), &why);
+    if (k < 0)
+        return k;
+    len = (size_t)k;
     k = find(ix, norm, len);
     if (k >= 0)
         return k;
