@@ -35,6 +35,8 @@ SHUTDOWN=vanished
 DOM0='rig-wait-log -t 60 "\$LOG" "^echo: listening on " || exit 1
 rig-wait-log -t 60 "\$LOG_2" "^httpd: listening on " || exit 1
 P=\$PEERS/net_peer
+# Each line goes out as it comes (no sed buffering it): a run that times
+# out still reports the figures it got.
 figures() { # WHO ECHO_HOST ECHO_PORT HTTP_HOST HTTP_PORT
     {
         \$P -t 120 tcp-send \$2 \$((\$3 + 1)) $BYTES
@@ -42,7 +44,7 @@ figures() { # WHO ECHO_HOST ECHO_PORT HTTP_HOST HTTP_PORT
         \$P -t 60 ping \$2 1000
         \$P -t 120 http \$4 \$5 1000 keepalive
         \$P -t 120 http \$4 \$5 300 close
-    } | sed "s/^/\$1 /"
+    } 2>&1 | while read -r l; do echo "\$1 \$l"; done
 }
 \$PEERS/echo-linux 7007 > echo.log 2>&1 &
 e=\$!
@@ -52,7 +54,7 @@ rig-wait-log -t 10 echo.log "^echo: listening" && rig-wait-log -t 10 httpd.log "
     figures loopback 127.0.0.1 7007 127.0.0.1 8080
 kill \$e \$h
 figures guest 10.0.0.2 7 10.0.0.3 80
-# The stack's counters after all that (in the case's log, for a run that went wrong).
+# The guest stack counters after all that, in the log of the case, for a run that went wrong.
 \$P -t 20 get 10.0.0.3 80 /stats | grep -E "^(net_|connections_|requests|if0_(rx|tx))" | tr "\n" " "
 xl destroy \$DOMID_2
 xl destroy \$DOMID'

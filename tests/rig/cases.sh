@@ -83,6 +83,12 @@ pack_case() {
     local file="$1" name="$2" d i a m c p f
     APP='' CMDLINE='' MEMORY='' XL='' TIMEOUT=60 DOM0='' DOM0_SETUP='' PEERS='' STAGE='' FILES=''
     for i in 2 3 4; do eval "GUEST${i}_APP= GUEST${i}_CMDLINE= GUEST${i}_MEMORY="; done
+    # A case that does not parse (a quote inside DOM0='...') would be packed
+    # half read, and its guests would wait out the timeout with no script.
+    if ! sh -n "$file" 2> "$stage/parse.err"; then
+        echo "rig: $name: $file is not valid sh: $(cat "$stage/parse.err")" >&2
+        return 1
+    fi
     # shellcheck source=/dev/null # a case, any path; `make analyze` checks them
     . "$file"
     d=$stage/tests/$name
