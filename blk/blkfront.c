@@ -882,16 +882,20 @@ static int await_backend(struct blk_disk *d, const char *state_key, uint64_t dea
 static int read_offer(struct blk_disk *d)
 {
     struct blkw_offer o = {0};
-    unsigned long order, ind, pers;
+    unsigned long order, ind;
     int rc = read_be(d, "max-ring-page-order", 0, &order);
 
     rc = rc ? rc : read_be(d, "feature-max-indirect-segments", 0, &ind);
-    rc = rc ? rc : read_be(d, "feature-persistent", 0, &pers);
     if (rc)
         return rc;
     o.max_ring_order = order > BLKW_MAX_ORDER ? BLKW_MAX_ORDER : (unsigned int)order;
     o.max_indirect = ind > BLKW_MAX_SEGS ? BLKW_MAX_SEGS : (unsigned int)ind;
-    o.persistent = pers != 0;
+    /*
+     * Linux's blkback says feature-persistent only when it connects, from
+     * what we wrote: we offer ours now (the knob), and read_disk settles it
+     * (before any pool page is granted).
+     */
+    o.persistent = true;
     blkw_negotiate(&o, &blk_knobs, &d->params);
     return 0;
 }
@@ -900,7 +904,7 @@ static int read_offer(struct blk_disk *d)
 static int read_disk(struct blk_disk *d)
 {
     struct uk_blk_info *in = &d->info;
-    unsigned long sectors, ss, info, flush, barrier, discard;
+    unsigned long sectors, ss, info, flush, barrier, discard, pers;
     int rc = read_be(d, "sectors", ~0ul, &sectors);
 
     rc = rc ? rc : read_be(d, "sector-size", ~0ul, &ss);
@@ -908,8 +912,10 @@ static int read_disk(struct blk_disk *d)
     rc = rc ? rc : read_be(d, "feature-flush-cache", 0, &flush);
     rc = rc ? rc : read_be(d, "feature-barrier", 0, &barrier);
     rc = rc ? rc : read_be(d, "feature-discard", 0, &discard);
+    rc = rc ? rc : read_be(d, "feature-persistent", 0, &pers);
     if (rc)
         return rc;
+    d->params.persistent = d->params.persistent && pers;
     if (sectors == ~0ul || blkw_geometry(sectors, ss, &in->size)) {
         uk_printf("blkfront: %s: bad geometry (sectors %lu, sector-size %lu)\n", name(d), sectors,
                   ss);
@@ -936,7 +942,9 @@ static int connect(struct blk_disk *d, uint64_t deadline)
     rc = rc ? rc : read_offer(d);
     rc = rc ? rc : setup_ring(d);
     rc = rc ? rc : xs_transaction_run_until(write_keys, d, deadline);
+    d->be_connect_ns = uk_monotonic_ns();
     rc = rc ? rc : xs_wait_for(key, be_connected, NULL, deadline);
+    d->be_connect_ns = uk_monotonic_ns() - d->be_connect_ns;
     rc = rc ? rc : read_disk(d);
     rc = rc ? rc : front_state(d, XenbusStateConnected);
     if (!rc) {
@@ -951,7 +959,8 @@ static void print_opened(const struct blk_disk *d)
     const struct uk_blk_info *in = &d->info;
 
     uk_printf("blkfront: %s: %llu MiB (%llu sectors of %u B), %s; ring %u page%s, %u segments "
-              "per request%s%s%s%s%s; opened in %llu ms\n",
+              "per request%s%s%s%s%s; opened in %llu ms (%llu waiting for the backend to "
+              "connect)\n",
               name(d), (unsigned long long)(in->size >> 20),
               (unsigned long long)(in->size / in->sector_size), in->sector_size,
               in->read_only ? "read-only" : "read-write", in->ring_pages,
@@ -959,7 +968,8 @@ static void print_opened(const struct blk_disk *d)
               d->params.indirect ? " (indirect)" : "",
               in->persistent ? ", persistent grants" : ", grants per request",
               in->flush ? ", flush" : "", in->barrier ? ", barrier" : "",
-              in->discard ? ", discard" : "", (unsigned long long)(d->open_ns / UK_NSEC_PER_MSEC));
+              in->discard ? ", discard" : "", (unsigned long long)(d->open_ns / UK_NSEC_PER_MSEC),
+              (unsigned long long)(d->be_connect_ns / UK_NSEC_PER_MSEC));
 }
 
 static void open_disk(struct blk_disk *d)

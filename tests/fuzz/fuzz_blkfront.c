@@ -103,7 +103,7 @@ static void fuzz_request(const uint8_t *data, size_t size)
     enum uk_blk_op op;
     uint64_t offset;
     size_t len;
-    char buf[1];
+    char buf[1] = {0};
     int rc;
 
     if (size < 28)

@@ -185,8 +185,11 @@ static int randread(const char *file, size_t block, unsigned int threads, double
     }
     t0 = now_s();
     for (unsigned int i = 0; i < threads; i++) {
-        r[i] = (struct reader){.fd = fd, .block = block, .blocks = (uint64_t)size / block,
-                               .rng = 0x9e3779b97f4a7c15ull * (i + 1), .until = t0 + seconds};
+        r[i] = (struct reader){.fd = fd,
+                               .block = block,
+                               .blocks = (uint64_t)size / block,
+                               .rng = 0x9e3779b97f4a7c15ull * (i + 1),
+                               .until = t0 + seconds};
         if (pthread_create(&r[i].t, NULL, reader, &r[i])) {
             printf("blk_peer: randread: no thread\n");
             return 1;

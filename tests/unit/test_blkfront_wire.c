@@ -168,7 +168,7 @@ static struct uk_blk_info disk(bool ro)
 TEST(requests_misaligned_empty_or_beyond_the_end_are_refused)
 {
     struct uk_blk_info d = disk(false);
-    char buf[1];
+    char buf[1] = {0};
 
     CHECK_EQ(blkw_check_req(&d, UK_BLK_READ, 1, 512, buf), -EINVAL);
     CHECK_EQ(blkw_check_req(&d, UK_BLK_READ, 0, 511, buf), -EINVAL);
@@ -198,7 +198,7 @@ TEST(requests_misaligned_empty_or_beyond_the_end_are_refused)
 TEST(writes_discards_and_flushes_on_a_read_only_disk_are_erofs)
 {
     struct uk_blk_info d = disk(true);
-    char buf[1];
+    char buf[1] = {0};
 
     CHECK_EQ(blkw_check_req(&d, UK_BLK_WRITE, 0, 512, buf), -EROFS);
     CHECK_EQ(blkw_check_req(&d, UK_BLK_DISCARD, 0, 512, NULL), -EROFS);

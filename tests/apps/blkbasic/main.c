@@ -208,10 +208,8 @@ static void refused(const struct uk_blk_info *in)
     EXPECT(uk_blk_read(0, 0, buf, 100) == -EINVAL, "read of 100 bytes: -EINVAL");
     EXPECT(uk_blk_read(0, 0, buf, 0) == -EINVAL, "read of 0 bytes: -EINVAL");
     EXPECT(uk_blk_read(0, in->size, buf, 512) == -EINVAL, "read at the end: -EINVAL");
-    EXPECT(uk_blk_read(0, in->size - 512, buf, 1024) == -EINVAL,
-           "read across the end: -EINVAL");
-    EXPECT(uk_blk_read(0, UINT64_MAX - 511, buf, 1024) == -EINVAL,
-           "read whose end wraps: -EINVAL");
+    EXPECT(uk_blk_read(0, in->size - 512, buf, 1024) == -EINVAL, "read across the end: -EINVAL");
+    EXPECT(uk_blk_read(0, UINT64_MAX - 511, buf, 1024) == -EINVAL, "read whose end wraps: -EINVAL");
     EXPECT(uk_blk_write(0, 0, NULL, 512) == -EINVAL, "write from NULL: -EINVAL");
     EXPECT(uk_blk_write(0, 4096 + 17, buf, 512) == -EINVAL, "misaligned write: -EINVAL");
     EXPECT(uk_blk_submit(0, &r) == -EINVAL, "submit without a done callback: -EINVAL");
@@ -229,7 +227,7 @@ static int rw_mode(bool plain)
 {
     uint8_t *pat = malloc(REGION), *back = malloc(REGION + BIG_READ + 16), *odd;
     struct uk_blk_info in, after;
-    unsigned int nw, nr, grants0 = gnttab_refs_in_use();
+    unsigned int nw = 0, nr = 0, grants0 = gnttab_refs_in_use();
     uint64_t t0;
     int rc;
 
@@ -268,8 +266,8 @@ static int rw_mode(bool plain)
     t0 = uk_monotonic_ns();
     rc = read_async(odd, REGION, &nr);
     EXPECT(rc == 0 && aio.max_in_flight == IN_FLIGHT,
-           "read back in %u requests of 512 B-256 KiB, up to %u in flight (%d, %llu ms)", nr, aio.max_in_flight, rc,
-           (unsigned long long)((uk_monotonic_ns() - t0) / 1000000));
+           "read back in %u requests of 512 B-256 KiB, up to %u in flight (%d, %llu ms)", nr,
+           aio.max_in_flight, rc, (unsigned long long)((uk_monotonic_ns() - t0) / 1000000));
     EXPECT(memcmp(odd, pat, REGION) == 0, "12 MiB read back identical");
 
     memset(odd, 0xee, BIG_READ);
