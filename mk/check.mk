@@ -52,6 +52,9 @@ CHECK_TESTS += ustar fs
 CHECK_SRCS_ustar := fs/ustar.c
 # test_fs.c includes fs/fs.c itself (its state reset between tests).
 CHECK_SRCS_fs := fs/ustar.c kernel/cmdline.c
+# The fd ranges and path owner of kernel/syscalls.c (test_fd.c includes it).
+CHECK_TESTS += fd
+CHECK_SRCS_fd :=
 
 CHECK_BIN := $(BUILD)/check
 CHECK_BINS := $(foreach t,$(CHECK_TESTS),$(CHECK_BIN)/test_$(t))
