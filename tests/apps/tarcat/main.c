@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,59 @@ static void path(char *out, size_t len, const char *dir, const char *rel)
     snprintf(out, len, "%s/%s", dir, rel);
 }
 
+struct reader {
+    const char *path;
+    unsigned int id;
+    size_t bad, bytes;
+};
+
+/* One of several threads: big.bin through one fd of its own and pread, in pieces of its own size.
+ */
+static void *read_big(void *arg)
+{
+    struct reader *r = arg;
+    unsigned char buf[3000];
+    size_t piece = 500 + r->id * 733;
+    int fd = open(r->path, O_RDONLY);
+
+    for (size_t off = r->id * 111; fd >= 0 && off < 300000; off += piece) {
+        ssize_t n = pread(fd, buf, piece, (off_t)off);
+
+        if (n <= 0) {
+            r->bad++;
+            break;
+        }
+        for (ssize_t i = 0; i < n; i++)
+            r->bad += buf[i] != (off + (size_t)i) % 251;
+        r->bytes += (size_t)n;
+    }
+    if (fd >= 0)
+        close(fd);
+    else
+        r->bad++;
+    return NULL;
+}
+
+/* Three threads at once: each one's reads wait on the disk while the others run. */
+static void concurrent(const char *path)
+{
+    struct reader r[3];
+    pthread_t t[3];
+    size_t bad = 0;
+    bool all = true;
+
+    for (unsigned int i = 0; i < 3; i++) {
+        r[i] = (struct reader){.path = path, .id = i};
+        if (pthread_create(&t[i], NULL, read_big, &r[i]))
+            all = false;
+    }
+    for (unsigned int i = 0; all && i < 3; i++) {
+        pthread_join(t[i], NULL);
+        bad += r[i].bad + (r[i].bytes != 300000 - i * 111);
+    }
+    EXPECT(all && bad == 0, "three threads read %s at once: %zu wrong", path, bad);
+}
+
 /* The tree fs-tar.test makes in dom0: index.html, hello.txt, docs/{a.txt,big.bin}, empty/. */
 static void check(const char *dir)
 {
@@ -130,6 +184,7 @@ static void check(const char *dir)
         EXPECT(pread(fd, big, 10, 299995) == 5 && big[4] == 299999 % 251, "pread at the end");
         close(fd);
     }
+    concurrent(p);
 
     path(p, sizeof(p), dir, "missing.txt");
     EXPECT(open_errno(p, O_RDONLY) == ENOENT, "missing file: ENOENT");
