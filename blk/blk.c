@@ -20,9 +20,16 @@
 
 #include "blk_private.h"
 
-#define THREAD_STACK (32 * 1024)            /* done callbacks run on it */
-#define BOOT_WAIT_NS (35 * UK_NSEC_PER_SEC) /* every disk's open, at boot */
-#define VBD_MAX      64                     /* vbds told apart by the watcher */
+#define THREAD_STACK (32 * 1024) /* done callbacks run on it */
+/*
+ * A disk there at boot has its backend waiting already (xl runs the hotplug
+ * scripts before the guest starts), so its open is short; one attached
+ * later may wait for its script.
+ */
+#define BOOT_OPEN_NS    (10 * UK_NSEC_PER_SEC)
+#define HOTPLUG_OPEN_NS (30 * UK_NSEC_PER_SEC)
+#define BOOT_WAIT_NS    (BOOT_OPEN_NS + 5 * UK_NSEC_PER_SEC) /* every disk's open, at boot */
+#define VBD_MAX         64                                   /* vbds told apart by the watcher */
 
 struct blk_disk *blk_disks[UK_BLK_MAX];
 unsigned int blk_ndisks;
@@ -81,8 +88,9 @@ static struct blk_disk *slot_for(unsigned long vdev)
     return d;
 }
 
-static void request_open(struct blk_disk *d)
+static void request_open(struct blk_disk *d, uint64_t wait)
 {
+    d->open_wait_ns = wait;
     d->want_open = true;
     uk_waitq_wake_all(&d->wq);
 }
@@ -179,7 +187,7 @@ static void watch_look(void)
             continue;
         d = slot_for(now[i]);
         if (d)
-            request_open(d);
+            request_open(d, HOTPLUG_OPEN_NS);
     }
     memcpy(watcher.known, now, (size_t)n * sizeof(now[0]));
     watcher.nknown = (unsigned int)n;
@@ -272,7 +280,7 @@ static int blk_init(void)
         struct blk_disk *d = slot_for(vdevs[i]);
 
         if (d)
-            request_open(d);
+            request_open(d, BOOT_OPEN_NS);
     }
     /* The opens run at once, one thread per disk. */
     uk_waitq_wait_cond(&blk_boot_wq, "blk open", boot_opens_done, NULL,

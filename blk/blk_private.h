@@ -64,6 +64,7 @@ struct blk_disk {
     struct uk_waitq wq;
     struct uk_thread *thread;
     struct xs_watch *be_watch;
+    uint64_t open_wait_ns;  /* the open's deadline, from its start */
     uint64_t open_ns;       /* how long the last open took */
     uint64_t be_connect_ns; /* ... of which waiting for the backend's Connected */
 

@@ -25,8 +25,7 @@
 #include "blk_private.h"
 
 #define PAGE          BLKW_PAGE_SIZE
-#define OPEN_WAIT_NS  (30 * UK_NSEC_PER_SEC) /* a hotplug script may be slow (bash's: 1.6 s) */
-#define CLOSE_WAIT_NS (3 * UK_NSEC_PER_SEC)  /* per step of the close handshake */
+#define CLOSE_WAIT_NS (3 * UK_NSEC_PER_SEC) /* per step of the close handshake */
 /* ... after a failed open: shorter, the backend is probably not there */
 #define OPEN_FAIL_WAIT_NS (1 * UK_NSEC_PER_SEC)
 #define GRANT_WAIT_NS     (2 * UK_NSEC_PER_SEC) /* for the backend to unmap, at teardown */
@@ -979,7 +978,7 @@ static void open_disk(struct blk_disk *d)
 
     d->state = BLK_OPENING;
     rc = read_frontend(d);
-    rc = rc ? rc : connect(d, uk_deadline_in(OPEN_WAIT_NS));
+    rc = rc ? rc : connect(d, uk_deadline_in(d->open_wait_ns));
     if (rc) {
         if (rc != -ENOENT)
             uk_printf("blkfront: %s: open failed (%d)\n", name(d), rc);
