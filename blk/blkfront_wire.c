@@ -80,7 +80,13 @@ enum blkw_kind blkw_response(const struct blkif_response *rsp, const uint8_t *as
     case BLKIF_RSP_ERROR:
         return BLKW_OK;
     case BLKIF_RSP_EOPNOTSUPP:
-        *err = -EOPNOTSUPP;
+        /*
+         * blkif.h has it only for the optional operations; a read or write
+         * "not supported" after the backend took it is an I/O error.
+         */
+        if (asked[rsp->id] == BLKIF_OP_FLUSH_DISKCACHE ||
+            asked[rsp->id] == BLKIF_OP_WRITE_BARRIER || asked[rsp->id] == BLKIF_OP_DISCARD)
+            *err = -EOPNOTSUPP;
         return BLKW_OK;
     default:
         return BLKW_BAD_STATUS;

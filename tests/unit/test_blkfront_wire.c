@@ -118,7 +118,20 @@ TEST(bad_status_answers_with_eio)
     CHECK_EQ(err, 0);
     CHECK_EQ(judge(0, BLKIF_OP_READ, BLKIF_RSP_ERROR, &err), BLKW_OK);
     CHECK_EQ(err, -EIO);
+    /* "Not supported" is for the optional operations; a read or write it fails is an error. */
     CHECK_EQ(judge(0, BLKIF_OP_READ, BLKIF_RSP_EOPNOTSUPP, &err), BLKW_OK);
+    CHECK_EQ(err, -EIO);
+    asked[0] = BLKW_ASK_INDIRECT | BLKIF_OP_WRITE;
+    CHECK_EQ(judge(0, BLKIF_OP_INDIRECT, BLKIF_RSP_EOPNOTSUPP, &err), BLKW_OK);
+    CHECK_EQ(err, -EIO);
+    asked[0] = BLKIF_OP_FLUSH_DISKCACHE;
+    CHECK_EQ(judge(0, BLKIF_OP_FLUSH_DISKCACHE, BLKIF_RSP_EOPNOTSUPP, &err), BLKW_OK);
+    CHECK_EQ(err, -EOPNOTSUPP);
+    asked[0] = BLKIF_OP_WRITE_BARRIER;
+    CHECK_EQ(judge(0, BLKIF_OP_WRITE_BARRIER, BLKIF_RSP_EOPNOTSUPP, &err), BLKW_OK);
+    CHECK_EQ(err, -EOPNOTSUPP);
+    asked[0] = BLKIF_OP_DISCARD;
+    CHECK_EQ(judge(0, BLKIF_OP_DISCARD, BLKIF_RSP_EOPNOTSUPP, &err), BLKW_OK);
     CHECK_EQ(err, -EOPNOTSUPP);
 }
 
