@@ -95,61 +95,10 @@ static void request_open(struct blk_disk *d, uint64_t wait)
     uk_waitq_wake_all(&d->wq);
 }
 
-/* A child of device/vbd that is a vdev: decimal digits only, no leading zero. */
-static bool parse_vdev(const char *s, unsigned long *vdev)
-{
-    unsigned long v = 0;
-
-    if (!*s || (s[0] == '0' && s[1]) || strlen(s) > 9)
-        return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        v = v * 10 + (unsigned long)(*s - '0');
-    }
-    *vdev = v;
-    return true;
-}
-
-static int cmp_ulong(const void *a, const void *b)
-{
-    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-/* A vbd is complete once its backend-id is there (libxl writes a device in one transaction). */
-static bool vbd_complete(unsigned long vdev)
-{
-    char key[64];
-    unsigned long id;
-
-    return ksnprintf(key, sizeof(key), "device/vbd/%lu/backend-id", vdev) > 0 &&
-           xs_read_ulong(XS_NO_TX, key, &id) == 0;
-}
-
 /* The complete vbds under device/vbd now, ascending: their count, or a negative errno. */
 static int list_vbds(unsigned long *out, unsigned int max)
 {
-    char **names;
-    unsigned int count, n = 0;
-    int rc = xs_directory(XS_NO_TX, "device/vbd", &names, &count);
-
-    if (rc == -ENOENT)
-        return 0;
-    if (rc)
-        return rc;
-    for (unsigned int i = 0; i < count && n < max; i++)
-        if (parse_vdev(names[i], &out[n]))
-            n++;
-    free(names);
-    qsort(out, n, sizeof(*out), cmp_ulong);
-    count = n;
-    n = 0;
-    for (unsigned int i = 0; i < count; i++)
-        if (vbd_complete(out[i]))
-            out[n++] = out[i];
-    return (int)n;
+    return xenbus_list_devices("device/vbd", out, max);
 }
 
 /* ---- disks attached later ---- */

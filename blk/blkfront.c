@@ -546,54 +546,6 @@ static bool drain(struct blk_disk *d)
 
 /* ---- XenStore: our state, the backend's ---- */
 
-static int path_of(char *buf, size_t size, const char *dir, const char *key)
-{
-    int n = ksnprintf(buf, size, "%s/%s", dir, key);
-
-    return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
-/* Our state node, written only while the device directory exists (a detach removes it). */
-struct front_state {
-    struct blk_disk *d;
-    enum xenbus_state state;
-};
-
-static int front_state_tx(xs_tx_t tx, void *ctx)
-{
-    struct front_state *fs = ctx;
-    char key[64], val[4];
-    unsigned long id;
-    int rc = path_of(key, sizeof(key), fs->d->dev, "backend-id");
-
-    rc = rc ? rc : xs_read_ulong(tx, key, &id);
-    if (rc)
-        return rc;
-    ksnprintf(val, sizeof(val), "%d", (int)fs->state);
-    rc = path_of(key, sizeof(key), fs->d->dev, "state");
-    return rc ? rc : xs_write(tx, key, val);
-}
-
-static int front_state(struct blk_disk *d, enum xenbus_state state)
-{
-    struct front_state fs = {d, state};
-
-    return xs_transaction_run(front_state_tx, &fs);
-}
-
-/* Done when the backend's state is one of `want` (a bit mask), or its node is gone. */
-static int be_state_in(const char *path, void *ctx)
-{
-    unsigned long v;
-    int rc = xs_read_ulong(XS_NO_TX, path, &v);
-
-    if (rc == -ENOENT)
-        return 0;
-    if (rc)
-        return rc;
-    return v < 32 && (*(unsigned int *)ctx & (1u << v)) ? 0 : -EAGAIN;
-}
-
 /*
  * End a grant, waiting (bounded) while the backend still maps the page.
  * False when it never let go: the page must then never be reused.
@@ -656,11 +608,8 @@ static void free_resources(struct blk_disk *d)
  */
 static void close_step(struct blk_disk *d, enum xenbus_state ours, unsigned int want, uint64_t wait)
 {
-    char key[256];
-    int rc = path_of(key, sizeof(key), d->be, "state");
+    int rc = xenbus_close_step(d->dev, d->be, ours, want, uk_deadline_in(wait));
 
-    front_state(d, ours);
-    rc = rc ? rc : xs_wait_for(key, be_state_in, &want, uk_deadline_in(wait));
     /* Gone (detached) is an answer too; silence is not. */
     if (rc == -ETIMEDOUT)
         uk_printf("blkfront: %s: the backend did not follow our state %d\n", name(d), ours);
@@ -700,7 +649,7 @@ static void backend_changed(struct blk_disk *d)
 
     if (d->state != BLK_UP && d->state != BLK_BROKEN)
         return;
-    rc = path_of(key, sizeof(key), d->be, "state");
+    rc = xenbus_path(key, sizeof(key), d->be, "state");
     rc = rc ? rc : xs_read_ulong(XS_NO_TX, key, &v);
     if (rc == 0 && v == XenbusStateConnected)
         return;
@@ -726,7 +675,7 @@ static void be_watch_fn(struct xs_watch *w, const char *path, void *ctx)
 static int read_be(struct blk_disk *d, const char *node, unsigned long def, unsigned long *v)
 {
     char key[256];
-    int rc = path_of(key, sizeof(key), d->be, node);
+    int rc = xenbus_path(key, sizeof(key), d->be, node);
 
     *v = def;
     rc = rc ? rc : xs_read_ulong(XS_NO_TX, key, v);
@@ -741,7 +690,7 @@ static int read_frontend(struct blk_disk *d)
 {
     char key[64];
     unsigned long id;
-    int rc = path_of(key, sizeof(key), d->dev, "backend-id");
+    int rc = xenbus_path(key, sizeof(key), d->dev, "backend-id");
 
     rc = rc ? rc : xs_read_ulong(XS_NO_TX, key, &id);
     if (rc)
@@ -752,7 +701,7 @@ static int read_frontend(struct blk_disk *d)
     rc = xenbus_backend_path(d->dev, &d->be);
     if (rc)
         return rc;
-    return d->be[0] == '/' ? 0 : -EINVAL;
+    return d->be && d->be[0] == '/' ? 0 : -EINVAL;
 }
 
 static int setup_ring(struct blk_disk *d)
@@ -792,7 +741,7 @@ static int setup_ring(struct blk_disk *d)
 static int write_key(xs_tx_t tx, struct blk_disk *d, const char *node, const char *val)
 {
     char key[64];
-    int rc = path_of(key, sizeof(key), d->dev, node);
+    int rc = xenbus_path(key, sizeof(key), d->dev, node);
 
     return rc ? rc : xs_write(tx, key, val);
 }
@@ -815,7 +764,7 @@ static int write_keys(xs_tx_t tx, void *ctx)
     if (d->params.ring_order == 0) {
         rc = write_num(tx, d, "ring-ref", d->ring_ref[0]);
         /* A single page says ring-ref alone: no order left over from an earlier connection. */
-        if (!rc && !path_of(key, sizeof(key), d->dev, "ring-page-order")) {
+        if (!rc && !xenbus_path(key, sizeof(key), d->dev, "ring-page-order")) {
             rc = xs_rm(tx, key);
             rc = rc == -ENOENT ? 0 : rc;
         }
@@ -872,7 +821,7 @@ static int await_backend(struct blk_disk *d, const char *state_key, uint64_t dea
     if (!rc && (bs == XenbusStateInitWait || bs == XenbusStateConnected))
         return 0;
     if (!rc && (bs == XenbusStateClosing || bs == XenbusStateClosed))
-        rc = front_state(d, XenbusStateInitialising);
+        rc = xenbus_front_state(d->dev, XenbusStateInitialising);
     if (rc && rc != -ENOENT)
         return rc;
     return xs_wait_for(state_key, be_ready, NULL, deadline);
@@ -935,7 +884,7 @@ static int read_disk(struct blk_disk *d)
 static int connect(struct blk_disk *d, uint64_t deadline)
 {
     char key[256];
-    int rc = path_of(key, sizeof(key), d->be, "state");
+    int rc = xenbus_path(key, sizeof(key), d->be, "state");
 
     rc = rc ? rc : await_backend(d, key, deadline);
     rc = rc ? rc : read_offer(d);
@@ -945,7 +894,7 @@ static int connect(struct blk_disk *d, uint64_t deadline)
     rc = rc ? rc : xs_wait_for(key, be_connected, NULL, deadline);
     d->be_connect_ns = uk_monotonic_ns() - d->be_connect_ns;
     rc = rc ? rc : read_disk(d);
-    rc = rc ? rc : front_state(d, XenbusStateConnected);
+    rc = rc ? rc : xenbus_front_state(d->dev, XenbusStateConnected);
     if (!rc) {
         d->be_watch = xs_watch(key, be_watch_fn, d);
         rc = d->be_watch ? 0 : -errno;

@@ -42,7 +42,7 @@ const char *kernel_cmdline(void);
 /*
  * Such a subsystem's keys do not reach the app: the argv that main() gets
  * leaves out every word for which a claim(word) is true. Up to four
- * claimers (net/, blk/, ...); set in an init call (argv is built after them).
+ * claimers (net/, blk/, fs/, ...); set in an init call (argv is built after them).
  */
 void kernel_cmdline_claim(bool (*claim)(const char *word));
 
