@@ -781,52 +781,6 @@ static int write_keys(xs_tx_t tx, void *ctx)
     return rc ? rc : write_num(tx, d, "state", XenbusStateInitialised);
 }
 
-/* Done once the backend is Connected; Closing or Closed on the way means it will not. */
-static int be_connected(const char *path, void *ctx)
-{
-    unsigned long v;
-    int rc = xs_read_ulong(XS_NO_TX, path, &v);
-
-    (void)ctx;
-    if (rc)
-        return rc == -ENOENT ? -ENOTCONN : rc;
-    if (v == XenbusStateConnected)
-        return 0;
-    return v == XenbusStateClosing || v == XenbusStateClosed ? -ENOTCONN : -EAGAIN;
-}
-
-/* Ready to be connected to: the backend said its features (InitWait) or is Connected. */
-static int be_ready(const char *path, void *ctx)
-{
-    unsigned long v;
-    int rc = xs_read_ulong(XS_NO_TX, path, &v);
-
-    (void)ctx;
-    if (rc)
-        return rc == -ENOENT ? -EAGAIN : rc;
-    return v == XenbusStateInitWait || v == XenbusStateConnected ? 0 : -EAGAIN;
-}
-
-/*
- * Until the backend can be connected to. One left Closed by an earlier
- * connection takes our Initialising as "prepare for reconnect"; a fresh
- * one (its hotplug script done) is in InitWait already, which one read
- * shows.
- */
-static int await_backend(struct blk_disk *d, const char *state_key, uint64_t deadline)
-{
-    enum xenbus_state bs = XenbusStateUnknown;
-    int rc = xenbus_read_state(d->be, &bs);
-
-    if (!rc && (bs == XenbusStateInitWait || bs == XenbusStateConnected))
-        return 0;
-    if (!rc && (bs == XenbusStateClosing || bs == XenbusStateClosed))
-        rc = xenbus_front_state(d->dev, XenbusStateInitialising);
-    if (rc && rc != -ENOENT)
-        return rc;
-    return xs_wait_for(state_key, be_ready, NULL, deadline);
-}
-
 static int read_offer(struct blk_disk *d)
 {
     struct blkw_offer o = {0};
@@ -886,12 +840,12 @@ static int connect(struct blk_disk *d, uint64_t deadline)
     char key[256];
     int rc = xenbus_path(key, sizeof(key), d->be, "state");
 
-    rc = rc ? rc : await_backend(d, key, deadline);
+    rc = rc ? rc : xenbus_await_backend(d->dev, d->be, deadline);
     rc = rc ? rc : read_offer(d);
     rc = rc ? rc : setup_ring(d);
     rc = rc ? rc : xs_transaction_run_until(write_keys, d, deadline);
     d->be_connect_ns = uk_monotonic_ns();
-    rc = rc ? rc : xs_wait_for(key, be_connected, NULL, deadline);
+    rc = rc ? rc : xenbus_wait_connected(d->be, deadline);
     d->be_connect_ns = uk_monotonic_ns() - d->be_connect_ns;
     rc = rc ? rc : read_disk(d);
     rc = rc ? rc : xenbus_front_state(d->dev, XenbusStateConnected);

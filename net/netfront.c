@@ -669,59 +669,13 @@ static int write_keys(xs_tx_t tx, void *ctx)
     return rc ? rc : xs_write(tx, key, val);
 }
 
-/* Done once the backend is Connected; Closing or Closed on the way means it will not. */
-static int be_connected(const char *path, void *ctx)
-{
-    unsigned long v;
-    int rc = xs_read_ulong(XS_NO_TX, path, &v);
-
-    (void)ctx;
-    if (rc)
-        return rc == -ENOENT ? -ENOTCONN : rc;
-    if (v == XenbusStateConnected)
-        return 0;
-    return v == XenbusStateClosing || v == XenbusStateClosed ? -ENOTCONN : -EAGAIN;
-}
-
-/* Ready to be connected to: the backend said its features (InitWait) or is Connected. */
-static int be_ready(const char *path, void *ctx)
-{
-    unsigned long v;
-    int rc = xs_read_ulong(XS_NO_TX, path, &v);
-
-    (void)ctx;
-    if (rc)
-        return rc == -ENOENT ? -EAGAIN : rc;
-    return v == XenbusStateInitWait || v == XenbusStateConnected ? 0 : -EAGAIN;
-}
-
-/*
- * Until the backend can be connected to. A backend left Closed by an
- * earlier close takes our Initialising as "prepare for reconnect" and goes
- * back to InitWait; a fresh one is there already, which one read shows
- * (each XenStore round trip costs about 10 ms under emulation).
- */
-static int await_backend(struct netfront *nf, const char *state_key, uint64_t deadline)
-{
-    enum xenbus_state bs = XenbusStateUnknown;
-    int rc = xenbus_read_state(nf->be, &bs);
-
-    if (!rc && (bs == XenbusStateInitWait || bs == XenbusStateConnected))
-        return 0;
-    if (!rc && (bs == XenbusStateClosing || bs == XenbusStateClosed))
-        rc = xenbus_front_state(nf->dev, XenbusStateInitialising);
-    if (rc && rc != -ENOENT)
-        return rc;
-    return xs_wait_for(state_key, be_ready, NULL, deadline);
-}
-
 static int connect(struct netfront *nf, uint64_t deadline)
 {
     char key[256];
     bool rx_copy;
     int rc = xenbus_path(key, sizeof(key), nf->be, "state");
 
-    rc = rc ? rc : await_backend(nf, key, deadline);
+    rc = rc ? rc : xenbus_await_backend(nf->dev, nf->be, deadline);
     rc = rc ? rc : read_feature(nf, "feature-rx-copy", &rx_copy);
     if (!rc && !rx_copy) {
         uk_printf("netfront: vif%u: backend has no feature-rx-copy\n", nf->index);
@@ -733,7 +687,7 @@ static int connect(struct netfront *nf, uint64_t deadline)
     rc = rc ? rc : setup_rings(nf);
     /* The keys and Connected together: the backend sees all or nothing. */
     rc = rc ? rc : xs_transaction_run_until(write_keys, nf, deadline);
-    rc = rc ? rc : xs_wait_for(key, be_connected, NULL, deadline);
+    rc = rc ? rc : xenbus_wait_connected(nf->be, deadline);
     return rc;
 }
 

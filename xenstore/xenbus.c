@@ -207,3 +207,59 @@ int xenbus_list_devices(const char *dir, unsigned long *ids, unsigned int max)
     free(all);
     return (int)n;
 }
+
+/* Done once Connected; Closing, Closed or gone on the way means it will not be. */
+static int connected(const char *key, void *ctx)
+{
+    unsigned long v;
+    int rc = xs_read_ulong(XS_NO_TX, key, &v);
+
+    (void)ctx;
+    if (rc)
+        return rc == -ENOENT ? -ENOTCONN : rc;
+    if (v == XenbusStateConnected)
+        return 0;
+    return v == XenbusStateClosing || v == XenbusStateClosed ? -ENOTCONN : -EAGAIN;
+}
+
+int xenbus_wait_connected(const char *be, uint64_t deadline)
+{
+    char key[256];
+    int rc = state_path(be, key, sizeof(key));
+
+    return rc ? rc : xs_wait_for(key, connected, NULL, deadline);
+}
+
+/* Ready to be connected to: the backend said its features (InitWait) or is Connected. */
+static int ready(const char *key, void *ctx)
+{
+    unsigned long v;
+    int rc = xs_read_ulong(XS_NO_TX, key, &v);
+
+    (void)ctx;
+    if (rc)
+        return rc == -ENOENT ? -EAGAIN : rc;
+    return v == XenbusStateInitWait || v == XenbusStateConnected ? 0 : -EAGAIN;
+}
+
+/*
+ * A backend left Closed by an earlier close takes our Initialising as
+ * "prepare for reconnect" and goes back to InitWait; a fresh one is there
+ * already, which one read shows (each XenStore round trip costs about
+ * 10 ms under emulation).
+ */
+int xenbus_await_backend(const char *dev, const char *be, uint64_t deadline)
+{
+    char key[256];
+    enum xenbus_state bs = XenbusStateUnknown;
+    int rc = xenbus_read_state(be, &bs);
+
+    if (!rc && (bs == XenbusStateInitWait || bs == XenbusStateConnected))
+        return 0;
+    if (!rc && (bs == XenbusStateClosing || bs == XenbusStateClosed))
+        rc = xenbus_front_state(dev, XenbusStateInitialising);
+    if (rc && rc != -ENOENT)
+        return rc;
+    rc = state_path(be, key, sizeof(key));
+    return rc ? rc : xs_wait_for(key, ready, NULL, deadline);
+}

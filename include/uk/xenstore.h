@@ -162,6 +162,14 @@ int xenbus_close_step(const char *dev, const char *be, enum xenbus_state ours, u
  * one transaction), ascending, at most `max`. Their count or a negative errno.
  */
 int xenbus_list_devices(const char *dir, unsigned long *ids, unsigned int max);
+/*
+ * A frontend's connect, in two waits. Until the backend `be` can be
+ * connected to (InitWait, or Connected), a Closed one first asked to
+ * start again through our Initialising: 0 or -ETIMEDOUT at `deadline`.
+ */
+int xenbus_await_backend(const char *dev, const char *be, uint64_t deadline);
+/* Until `be` is Connected: 0, -ENOTCONN when it goes Closing, Closed or away, -ETIMEDOUT. */
+int xenbus_wait_connected(const char *be, uint64_t deadline);
 bool xenbus_device_complete(const char *dir, unsigned long id);
 
 #endif
