@@ -29,7 +29,6 @@
 #define BOOT_OPEN_NS    (10 * UK_NSEC_PER_SEC)
 #define HOTPLUG_OPEN_NS (30 * UK_NSEC_PER_SEC)
 #define BOOT_WAIT_NS    (BOOT_OPEN_NS + 5 * UK_NSEC_PER_SEC) /* every disk's open, at boot */
-#define VBD_MAX         64                                   /* vbds told apart by the watcher */
 
 struct blk_disk *blk_disks[UK_BLK_MAX];
 unsigned int blk_ndisks;
@@ -103,61 +102,15 @@ static int list_vbds(unsigned long *out, unsigned int max)
 
 /* ---- disks attached later ---- */
 
-static struct {
-    struct xs_watch *w;
-    unsigned long known[VBD_MAX];
-    unsigned int nknown;
-} watcher;
-
-static bool known(unsigned long vdev)
+/* A new vbd (xl block-attach, or attached again after a detach): opened, in its vdev's slot if it
+ * had one. */
+static void on_new_vbd(unsigned long vdev, void *ctx)
 {
-    for (unsigned int i = 0; i < watcher.nknown; i++)
-        if (watcher.known[i] == vdev)
-            return true;
-    return false;
-}
+    struct blk_disk *d = slot_for(vdev);
 
-/*
- * Present now: the complete vbds; those not present at the last look are
- * new (xl block-attach, or attached again after a detach) and opened, in
- * the slot of their vdev if it had one.
- */
-static void watch_look(void)
-{
-    unsigned long now[VBD_MAX];
-    int n = list_vbds(now, VBD_MAX);
-
-    if (n < 0)
-        return;
-    for (int i = 0; i < n; i++) {
-        struct blk_disk *d;
-
-        if (known(now[i]))
-            continue;
-        d = slot_for(now[i]);
-        if (d)
-            request_open(d, HOTPLUG_OPEN_NS);
-    }
-    memcpy(watcher.known, now, (size_t)n * sizeof(now[0]));
-    watcher.nknown = (unsigned int)n;
-}
-
-static void watch_thread(void *arg)
-{
-    (void)arg;
-    for (;;) {
-        char *path;
-        int rc = xs_watch_wait(watcher.w, &path, UK_TIME_NEVER);
-
-        if (rc == -EIO || rc == -ECANCELED) {
-            uk_printf("blkfront: watch on device/vbd ended (%d): no more new disks\n", rc);
-            return;
-        }
-        if (rc)
-            continue;
-        free(path);
-        watch_look();
-    }
+    (void)ctx;
+    if (d)
+        request_open(d, HOTPLUG_OPEN_NS);
 }
 
 /* ---- boot and exit ---- */
@@ -210,21 +163,17 @@ static void blk_shutdown(void)
 
 static int blk_init(void)
 {
-    unsigned long vdevs[UK_BLK_MAX];
+    unsigned long vdevs[UK_BLK_MAX] = {0};
     int n;
 
     configure();
     uk_waitq_init(&blk_boot_wq);
-    /* Watching first, then listing: a disk cannot slip between the two. */
-    watcher.w = xs_watch("device/vbd", NULL, NULL);
-    if (!watcher.w || !uk_thread_create("blkfront-watch", watch_thread, NULL, 0))
-        uk_printf("blkfront: cannot watch device/vbd: disks attached later are not seen\n");
-    n = list_vbds(watcher.known, VBD_MAX);
-    watcher.nknown = n > 0 ? (unsigned int)n : 0;
+    n = list_vbds(vdevs, UK_BLK_MAX);
     if (n < 0)
         uk_printf("blkfront: cannot list device/vbd: %d\n", n);
-    for (int i = 0; i < n && i < UK_BLK_MAX; i++)
-        vdevs[i] = watcher.known[i];
+    /* A disk that comes after the listing is the watch's first look's. */
+    if (xenbus_watch_devices("device/vbd", vdevs, n > 0 ? (unsigned int)n : 0, on_new_vbd, NULL))
+        uk_printf("blkfront: cannot watch device/vbd: disks attached later are not seen\n");
     for (int i = 0; i < n && i < UK_BLK_MAX; i++) {
         struct blk_disk *d = slot_for(vdevs[i]);
 

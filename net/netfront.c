@@ -793,76 +793,31 @@ int netfront_list(unsigned int *indices, unsigned int max)
 static struct {
     void (*fn)(unsigned int index, void *ctx);
     void *ctx;
-    struct xs_watch *w;
-    unsigned int known[WATCH_MAX], nknown;
 } watcher;
 
-static bool known(const unsigned int *set, unsigned int n, unsigned int index)
+static void on_new_vif(unsigned long id, void *ctx)
 {
-    for (unsigned int i = 0; i < n; i++)
-        if (set[i] == index)
-            return true;
-    return false;
-}
-
-/* Present now: the complete ones; the new among them are reported. */
-static void watch_look(void)
-{
-    unsigned int now[WATCH_MAX] = {0};
-    int n = netfront_list(now, WATCH_MAX);
-
-    if (n < 0)
-        return;
-    for (int i = 0; i < n; i++)
-        if (!known(watcher.known, watcher.nknown, now[i]))
-            watcher.fn(now[i], watcher.ctx);
-    /* A vif detached and attached again under the same index is new again. */
-    memcpy(watcher.known, now, (size_t)n * sizeof(now[0]));
-    watcher.nknown = (unsigned int)n;
-}
-
-static void watch_thread(void *arg)
-{
-    (void)arg;
-    for (;;) {
-        char *path;
-        int rc = xs_watch_wait(watcher.w, &path, UK_TIME_NEVER);
-
-        if (rc == -EIO || rc == -ECANCELED) {
-            uk_printf("netfront: watch on device/vif ended (%d): no more new vifs\n", rc);
-            return;
-        }
-        if (rc)
-            continue;
-        free(path);
-        watch_look();
-    }
+    (void)ctx;
+    watcher.fn((unsigned int)id, watcher.ctx);
 }
 
 int netfront_watch_new(void (*fn)(unsigned int index, void *ctx), void *ctx)
 {
-    unsigned int now[WATCH_MAX] = {0};
-    int n;
+    unsigned int now[WATCH_MAX];
+    unsigned long known[WATCH_MAX] = {0};
+    int rc, n;
 
     if (watcher.fn)
         return -EBUSY;
     n = netfront_list(now, WATCH_MAX);
     if (n < 0)
         return n;
-    watcher.nknown = 0;
     for (int i = 0; i < n; i++)
-        watcher.known[watcher.nknown++] = now[i];
+        known[i] = now[i];
     watcher.fn = fn;
     watcher.ctx = ctx;
-    /* Watching the directory itself: xenstored tells us of every change below it. */
-    watcher.w = xs_watch("device/vif", NULL, NULL);
-    if (!watcher.w || !uk_thread_create("netfront-watch", watch_thread, NULL, 0)) {
-        int rc = -(watcher.w ? ENOMEM : errno);
-
-        if (watcher.w)
-            xs_unwatch(watcher.w);
+    rc = xenbus_watch_devices("device/vif", known, (unsigned int)n, on_new_vif, NULL);
+    if (rc)
         watcher.fn = NULL;
-        return rc;
-    }
-    return 0;
+    return rc;
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <internal/format.h>
+#include <uk/kernel.h>
+#include <uk/sched.h>
 #include <uk/xenstore.h>
 
 static int state_path(const char *path, char *buf, size_t size)
@@ -262,4 +264,85 @@ int xenbus_await_backend(const char *dev, const char *be, uint64_t deadline)
         return rc;
     rc = state_path(be, key, sizeof(key));
     return rc ? rc : xs_wait_for(key, ready, NULL, deadline);
+}
+
+#define DEV_WATCH_MAX 64 /* devices one watch tells apart; more are never reported new */
+
+struct dev_watch {
+    const char *dir;
+    void (*fn)(unsigned long id, void *ctx);
+    void *ctx;
+    struct xs_watch *w;
+    unsigned long known[DEV_WATCH_MAX];
+    unsigned int nknown;
+};
+
+static bool is_known(const struct dev_watch *dw, unsigned long id)
+{
+    for (unsigned int i = 0; i < dw->nknown; i++)
+        if (dw->known[i] == id)
+            return true;
+    return false;
+}
+
+/* The complete devices now; those absent at the last look are new. */
+static void dev_look(struct dev_watch *dw)
+{
+    unsigned long now[DEV_WATCH_MAX] = {0};
+    int n = xenbus_list_devices(dw->dir, now, DEV_WATCH_MAX);
+
+    if (n < 0)
+        return;
+    for (int i = 0; i < n; i++)
+        if (!is_known(dw, now[i]))
+            dw->fn(now[i], dw->ctx);
+    /* A device detached and attached again under the same id is new again. */
+    memcpy(dw->known, now, (size_t)n * sizeof(now[0]));
+    dw->nknown = (unsigned int)n;
+}
+
+static void dev_watch_thread(void *arg)
+{
+    struct dev_watch *dw = arg;
+
+    for (;;) {
+        char *path;
+        int rc = xs_watch_wait(dw->w, &path, UK_TIME_NEVER);
+
+        if (rc == -EIO || rc == -ECANCELED) {
+            uk_printf("xenbus: watch on %s ended (%d): no more new devices there\n", dw->dir, rc);
+            return;
+        }
+        if (rc)
+            continue;
+        free(path);
+        dev_look(dw);
+    }
+}
+
+int xenbus_watch_devices(const char *dir, const unsigned long *known, unsigned int n,
+                         void (*fn)(unsigned long id, void *ctx), void *ctx)
+{
+    struct dev_watch *dw = calloc(1, sizeof(*dw));
+
+    if (!dw)
+        return -ENOMEM;
+    *dw = (struct dev_watch){.dir = dir, .fn = fn, .ctx = ctx};
+    dw->nknown = n < DEV_WATCH_MAX ? n : DEV_WATCH_MAX;
+    memcpy(dw->known, known, dw->nknown * sizeof(known[0]));
+    /*
+     * The directory itself: xenstored tells us of every change below it,
+     * and fires once when the watch is set, so a device that came between
+     * the caller's listing and now is seen by the first look.
+     */
+    dw->w = xs_watch(dir, NULL, NULL);
+    if (!dw->w || !uk_thread_create("xenbus-devices", dev_watch_thread, dw, 0)) {
+        int rc = -(dw->w ? ENOMEM : errno);
+
+        if (dw->w)
+            xs_unwatch(dw->w);
+        free(dw);
+        return rc;
+    }
+    return 0;
 }

@@ -171,5 +171,13 @@ int xenbus_await_backend(const char *dev, const char *be, uint64_t deadline);
 /* Until `be` is Connected: 0, -ENOTCONN when it goes Closing, Closed or away, -ETIMEDOUT. */
 int xenbus_wait_connected(const char *be, uint64_t deadline);
 bool xenbus_device_complete(const char *dir, unsigned long id);
+/*
+ * Watch `dir` for devices that appear (attached, or attached again after
+ * a detach): fn(id, ctx) runs on the watch's own thread for each complete
+ * device not there at the last look; `known` (n ids, as listed by the
+ * caller) are not new. `dir` must outlive the watch. 0 or a negative errno.
+ */
+int xenbus_watch_devices(const char *dir, const unsigned long *known, unsigned int n,
+                         void (*fn)(unsigned long id, void *ctx), void *ctx);
 
 #endif

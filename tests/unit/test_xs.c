@@ -1019,3 +1019,49 @@ TEST(wait_state_in_ends_on_a_state_of_the_mask_or_the_node_gone)
     CHECK_EQ(xenbus_wait_state_in("/be", closed, sec(10)), 0);
     CHECK_EQ(watches_set(), 0);
 }
+
+static unsigned long new_ids[8];
+static unsigned int new_count;
+
+static void on_new(unsigned long id, void *ctx)
+{
+    (void)ctx;
+    if (new_count < 8)
+        new_ids[new_count++] = id;
+}
+
+/*
+ * Let the watch thread finish what it was woken for: the daemon answers
+ * only while every thread waits, which each of these reads gives it.
+ */
+static void settle(void)
+{
+    char *v;
+
+    for (int i = 0; i < 40; i++)
+        if (xs_read(XS_NO_TX, "/vif/5/backend-id", &v, NULL) == 0)
+            free(v);
+}
+
+TEST(watch_devices_reports_each_new_complete_device_once)
+{
+    const unsigned long known[] = {5};
+
+    setup();
+    daemon_defaults();
+    new_count = 0;
+    CHECK_EQ(xs_write(XS_NO_TX, "/vif/5/backend-id", "0"), 0);
+    CHECK_EQ(xenbus_watch_devices("/vif", known, 1, on_new, NULL), 0);
+    settle();
+    CHECK_EQ(new_count, 0); /* the first look: 5 is known */
+    CHECK_EQ(xs_write(XS_NO_TX, "/vif/7/mac", "00:16:3e:00:00:07"), 0);
+    settle();
+    CHECK_EQ(new_count, 0); /* not complete yet */
+    CHECK_EQ(xs_write(XS_NO_TX, "/vif/7/backend-id", "0"), 0);
+    settle();
+    CHECK_EQ(new_count, 1);
+    CHECK_EQ(new_ids[0], 7);
+    CHECK_EQ(xs_write(XS_NO_TX, "/vif/7/state", "4"), 0);
+    settle();
+    CHECK_EQ(new_count, 1); /* a change below a known device: nothing new */
+}
