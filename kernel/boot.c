@@ -14,6 +14,7 @@
 #include <internal/kernel.h>
 #include <internal/ksyms.h>
 #include <internal/sched.h>
+#include <uk/shutdown.h>
 #include <xen/sched.h>
 
 #include "boot_private.h"
@@ -117,5 +118,8 @@ void kernel_exit(int status)
 {
     uk_printf("exit status %d\n", status);
     console_flush();
-    xen_shutdown(status == 0 ? SHUTDOWN_poweroff : SHUTDOWN_crash);
+    if (status != 0)
+        xen_shutdown(SHUTDOWN_crash);
+    xen_shutdown(kernel_shutdown_reason() == UK_SHUTDOWN_REBOOT ? SHUTDOWN_reboot
+                                                                : SHUTDOWN_poweroff);
 }

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The toolstack's control node, in every image: control/shutdown
+ * ("poweroff", "reboot", what `xl shutdown` / `xl reboot` / `virsh` write)
+ * and control/sysrq (`xl sysrq DOM KEY`). The features we honour are
+ * advertised in control/feature-* so that xl and libvirt know.
+ *
+ * A request is taken in a transaction with its read and acknowledged by
+ * writing "" back, as Linux does: the toolstack sees it was taken, and a
+ * second watch event for our own write finds "" and does nothing. Unknown
+ * shutdown requests are logged and left in place (not acknowledged: we are
+ * not prepared to handle them); unknown sysrq keys are acknowledged and
+ * ignored with a log line.
+ *
+ * Nothing here runs before main: the features and the watches are set up
+ * by a short-lived thread that runs once main first blocks (each a round
+ * trip with dom0), and watch events run on XenStore's callback thread. A
+ * request that came before the watch was set is seen by the event
+ * xenstored sends when a watch is set.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <internal/kernel.h>
+#include <uk/kernel.h>
+#include <uk/sched.h>
+#include <uk/shutdown.h>
+#include <uk/xenstore.h>
+
+#define SHUTDOWN_NODE "control/shutdown"
+#define SYSRQ_NODE    "control/sysrq"
+#define REQUEST_MAX   32 /* longer than any request we know */
+
+/*
+ * The requests we take. "halt" is a poweroff to us (Linux's view too);
+ * "suspend" joins (with control/feature-suspend) once save, restore and
+ * migration exist.
+ */
+static const struct {
+    const char *name;
+    int reason;
+} requests[] = {
+    {"poweroff", UK_SHUTDOWN_POWEROFF},
+    {"halt", UK_SHUTDOWN_POWEROFF},
+    {"reboot", UK_SHUTDOWN_REBOOT},
+};
+
+static const char *const features[] = {
+    "control/feature-poweroff",
+    "control/feature-reboot",
+};
+
+/* What one look at control/shutdown found, filled in the transaction. */
+struct take {
+    char value[REQUEST_MAX];
+    int reason; /* UK_SHUTDOWN_NONE: nothing to do */
+    bool unknown;
+};
+
+static int lookup(const char *value)
+{
+    for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++)
+        if (!strcmp(value, requests[i].name))
+            return requests[i].reason;
+    return UK_SHUTDOWN_NONE;
+}
+
+/*
+ * `path`'s value into buf, cut short to fit, made printable (it is for a log
+ * line): the length read, 0 when the node is absent, or a negative errno.
+ */
+static int read_request(xs_tx_t tx, const char *path, char *buf, size_t size)
+{
+    char *v;
+    size_t n;
+    int rc = xs_read(tx, path, &v, &n);
+
+    buf[0] = '\0';
+    if (rc == -ENOENT)
+        return 0;
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < size - 1 && i < n; i++) {
+        buf[i] = v[i] >= ' ' && v[i] < 0x7f ? v[i] : '?';
+        buf[i + 1] = '\0';
+    }
+    free(v);
+    return n > size - 1 ? (int)(size - 1) + 1 : (int)n;
+}
+
+/* May run more than once (a conflict restarts it): it only fills *t and writes in tx. */
+static int take_shutdown(xs_tx_t tx, void *ctx)
+{
+    struct take *t = ctx;
+    int n = read_request(tx, SHUTDOWN_NODE, t->value, sizeof(t->value));
+
+    t->reason = UK_SHUTDOWN_NONE;
+    t->unknown = false;
+    if (n <= 0)
+        return n;
+    /* A value cut short matches nothing. */
+    t->reason = n < (int)sizeof(t->value) ? lookup(t->value) : UK_SHUTDOWN_NONE;
+    if (t->reason == UK_SHUTDOWN_NONE) {
+        t->unknown = true;
+        return 0;
+    }
+    return xs_write(tx, SHUTDOWN_NODE, "");
+}
+
+static void shutdown_event(struct xs_watch *w, const char *path, void *ctx)
+{
+    struct take t;
+    int rc;
+
+    (void)w;
+    (void)path;
+    (void)ctx;
+    rc = xs_transaction_run(take_shutdown, &t);
+    if (rc) {
+        uk_printf("control: cannot read %s (%d)\n", SHUTDOWN_NODE, rc);
+        return;
+    }
+    if (t.unknown)
+        uk_printf("control: unknown shutdown request \"%s\": ignored\n", t.value);
+    else if (t.reason != UK_SHUTDOWN_NONE)
+        kernel_shutdown_request(t.reason);
+}
+
+/* The key, or '\0' when there is none; acknowledged in the same transaction. */
+static int take_sysrq(xs_tx_t tx, void *ctx)
+{
+    char *key = ctx;
+    char buf[2];
+    int n = read_request(tx, SYSRQ_NODE, buf, sizeof(buf));
+
+    *key = buf[0];
+    if (n <= 0)
+        return n;
+    return xs_write(tx, SYSRQ_NODE, "");
+}
+
+static void sysrq_event(struct xs_watch *w, const char *path, void *ctx)
+{
+    char key;
+    int rc;
+
+    (void)w;
+    (void)path;
+    (void)ctx;
+    rc = xs_transaction_run(take_sysrq, &key);
+    if (rc) {
+        uk_printf("control: cannot read %s (%d)\n", SYSRQ_NODE, rc);
+        return;
+    }
+    if (key == 't') {
+        uk_printf("control: sysrq t: threads\n");
+        uk_sched_dump();
+    } else if (key) {
+        uk_printf("control: sysrq %c: ignored (only t is known)\n", key);
+    }
+}
+
+static void control_thread(void *arg)
+{
+    (void)arg;
+    /* Features first: they say what the watches below will honour. */
+    for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
+        int rc = xs_write(XS_NO_TX, features[i], "1");
+
+        if (rc)
+            uk_printf("control: cannot write %s (%d)\n", features[i], rc);
+    }
+    if (!xs_watch(SHUTDOWN_NODE, shutdown_event, NULL))
+        uk_printf("control: cannot watch %s (%d): xl shutdown will not be seen\n", SHUTDOWN_NODE,
+                  -errno);
+    if (!xs_watch(SYSRQ_NODE, sysrq_event, NULL))
+        uk_printf("control: cannot watch %s (%d)\n", SYSRQ_NODE, -errno);
+}
+
+/* Global so that white-box apps, linked from the archive, pull it in (-u, mk/app.mk). */
+int control_init(void);
+int control_init(void)
+{
+    struct uk_thread *t = uk_thread_create("control", control_thread, NULL, 0);
+
+    if (!t)
+        return -ENOMEM;
+    uk_thread_detach(t);
+    return 0;
+}
+INITCALL_ALWAYS(control_init, 3);
