@@ -211,7 +211,8 @@ int kernel_shutdown_request(int reason)
     uk_thread_detach(t);
     /* Before anyone can exit because of the wakeup below. */
     if (atexit(wait_for_hooks))
-        uk_printf("shutdown: cannot register the exit wait: an app that exits now cuts hooks short\n");
+        uk_printf(
+            "shutdown: cannot register the exit wait: an app that exits now cuts hooks short\n");
     uk_waitq_wake_all(&request_wq);
     return 0;
 }

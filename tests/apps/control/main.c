@@ -34,7 +34,9 @@ static uint64_t requested_at;
 
 static const char *reason_name(int reason)
 {
-    return reason == UK_SHUTDOWN_REBOOT ? "reboot" : reason == UK_SHUTDOWN_POWEROFF ? "poweroff" : "?";
+    return reason == UK_SHUTDOWN_REBOOT     ? "reboot"
+           : reason == UK_SHUTDOWN_POWEROFF ? "poweroff"
+                                            : "?";
 }
 
 static void waiter(void *arg)
