@@ -12,14 +12,15 @@
  * not prepared to handle them); unknown sysrq keys are acknowledged and
  * ignored with a log line.
  *
- * Nothing here runs before main: the features and the watches are set up
- * by a short-lived thread that runs once main first blocks (each a round
- * trip with dom0), and watch events run on XenStore's callback thread. A
- * request that came before the watch was set is seen by the event
- * xenstored sends when a watch is set.
+ * Nothing here runs before main: the thread `control` writes the features
+ * and sets one watch on the control directory once main first blocks (each
+ * a round trip with dom0), then takes the watch's events. A request that
+ * came before the watch was set is seen by the event xenstored sends when a
+ * watch is set.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <internal/kernel.h>
@@ -28,6 +29,7 @@
 #include <uk/shutdown.h>
 #include <uk/xenstore.h>
 
+#define CONTROL_DIR   "control"
 #define SHUTDOWN_NODE "control/shutdown"
 #define SYSRQ_NODE    "control/sysrq"
 #define REQUEST_MAX   32 /* longer than any request we know */
@@ -108,14 +110,25 @@ static int take_shutdown(xs_tx_t tx, void *ctx)
     return xs_write(tx, SHUTDOWN_NODE, "");
 }
 
-static void shutdown_event(struct xs_watch *w, const char *path, void *ctx)
+/*
+ * Whether `path` holds a request: a plain read first, since most events are
+ * for nothing (our own acknowledgement, the event a new watch gets), and a
+ * transaction costs two more round trips.
+ */
+static bool pending(const char *path)
+{
+    char buf[2];
+
+    return read_request(XS_NO_TX, path, buf, sizeof(buf)) != 0;
+}
+
+static void shutdown_event(void)
 {
     struct take t;
     int rc;
 
-    (void)w;
-    (void)path;
-    (void)ctx;
+    if (!pending(SHUTDOWN_NODE))
+        return;
     rc = xs_transaction_run(take_shutdown, &t);
     if (rc) {
         uk_printf("control: cannot read %s (%d)\n", SHUTDOWN_NODE, rc);
@@ -140,14 +153,13 @@ static int take_sysrq(xs_tx_t tx, void *ctx)
     return xs_write(tx, SYSRQ_NODE, "");
 }
 
-static void sysrq_event(struct xs_watch *w, const char *path, void *ctx)
+static void sysrq_event(void)
 {
     char key;
     int rc;
 
-    (void)w;
-    (void)path;
-    (void)ctx;
+    if (!pending(SYSRQ_NODE))
+        return;
     rc = xs_transaction_run(take_sysrq, &key);
     if (rc) {
         uk_printf("control: cannot read %s (%d)\n", SYSRQ_NODE, rc);
@@ -161,21 +173,57 @@ static void sysrq_event(struct xs_watch *w, const char *path, void *ctx)
     }
 }
 
+/* Whether the event's path is `node` (relative) or below: xenstored gives relative paths back. */
+static bool event_for(const char *path, const char *node)
+{
+    size_t n = strlen(node), len = strlen(path);
+
+    return len >= n && !strcmp(path + len - n, node);
+}
+
+/*
+ * The features, then one watch on the whole control directory, and its
+ * events for ever. A thread of its own (not a watch callback), so that the
+ * requests do not wait behind other watches' callbacks, and the same
+ * threads exist from boot to the end, whatever XenStore answers.
+ */
 static void control_thread(void *arg)
 {
+    struct xs_watch *w;
+
     (void)arg;
-    /* Features first: they say what the watches below will honour. */
+    /* Features first: they say what the watch below will honour. */
     for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
         int rc = xs_write(XS_NO_TX, features[i], "1");
 
         if (rc)
             uk_printf("control: cannot write %s (%d)\n", features[i], rc);
     }
-    if (!xs_watch(SHUTDOWN_NODE, shutdown_event, NULL))
-        uk_printf("control: cannot watch %s (%d): xl shutdown will not be seen\n", SHUTDOWN_NODE,
+    w = xs_watch(CONTROL_DIR, NULL, NULL);
+    if (!w) {
+        uk_printf("control: cannot watch %s (%d): xl shutdown will not be seen\n", CONTROL_DIR,
                   -errno);
-    if (!xs_watch(SYSRQ_NODE, sysrq_event, NULL))
-        uk_printf("control: cannot watch %s (%d)\n", SYSRQ_NODE, -errno);
+        return;
+    }
+    for (;;) {
+        char *path;
+        int rc = xs_watch_wait(w, &path, 0);
+        bool all;
+
+        if (rc == -EIO || rc == -ECANCELED) {
+            uk_printf("control: watch ended (%d): xl shutdown will not be seen\n", rc);
+            return;
+        }
+        if (rc)
+            continue; /* -ENOMEM: the event is gone, the next one will come */
+        /* The directory itself: the watch's first event, or events were dropped. */
+        all = event_for(path, CONTROL_DIR);
+        if (all || event_for(path, SHUTDOWN_NODE))
+            shutdown_event();
+        if (all || event_for(path, SYSRQ_NODE))
+            sysrq_event();
+        free(path);
+    }
 }
 
 /* Global so that white-box apps, linked from the archive, pull it in (-u, mk/app.mk). */
