@@ -34,9 +34,9 @@ struct uk_blk_info {
     uint64_t size;        /* bytes */
     uint32_t sector_size; /* bytes, a power of two >= 512 */
     /* What was negotiated with the backend. */
-    unsigned int ring_pages;     /* 1 << ring-page-order */
-    unsigned int max_segments;   /* per ring request: indirect ones, else 11 */
-    bool persistent;             /* feature-persistent in use */
+    unsigned int ring_pages;      /* 1 << ring-page-order */
+    unsigned int max_segments;    /* per ring request: indirect ones, else 11 */
+    bool persistent;              /* feature-persistent in use */
     bool flush, barrier, discard; /* operations the backend offers */
     /* Counters since boot. */
     uint64_t reads, writes, flushes, discards; /* app requests completed */
