@@ -12,9 +12,10 @@
  * not prepared to handle them); unknown sysrq keys are acknowledged and
  * ignored with a log line.
  *
- * Nothing here runs before main: the thread `control` writes the features
- * and sets one watch on the control directory once main first blocks (each
- * a round trip with dom0), then takes the watch's events. A request that
+ * Nothing here runs before main: the thread `control` sets one watch on
+ * the control directory once main first blocks, takes its first event,
+ * writes the features (each a round trip with dom0), then takes the
+ * watch's events for good. A request that
  * came before the watch was set is seen by the event xenstored sends when a
  * watch is set.
  */
@@ -187,43 +188,56 @@ static bool event_for(const char *path, const char *node)
  * requests do not wait behind other watches' callbacks, and the same
  * threads exist from boot to the end, whatever XenStore answers.
  */
+/* Take one event: false once the watch is over for good. */
+static bool take_event(struct xs_watch *w)
+{
+    char *path;
+    int rc = xs_watch_wait(w, &path, 0);
+    bool all;
+
+    if (rc == -EIO || rc == -ECANCELED) {
+        uk_printf("control: watch ended (%d): xl shutdown will not be seen\n", rc);
+        return false;
+    }
+    if (rc)
+        return true; /* -ENOMEM: that event is gone, the next one will come */
+    /* The directory itself: the watch's first event, or events were dropped. */
+    all = event_for(path, CONTROL_DIR);
+    if (all || event_for(path, SHUTDOWN_NODE))
+        shutdown_event();
+    if (all || event_for(path, SYSRQ_NODE))
+        sysrq_event();
+    free(path);
+    return true;
+}
+
 static void control_thread(void *arg)
 {
     struct xs_watch *w;
 
     (void)arg;
-    /* Features first: they say what the watch below will honour. */
-    for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
-        int rc = xs_write(XS_NO_TX, features[i], "1");
-
-        if (rc)
-            uk_printf("control: cannot write %s (%d)\n", features[i], rc);
-    }
     w = xs_watch(CONTROL_DIR, NULL, NULL);
     if (!w) {
         uk_printf("control: cannot watch %s (%d): xl shutdown will not be seen\n", CONTROL_DIR,
                   -errno);
         return;
     }
-    for (;;) {
-        char *path;
-        int rc = xs_watch_wait(w, &path, 0);
-        bool all;
+    /*
+     * The event every new watch gets (a request made before it included),
+     * then the features, last: once control/feature-reboot is there, the
+     * set-up's round trips and allocations are over (tests that count pages
+     * wait for it), and a request the toolstack makes is watched.
+     */
+    if (!take_event(w))
+        return;
+    for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
+        int rc = xs_write(XS_NO_TX, features[i], "1");
 
-        if (rc == -EIO || rc == -ECANCELED) {
-            uk_printf("control: watch ended (%d): xl shutdown will not be seen\n", rc);
-            return;
-        }
         if (rc)
-            continue; /* -ENOMEM: the event is gone, the next one will come */
-        /* The directory itself: the watch's first event, or events were dropped. */
-        all = event_for(path, CONTROL_DIR);
-        if (all || event_for(path, SHUTDOWN_NODE))
-            shutdown_event();
-        if (all || event_for(path, SYSRQ_NODE))
-            sysrq_event();
-        free(path);
+            uk_printf("control: cannot write %s (%d)\n", features[i], rc);
     }
+    while (take_event(w))
+        ;
 }
 
 /* Global so that white-box apps, linked from the archive, pull it in (-u, mk/app.mk). */

@@ -432,11 +432,21 @@ static void dom0_check(const char *what, const char *key)
 
 static int basic(void)
 {
-    unsigned int refs0 = gnttab_refs_in_use();
-    uint64_t free0 = uk_page_free_count();
+    unsigned int refs0;
+    uint64_t free0;
     struct vif v;
     struct netfront *none = NULL;
-    int rc = netfront_open(7, &callbacks, &v, deadline_in(OPEN_WAIT), &none);
+    int rc;
+
+    /*
+     * The runtime's control thread allocates as it sets up (xenstore/control.c),
+     * concurrently with what follows: its last step is this node.
+     */
+    if (xs_wait_exists("control/feature-reboot", deadline_in(OPEN_WAIT)))
+        test_error("no control/feature-reboot: page counts may be off");
+    refs0 = gnttab_refs_in_use();
+    free0 = uk_page_free_count();
+    rc = netfront_open(7, &callbacks, &v, deadline_in(OPEN_WAIT), &none);
 
     EXPECT(rc == -ENOENT && !none && gnttab_refs_in_use() == refs0,
            "no vif 7: -ENOENT, nothing granted (%d)", rc);
