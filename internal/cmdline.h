@@ -41,8 +41,8 @@ struct cmdline_args cmdline_parse(const char *line, char *buf, size_t bufsize, c
 const char *kernel_cmdline(void);
 /*
  * Such a subsystem's keys do not reach the app: the argv that main() gets
- * leaves out every word for which claim(word) is true. One claimer; set it
- * in an init call (argv is built after them).
+ * leaves out every word for which a claim(word) is true. Up to four
+ * claimers (net/, blk/, fs/, ...); set in an init call (argv is built after them).
  */
 void kernel_cmdline_claim(bool (*claim)(const char *word));
 

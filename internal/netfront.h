@@ -71,7 +71,7 @@ int netfront_tx(struct netfront *nf, const struct netfront_frag *frags, unsigned
                 unsigned int flags);
 
 /*
- * The vif indices present now under device/vif (ascending), at most `max`;
+ * The complete vifs (backend-id written) under device/vif now, ascending, at most `max`;
  * the count, or a negative errno.
  */
 int netfront_list(unsigned int *indices, unsigned int max);

@@ -37,7 +37,10 @@ const struct boot_info *kernel_boot_info(void)
     return boot;
 }
 
-static bool (*cmdline_claim)(const char *word);
+/* net/ and blk/ each take their keys; room for a few more. */
+#define CLAIMERS_MAX 4
+static bool (*cmdline_claim[CLAIMERS_MAX])(const char *word);
+static unsigned int nclaimers;
 
 const char *kernel_cmdline(void)
 {
@@ -46,7 +49,17 @@ const char *kernel_cmdline(void)
 
 void kernel_cmdline_claim(bool (*claim)(const char *word))
 {
-    cmdline_claim = claim;
+    if (nclaimers == CLAIMERS_MAX)
+        uk_panic("boot: more than %d subsystems claim command-line keys", CLAIMERS_MAX);
+    cmdline_claim[nclaimers++] = claim;
+}
+
+static bool claimed(const char *word)
+{
+    for (unsigned int i = 0; i < nclaimers; i++)
+        if (cmdline_claim[i](word))
+            return true;
+    return false;
 }
 
 /* Leaves out the words a subsystem took as its own (kernel_cmdline_claim). */
@@ -54,10 +67,10 @@ static int drop_claimed(int argc)
 {
     int n = 1;
 
-    if (!cmdline_claim)
+    if (!nclaimers)
         return argc;
     for (int i = 1; i < argc; i++)
-        if (!cmdline_claim(argv[i]))
+        if (!claimed(argv[i]))
             argv[n++] = argv[i];
     argv[n] = NULL;
     return n;

@@ -3,6 +3,8 @@
  * The system calls newlib expects (built with
  * --disable-newlib-supplied-syscalls): console output on fd 1 and 2, the
  * heap, exit, and clean errors for everything a unikernel does not have.
+ * Other fds go to the subsystem owning their range, paths to the path
+ * owner (internal/fd.h); pread, which newlib does not have for us, too.
  * The clock calls live with the clocks, in events/libc_time.c.
  */
 #include <errno.h>
@@ -21,45 +23,111 @@
 #include <internal/heap.h>
 #include <internal/kernel.h>
 
-#undef errno
-extern int errno;
+/*
+ * errno here is the calling thread's (newlib's *__errno()), not the global
+ * `errno` newlib's _r wrappers read: apps call read, isatty, open, ...
+ * directly, and would not see an error left only in the global (a wrapper
+ * copies the global only when it is non-zero, so ours stands there too).
+ */
 
-/* fds from FD_FIRST_EXTERNAL up (the sockets, when net/ is linked in). */
-static const struct fd_ops *ext_ops;
+/* The owners of fds beyond the console's (internal/fd.h), and of paths. */
+static struct fd_range {
+    int first, count;
+    const struct fd_ops *ops;
+} ranges[FD_RANGES_MAX];
+static unsigned int nranges;
+static const struct path_ops *path_ops;
 
-void kernel_fd_ops_set(const struct fd_ops *ops)
+int kernel_fd_range_set(int first, int count, const struct fd_ops *ops)
 {
-    ext_ops = ops;
+    if (first < FD_FIRST_EXTERNAL || count <= 0 || first > INT32_MAX - count || !ops ||
+        !ops->read || !ops->write || !ops->close || !ops->fstat)
+        return -EINVAL;
+    for (unsigned int i = 0; i < nranges; i++)
+        if (first < ranges[i].first + ranges[i].count && ranges[i].first < first + count)
+            return -EINVAL;
+    if (nranges == FD_RANGES_MAX)
+        return -ENOSPC;
+    ranges[nranges++] = (struct fd_range){first, count, ops};
+    return 0;
 }
 
-static bool is_external(int fd)
+void kernel_path_ops_set(const struct path_ops *ops)
 {
-    return fd >= FD_FIRST_EXTERNAL && ext_ops;
+    path_ops = ops;
 }
+
+/* The ops of fd's owner, or NULL (then the fd is the console's or nobody's). */
+static const struct fd_ops *owner(int fd)
+{
+    for (unsigned int i = 0; i < nranges; i++)
+        if (fd >= ranges[i].first && fd - ranges[i].first < ranges[i].count)
+            return ranges[i].ops;
+    return NULL;
+}
+
+static bool is_console(int fd)
+{
+    return fd >= 0 && fd <= 2;
+}
+
+static int fail(int err)
+{
+    errno = err;
+    return -1;
+}
+
+/* For calls an owner may not offer: EBADF when fd is not open, else `err`. */
+static int not_offered(const struct fd_ops *ops, int fd, int err)
+{
+    struct stat st;
+
+    return ops->fstat(fd, &st) < 0 ? -1 : fail(err);
+}
+
+/*
+ * open() and stat() keep the path owner (internal/fd.h): a relocation the
+ * linker's --gc-sections follows, against a weak symbol so that a runtime
+ * without one still links.
+ */
+#define PATH_OWNER_NEEDED()                                                                        \
+    __asm__ volatile(".weak kernel_path_owner\n\t.reloc ., BFD_RELOC_NONE, kernel_path_owner")
 
 char *__env[1] = {0};
 char **environ = __env;
 
 int write(int fd, const void *buf, size_t len)
 {
-    if (is_external(fd))
-        return (int)ext_ops->write(fd, buf, len);
-    if (fd != 1 && fd != 2) {
-        errno = EBADF;
-        return -1;
-    }
+    const struct fd_ops *ops = owner(fd);
+
+    if (ops)
+        return (int)ops->write(fd, buf, len);
+    if (fd != 1 && fd != 2)
+        return fail(EBADF);
     return (int)console_write(buf, len);
 }
 
 int read(int fd, void *buf, size_t len)
 {
-    if (is_external(fd))
-        return (int)ext_ops->read(fd, buf, len);
+    const struct fd_ops *ops = owner(fd);
+
+    if (ops)
+        return (int)ops->read(fd, buf, len);
     /* No console input yet: stdin is at end of file. */
     if (fd == 0)
         return 0;
-    errno = EBADF;
-    return -1;
+    return fail(EBADF);
+}
+
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+    const struct fd_ops *ops = owner(fd);
+
+    if (ops && ops->pread)
+        return ops->pread(fd, buf, len, off);
+    if (ops)
+        return not_offered(ops, fd, ESPIPE);
+    return fail(is_console(fd) ? ESPIPE : EBADF);
 }
 
 void *sbrk(ptrdiff_t incr)
@@ -74,42 +142,48 @@ void _exit(int status)
 
 int close(int fd)
 {
-    if (is_external(fd))
-        return ext_ops->close(fd);
-    if (fd >= 0 && fd <= 2)
+    const struct fd_ops *ops = owner(fd);
+
+    if (ops)
+        return ops->close(fd);
+    if (is_console(fd))
         return 0;
-    errno = EBADF;
-    return -1;
+    return fail(EBADF);
 }
 
 int fstat(int fd, struct stat *st)
 {
-    if (is_external(fd) && ext_ops->fcntl(fd, F_GETFL, 0) >= 0) {
-        *st = (struct stat){.st_mode = S_IFSOCK};
-        return 0;
-    }
-    if (fd < 0 || fd > 2) {
-        errno = EBADF;
-        return -1;
-    }
+    const struct fd_ops *ops = owner(fd);
+
+    if (ops)
+        return ops->fstat(fd, st);
+    if (!is_console(fd))
+        return fail(EBADF);
     *st = (struct stat){.st_mode = S_IFCHR};
     return 0;
 }
 
 int isatty(int fd)
 {
-    if (fd >= 0 && fd <= 2)
+    const struct fd_ops *ops = owner(fd);
+    struct stat st;
+
+    if (is_console(fd))
         return 1;
-    errno = is_external(fd) && ext_ops->fcntl(fd, F_GETFL, 0) >= 0 ? ENOTTY : EBADF;
+    if (!ops || ops->fstat(fd, &st) == 0)
+        errno = ops ? ENOTTY : EBADF;
     return 0;
 }
 
 off_t lseek(int fd, off_t off, int whence)
 {
-    (void)off;
-    (void)whence;
-    errno = fd >= 0 && fd <= 2 ? ESPIPE : EBADF;
-    return -1;
+    const struct fd_ops *ops = owner(fd);
+
+    if (ops && ops->lseek)
+        return ops->lseek(fd, off, whence);
+    if (ops)
+        return not_offered(ops, fd, ESPIPE);
+    return fail(is_console(fd) ? ESPIPE : EBADF);
 }
 
 int getpid(void)
@@ -135,34 +209,48 @@ static int unsupported(void)
 
 int open(const char *path, int flags, ...)
 {
-    (void)path;
-    (void)flags;
-    errno = ENOENT;
-    return -1;
+    mode_t mode = 0;
+    va_list ap;
+
+    PATH_OWNER_NEEDED();
+    if (flags & O_CREAT) {
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, int);
+        va_end(ap);
+    }
+    if (!path)
+        return fail(EFAULT);
+    if (path_ops)
+        return path_ops->open(path, flags, mode);
+    return fail(ENOENT);
 }
 
 int stat(const char *path, struct stat *st)
 {
-    (void)path;
-    (void)st;
-    errno = ENOENT;
-    return -1;
+    PATH_OWNER_NEEDED();
+    if (!path || !st)
+        return fail(EFAULT);
+    if (path_ops)
+        return path_ops->stat(path, st);
+    return fail(ENOENT);
 }
 
 int fcntl(int fd, int cmd, ...)
 {
+    const struct fd_ops *ops = owner(fd);
     va_list ap;
     int arg;
 
     va_start(ap, cmd);
     arg = va_arg(ap, int);
     va_end(ap);
-    if (is_external(fd))
-        return ext_ops->fcntl(fd, cmd, arg);
-    if (fd >= 0 && fd <= 2)
+    if (ops && ops->fcntl)
+        return ops->fcntl(fd, cmd, arg);
+    if (ops)
+        return not_offered(ops, fd, ENOSYS);
+    if (is_console(fd))
         return unsupported();
-    errno = EBADF;
-    return -1;
+    return fail(EBADF);
 }
 
 int link(const char *old, const char *new)

@@ -46,9 +46,19 @@ CHECK_TESTS += vchan
 CHECK_SRCS_vchan := gnttab/vchan.c gnttab/vchan_wire.c kernel/format.c
 CHECK_TESTS += netfront_wire
 CHECK_SRCS_netfront_wire := net/netfront_wire.c
+CHECK_TESTS += blkfront_wire
+CHECK_SRCS_blkfront_wire := blk/blkfront_wire.c
 # httpd's request parser (an app's code: what any client sends it).
 CHECK_TESTS += http
 CHECK_SRCS_http := apps/httpd/http.c
+# fs/: the tar reader (pure), and the file system's calls over a disk in memory.
+CHECK_TESTS += ustar fs
+CHECK_SRCS_ustar := fs/ustar.c
+# test_fs.c includes fs/fs.c itself (its state reset between tests).
+CHECK_SRCS_fs := fs/ustar.c kernel/cmdline.c
+# The fd ranges and path owner of kernel/syscalls.c (test_fd.c includes it).
+CHECK_TESTS += fd
+CHECK_SRCS_fd :=
 
 CHECK_BIN := $(BUILD)/check
 CHECK_BINS := $(foreach t,$(CHECK_TESTS),$(CHECK_BIN)/test_$(t))

@@ -33,9 +33,14 @@ FUZZ_SRCS_vchan_wire := gnttab/vchan_wire.c
 
 FUZZ_TARGETS += netfront
 FUZZ_SRCS_netfront := net/netfront_wire.c
+FUZZ_TARGETS += blkfront
+FUZZ_SRCS_blkfront := blk/blkfront_wire.c
 # httpd's request parser: what any client on the network sends.
 FUZZ_TARGETS += http
 FUZZ_SRCS_http := apps/httpd/http.c
+# The tar reader: what a disk holds.
+FUZZ_TARGETS += ustar
+FUZZ_SRCS_ustar := fs/ustar.c
 
 FUZZ_BINS = $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fuzz_$(t))
 # The tree's warnings too; tests/fuzz/fuzz.h declares the entry point.

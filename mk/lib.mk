@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # libunikernel.a: every C and assembly source of the runtime's subsystems.
-LIB_DIRS := arch/x86 kernel events xenstore gnttab posix net
+LIB_DIRS := arch/x86 kernel events xenstore gnttab posix net blk fs
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
 LIB_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(LWIP_OBJS)
 # net/ is the port of lwIP (mk/lwip.mk): it sees lwIP's headers and its own
@@ -22,6 +22,8 @@ LIBC_API_HEADERS := stdlib.h stdio.h string.h time.h unistd.h fcntl.h sys/stat.h
 # The sockets API (net/): ours, in include/, with the POSIX names.
 PUBLIC_HEADERS += $(TOP)/include/sys/socket.h $(TOP)/include/netinet/in.h \
 	$(TOP)/include/netinet/tcp.h $(TOP)/include/arpa/inet.h $(TOP)/include/netdb.h $(TOP)/include/poll.h
+# Directories (fs/): newlib has no <dirent.h> for this target.
+PUBLIC_HEADERS += $(TOP)/include/dirent.h
 
 # Xen's public headers, and only them, from the host: a directory holding a
 # link to /usr/include/xen keeps glibc's headers out of the guest build.

@@ -28,6 +28,8 @@ $(PEERS_DIR)/%: $(TOP)/tests/peers/%.c
 
 # net_peer checks what apps/echo sends the way apps/echo does.
 $(PEERS_DIR)/net_peer: $(TOP)/apps/echo/netcheck.h
+# blk_peer makes and checks the pattern tests/apps/blktest writes.
+$(PEERS_DIR)/blk_peer: $(TOP)/tests/apps/blktest/pattern.h
 
 # The network apps built for Linux as well: dom0 runs them on its own
 # loopback, the ceiling the benchmarks print beside the guest's figures.
@@ -75,6 +77,7 @@ run: deps
 
 .PHONY: peers
 
+# `make bench BENCH=net` or `BENCH=blk`: only that part (default: all).
 bench: deps
 	$(Q)$(MAKE) --no-print-directory apps peers
-	$(Q)tests/bench/bench.sh
+	$(Q)BENCH=$(BENCH) tests/bench/bench.sh

@@ -227,6 +227,7 @@ static int net_init(void)
 {
     struct uk_sem ready;
     struct uk_thread *t;
+    int rc;
 
     configure();
     uk_waitq_init(&up_wq);
@@ -243,7 +244,9 @@ static int net_init(void)
         dns_setserver((u8_t)i, &a);
     }
     UNLOCK_TCPIP_CORE();
-    kernel_fd_ops_set(&net_socket_fd_ops);
+    rc = kernel_fd_range_set(LWIP_SOCKET_OFFSET, MEMP_NUM_NETCONN, &net_socket_fd_ops);
+    if (rc)
+        return rc;
     t = uk_thread_create("net", worker, NULL, 0);
     if (!t)
         return -ENOMEM;

@@ -380,62 +380,6 @@ static bool rx_drain(struct netfront *nf)
 
 /* ---- the backend's state, and giving everything back ---- */
 
-static int path_of(char *buf, size_t size, const char *dir, const char *key)
-{
-    int n = ksnprintf(buf, size, "%s/%s", dir, key);
-
-    return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
-/* Our state node, written only while the device directory exists (a detach removes it). */
-struct front_state {
-    struct netfront *nf;
-    enum xenbus_state state;
-};
-
-static int front_state_tx(xs_tx_t tx, void *ctx)
-{
-    struct front_state *fs = ctx;
-    char key[64], val[4];
-    unsigned long id;
-    int rc = path_of(key, sizeof(key), fs->nf->dev, "backend-id");
-
-    rc = rc ? rc : xs_read_ulong(tx, key, &id);
-    if (rc)
-        return rc;
-    ksnprintf(val, sizeof(val), "%d", (int)fs->state);
-    rc = path_of(key, sizeof(key), fs->nf->dev, "state");
-    return rc ? rc : xs_write(tx, key, val);
-}
-
-static int front_state(struct netfront *nf, enum xenbus_state state)
-{
-    struct front_state fs = {nf, state};
-
-    return xs_transaction_run(front_state_tx, &fs);
-}
-
-/* Done when the backend's state is one of `want` (a bit mask), or its node is gone. */
-static int be_state_in(const char *path, void *ctx)
-{
-    unsigned long v;
-    int rc = xs_read_ulong(XS_NO_TX, path, &v);
-
-    if (rc == -ENOENT)
-        return 0;
-    if (rc)
-        return rc;
-    return v < 32 && (*(unsigned int *)ctx & (1u << v)) ? 0 : -EAGAIN;
-}
-
-static int wait_be_state(struct netfront *nf, unsigned int want, uint64_t deadline)
-{
-    char key[256];
-    int rc = path_of(key, sizeof(key), nf->be, "state");
-
-    return rc ? rc : xs_wait_for(key, be_state_in, &want, deadline);
-}
-
 /*
  * End a grant, waiting (bounded) while the backend still maps the page.
  * False when it never let go: the page must then never be reused.
@@ -498,10 +442,8 @@ static void free_resources(struct netfront *nf)
  */
 static void close_step(struct netfront *nf, enum xenbus_state ours, unsigned int want)
 {
-    int rc;
+    int rc = xenbus_close_step(nf->dev, nf->be, ours, want, uk_deadline_in(nf->close_wait_ns));
 
-    front_state(nf, ours);
-    rc = wait_be_state(nf, want, uk_deadline_in(nf->close_wait_ns));
     /* Gone (detached) is an answer too; silence is not. */
     if (rc == -ETIMEDOUT)
         uk_printf("netfront: vif%u: the backend did not follow our state %d\n", nf->index, ours);
@@ -523,7 +465,7 @@ static void backend_changed(struct netfront *nf)
 {
     char key[256];
     unsigned long v = XenbusStateUnknown;
-    int rc = path_of(key, sizeof(key), nf->be, "state");
+    int rc = xenbus_path(key, sizeof(key), nf->be, "state");
 
     rc = rc ? rc : xs_read_ulong(XS_NO_TX, key, &v);
     if (rc == 0 && v == XenbusStateConnected)
@@ -613,7 +555,7 @@ static int read_feature(struct netfront *nf, const char *name, bool *on)
 {
     char key[256];
     unsigned long v = 0;
-    int rc = path_of(key, sizeof(key), nf->be, name);
+    int rc = xenbus_path(key, sizeof(key), nf->be, name);
 
     rc = rc ? rc : xs_read_ulong(XS_NO_TX, key, &v);
     if (rc && rc != -ENOENT)
@@ -626,7 +568,7 @@ static int read_frontend(struct netfront *nf)
 {
     char key[64], mac[32];
     unsigned long id;
-    int rc = path_of(key, sizeof(key), nf->dev, "backend-id");
+    int rc = xenbus_path(key, sizeof(key), nf->dev, "backend-id");
 
     rc = rc ? rc : xs_read_ulong(XS_NO_TX, key, &id);
     if (rc)
@@ -639,7 +581,7 @@ static int read_frontend(struct netfront *nf)
         return rc;
     if (nf->be[0] != '/')
         return -EINVAL;
-    rc = path_of(key, sizeof(key), nf->dev, "mac");
+    rc = xenbus_path(key, sizeof(key), nf->dev, "mac");
     rc = rc ? rc : xs_read_buf(XS_NO_TX, key, mac, sizeof(mac));
     if (rc < 0)
         return rc == -E2BIG ? -EINVAL : rc;
@@ -719,10 +661,10 @@ static int write_keys(xs_tx_t tx, void *ctx)
 
     for (unsigned int i = 0; i < UK_ARRAY_SIZE(keys) && !rc; i++) {
         ksnprintf(val, sizeof(val), "%u", keys[i].val);
-        rc = path_of(key, sizeof(key), nf->dev, keys[i].key);
+        rc = xenbus_path(key, sizeof(key), nf->dev, keys[i].key);
         rc = rc ? rc : xs_write(tx, key, val);
     }
-    rc = rc ? rc : path_of(key, sizeof(key), nf->dev, "state");
+    rc = rc ? rc : xenbus_path(key, sizeof(key), nf->dev, "state");
     ksnprintf(val, sizeof(val), "%d", (int)XenbusStateConnected);
     return rc ? rc : xs_write(tx, key, val);
 }
@@ -767,7 +709,7 @@ static int await_backend(struct netfront *nf, const char *state_key, uint64_t de
     if (!rc && (bs == XenbusStateInitWait || bs == XenbusStateConnected))
         return 0;
     if (!rc && (bs == XenbusStateClosing || bs == XenbusStateClosed))
-        rc = front_state(nf, XenbusStateInitialising);
+        rc = xenbus_front_state(nf->dev, XenbusStateInitialising);
     if (rc && rc != -ENOENT)
         return rc;
     return xs_wait_for(state_key, be_ready, NULL, deadline);
@@ -777,7 +719,7 @@ static int connect(struct netfront *nf, uint64_t deadline)
 {
     char key[256];
     bool rx_copy;
-    int rc = path_of(key, sizeof(key), nf->be, "state");
+    int rc = xenbus_path(key, sizeof(key), nf->be, "state");
 
     rc = rc ? rc : await_backend(nf, key, deadline);
     rc = rc ? rc : read_feature(nf, "feature-rx-copy", &rx_copy);
@@ -821,7 +763,7 @@ int netfront_open(unsigned int index, const struct netfront_callbacks *cb, void 
     rc = rc ? rc : read_frontend(nf);
     rc = rc ? rc : connect(nf, deadline);
     if (!rc) {
-        rc = path_of(key, sizeof(key), nf->be, "state");
+        rc = xenbus_path(key, sizeof(key), nf->be, "state");
         nf->be_watch = rc ? NULL : xs_watch(key, be_watch_fn, nf);
         rc = rc ? rc : nf->be_watch ? 0 : -errno;
     }
@@ -880,59 +822,19 @@ void netfront_stats(const struct netfront *nf, struct netfront_stats *st)
 
 /* ---- which vifs there are ---- */
 
-/* A child of device/vif that is a vif index: decimal digits only, no leading zero. */
-static bool parse_index(const char *s, unsigned int *index)
-{
-    unsigned long v = 0;
-
-    if (!*s || (s[0] == '0' && s[1]) || strlen(s) > 9)
-        return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        v = v * 10 + (unsigned long)(*s - '0');
-    }
-    *index = (unsigned int)v;
-    return true;
-}
-
-static int cmp_uint(const void *a, const void *b)
-{
-    unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
-
-    return x < y ? -1 : x > y;
-}
+#define WATCH_MAX 64 /* vifs told apart by the watcher; more are never reported new */
 
 int netfront_list(unsigned int *indices, unsigned int max)
 {
-    char **names;
-    unsigned int count, n = 0, *all;
-    int rc = xs_directory(XS_NO_TX, "device/vif", &names, &count);
+    unsigned long ids[WATCH_MAX];
+    int n = xenbus_list_devices("device/vif", ids, max < WATCH_MAX ? max : WATCH_MAX);
 
-    if (rc == -ENOENT)
-        return 0;
-    if (rc)
-        return rc;
-    all = malloc((count ? count : 1) * sizeof(*all));
-    if (!all) {
-        free(names);
-        return -ENOMEM;
-    }
-    for (unsigned int i = 0; i < count; i++)
-        if (parse_index(names[i], &all[n]))
-            n++;
-    free(names);
-    qsort(all, n, sizeof(*all), cmp_uint);
-    if (n > max)
-        n = max;
-    memcpy(indices, all, n * sizeof(*all));
-    free(all);
-    return (int)n;
+    for (int i = 0; i < n; i++)
+        indices[i] = (unsigned int)ids[i];
+    return n;
 }
 
 /* ---- vifs attached later ---- */
-
-#define WATCH_MAX 64 /* vifs told apart by the watcher; more are never reported new */
 
 static struct {
     void (*fn)(unsigned int index, void *ctx);
@@ -949,34 +851,20 @@ static bool known(const unsigned int *set, unsigned int n, unsigned int index)
     return false;
 }
 
-/* A vif is complete once its backend node is there (libxl writes it in the same transaction). */
-static bool vif_complete(unsigned int index)
-{
-    char key[64];
-    unsigned long id;
-
-    return ksnprintf(key, sizeof(key), "device/vif/%u/backend-id", index) > 0 &&
-           xs_read_ulong(XS_NO_TX, key, &id) == 0;
-}
-
 /* Present now: the complete ones; the new among them are reported. */
 static void watch_look(void)
 {
-    unsigned int now[WATCH_MAX] = {0}, present[WATCH_MAX] = {0}, np = 0;
+    unsigned int now[WATCH_MAX] = {0};
     int n = netfront_list(now, WATCH_MAX);
 
     if (n < 0)
         return;
-    for (int i = 0; i < n; i++) {
-        if (!vif_complete(now[i]))
-            continue;
-        present[np++] = now[i];
+    for (int i = 0; i < n; i++)
         if (!known(watcher.known, watcher.nknown, now[i]))
             watcher.fn(now[i], watcher.ctx);
-    }
     /* A vif detached and attached again under the same index is new again. */
-    memcpy(watcher.known, present, np * sizeof(present[0]));
-    watcher.nknown = np;
+    memcpy(watcher.known, now, (size_t)n * sizeof(now[0]));
+    watcher.nknown = (unsigned int)n;
 }
 
 static void watch_thread(void *arg)
@@ -1009,8 +897,7 @@ int netfront_watch_new(void (*fn)(unsigned int index, void *ctx), void *ctx)
         return n;
     watcher.nknown = 0;
     for (int i = 0; i < n; i++)
-        if (vif_complete(now[i]))
-            watcher.known[watcher.nknown++] = now[i];
+        watcher.known[watcher.nknown++] = now[i];
     watcher.fn = fn;
     watcher.ctx = ctx;
     /* Watching the directory itself: xenstored tells us of every change below it. */

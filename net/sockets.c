@@ -300,9 +300,19 @@ static int sock_fcntl(int fd, int cmd, int arg)
     return lwip_fcntl(fd, cmd, arg);
 }
 
+/* A socket fd that is open is a socket; lwIP says EBADF for one that is not. */
+static int sock_fstat(int fd, struct stat *st)
+{
+    if (lwip_fcntl(fd, F_GETFL, 0) < 0)
+        return -1;
+    *st = (struct stat){.st_mode = S_IFSOCK};
+    return 0;
+}
+
 const struct fd_ops net_socket_fd_ops = {
     .read = sock_read,
     .write = sock_write,
     .close = sock_close,
     .fcntl = sock_fcntl,
+    .fstat = sock_fstat,
 };

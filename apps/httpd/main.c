@@ -2,9 +2,15 @@
 /*
  * httpd: a small HTTP/1.1 server with keep-alive.
  *
- *   httpd [PORT]          (default 80)
+ *   httpd [PORT] [root=DIR]   (default 80; no root: the built-in page)
  *
- *   GET / (or /index.html)  a built-in page
+ *   GET / (or /index.html)  a built-in page; with root=DIR, what GET /PATH
+ *                           gives below
+ *   GET /PATH (root=DIR)    the file DIR/PATH, or for a directory its
+ *                           index.html, else a listing (text/html); 404
+ *                           when there is nothing there. On libunikernel
+ *                           DIR is a tar archive mounted with
+ *                           mount=DIR:DISK (docs/fs.md)
  *   GET /stats              text/plain, one "key value" line each: uptime,
  *                           connections, requests, and the network stack's
  *                           counters (uk_net_stats, uk_net_if_info)
@@ -31,8 +37,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #if __has_include(<uk/net.h>)
@@ -51,8 +59,10 @@
 #endif
 
 #define CONNS_MAX 1024
-#define IDLE_S    30
-#define LINGER_S  2
+/* Files are sent from memory: read whole, at most this big. */
+#define FILE_MAX (8u << 20)
+#define IDLE_S   30
+#define LINGER_S 2
 
 static const char page[] =
     "<!DOCTYPE html>\n"
@@ -79,8 +89,9 @@ struct conn {
 static struct conn *conns[CONNS_MAX];
 static unsigned int nconns;
 static double t_start;
+static const char *root; /* root=DIR: files served from there */
 static struct {
-    uint64_t served, open_max, requests, bad, not_found, refused, idle_closed;
+    uint64_t served, open_max, requests, bad, not_found, refused, idle_closed, files;
 } st;
 
 static double now_s(void)
@@ -119,6 +130,7 @@ static size_t stats_body(char *b, size_t size)
     n = add(b, size, n, "requests %llu\n", (unsigned long long)st.requests);
     n = add(b, size, n, "bad_requests %llu\n", (unsigned long long)st.bad);
     n = add(b, size, n, "not_found %llu\n", (unsigned long long)st.not_found);
+    n = add(b, size, n, "files_served %llu\n", (unsigned long long)st.files);
 #if ON_UK
     struct uk_net_stats ns;
     if (uk_net_stats(&ns) == 0) {
@@ -191,6 +203,166 @@ static bool reject(struct conn *c, int status)
     return respond(c, status, "text/plain", body, (size_t)n, false, NULL);
 }
 
+static bool not_found(struct conn *c, bool head_only)
+{
+    st.not_found++;
+    return respond(c, 404, "text/plain", "404 Not Found\n", 14, head_only, NULL);
+}
+
+static const char *type_of(const char *path)
+{
+    static const char *const types[][2] = {
+        {".html", "text/html"}, {".htm", "text/html"},      {".txt", "text/plain"},
+        {".css", "text/css"},   {".js", "text/javascript"}, {".json", "application/json"},
+        {".png", "image/png"},  {".jpg", "image/jpeg"},     {".svg", "image/svg+xml"},
+    };
+    const char *dot = strrchr(path, '.');
+
+    for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+        if (!strcasecmp(dot, types[i][0]))
+            return types[i][1];
+    return "application/octet-stream";
+}
+
+/* A growing buffer for a listing; `len` stays put when out of memory (then `bad`). */
+struct text {
+    char *p;
+    size_t len, cap;
+    bool bad;
+};
+
+static void put(struct text *t, const char *s, size_t n)
+{
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = (t->len + n + 1) * 2;
+        char *p = realloc(t->p, cap);
+
+        if (!p) {
+            t->bad = true;
+            return;
+        }
+        t->p = p;
+        t->cap = cap;
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+}
+
+/* `s` with HTML's special characters escaped. */
+static void put_html(struct text *t, const char *s)
+{
+    for (; *s; s++) {
+        const char *e = *s == '<'   ? "&lt;"
+                        : *s == '>' ? "&gt;"
+                        : *s == '&' ? "&amp;"
+                        : *s == '"' ? "&quot;"
+                                    : NULL;
+
+        if (e)
+            put(t, e, strlen(e));
+        else
+            put(t, s, 1);
+    }
+}
+
+static void put_str(struct text *t, const char *s)
+{
+    put(t, s, strlen(s));
+}
+
+static bool listing(struct conn *c, const char *dir, const char *target, bool head_only)
+{
+    DIR *d = opendir(dir);
+    struct text t = {0};
+    size_t tlen = strlen(target);
+    char base[1024];
+    struct dirent *e;
+    bool ok;
+
+    if (!d)
+        return not_found(c, head_only);
+    /* Links are the target's path and the name, without doubled slashes. */
+    while (tlen > 0 && target[tlen - 1] == '/')
+        tlen--;
+    snprintf(base, sizeof(base), "%.*s/", (int)tlen, target);
+    put_str(&t, "<!DOCTYPE html>\n<html><head><title>Index of ");
+    put_html(&t, base);
+    put_str(&t, "</title></head>\n<body><h1>Index of ");
+    put_html(&t, base);
+    put_str(&t, "</h1>\n<ul>\n");
+    while ((e = readdir(d))) {
+        const char *slash = e->d_type == DT_DIR ? "/" : "";
+
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        put_str(&t, "<li><a href=\"");
+        put_html(&t, base);
+        put_html(&t, e->d_name);
+        put_str(&t, slash);
+        put_str(&t, "\">");
+        put_html(&t, e->d_name);
+        put_str(&t, slash);
+        put_str(&t, "</a></li>\n");
+    }
+    closedir(d);
+    put_str(&t, "</ul></body></html>\n");
+    ok = t.bad ? false : respond(c, 200, "text/html", t.p, t.len, head_only, NULL);
+    free(t.p);
+    st.files += ok;
+    return ok;
+}
+
+/* GET /PATH under root=: a file, a directory's index.html or listing, else 404. */
+static bool serve_path(struct conn *c, const char *target, bool head_only)
+{
+    char path[1024];
+    struct stat sb;
+    size_t len;
+    char *buf;
+    int fd, n;
+    bool ok;
+
+    n = snprintf(path, sizeof(path), "%s%s", root, target);
+    if (n < 0 || (size_t)n >= sizeof(path) - 16 || strstr(target, "/.."))
+        return not_found(c, head_only);
+    path[strcspn(path, "?#")] = 0;
+    if (stat(path, &sb) < 0)
+        return not_found(c, head_only);
+    if (S_ISDIR(sb.st_mode)) {
+        len = strlen(path);
+        snprintf(path + len, sizeof(path) - len, "/index.html");
+        if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+            path[len] = 0;
+            return listing(c, path, target, head_only);
+        }
+    }
+    if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > FILE_MAX)
+        return not_found(c, head_only);
+    len = (size_t)sb.st_size;
+    buf = malloc(len ? len : 1);
+    fd = open(path, O_RDONLY);
+    if (!buf || fd < 0) {
+        free(buf);
+        if (fd >= 0)
+            close(fd);
+        return fd < 0 ? not_found(c, head_only) : false;
+    }
+    for (size_t got = 0; got < len;) {
+        ssize_t r = read(fd, buf + got, len - got);
+
+        if (r <= 0) {
+            len = got; /* shorter than stat said: send what there is */
+            break;
+        }
+        got += (size_t)r;
+    }
+    close(fd);
+    ok = respond(c, 200, type_of(path), buf, len, head_only, NULL);
+    free(buf);
+    st.files += ok;
+    return ok;
+}
+
 /* One request head, NUL-terminated; queue its response. false: out of memory. */
 static bool handle(struct conn *c, char *head)
 {
@@ -210,15 +382,16 @@ static bool handle(struct conn *c, char *head)
         return respond(c, 405, "text/plain", "405 Method Not Allowed\n", 23, false,
                        "Allow: GET, HEAD\r\n");
     }
-    if (!strcmp(r.target, "/") || !strcmp(r.target, "/index.html"))
-        return respond(c, 200, "text/html", page, sizeof(page) - 1, head_only, NULL);
     if (!strcmp(r.target, "/stats")) {
         char b[3072];
         size_t n = stats_body(b, sizeof(b));
         return respond(c, 200, "text/plain", b, n, head_only, NULL);
     }
-    st.not_found++;
-    return respond(c, 404, "text/plain", "404 Not Found\n", 14, head_only, NULL);
+    if (root)
+        return serve_path(c, r.target, head_only);
+    if (!strcmp(r.target, "/") || !strcmp(r.target, "/index.html"))
+        return respond(c, 200, "text/html", page, sizeof(page) - 1, head_only, NULL);
+    return not_found(c, head_only);
 }
 
 /* Answer what is buffered: one request at a time. false: close it now. */
@@ -354,16 +527,30 @@ static void announce(int port)
 
 int main(int argc, char **argv)
 {
-    int port = argc > 1 ? atoi(argv[1]) : 80, one = 1, lfd;
+    int port = 80, one = 1, lfd;
     struct sockaddr_in sa = {.sin_family = AF_INET};
     struct pollfd *p = calloc(CONNS_MAX + 1, sizeof(*p));
+    struct stat rs;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     t_start = now_s();
+    for (int i = 1; i < argc; i++) {
+        if (!strncmp(argv[i], "root=", 5))
+            root = argv[i] + 5;
+        else
+            port = atoi(argv[i]);
+    }
     if (port <= 0 || port > 65535 || !p) {
-        printf("httpd: usage: httpd [PORT] (1-65535)\n");
+        printf("httpd: usage: httpd [PORT] [root=DIR] (PORT 1-65535)\n");
         return 2;
     }
+    errno = 0;
+    if (root && (stat(root, &rs) < 0 || !S_ISDIR(rs.st_mode))) {
+        printf("httpd: root=%s: %s\n", root, errno ? strerror(errno) : "not a directory");
+        return 2;
+    }
+    if (root)
+        printf("httpd: serving files from %s\n", root);
 #if ON_UK
     int rc = uk_net_wait_up(uk_deadline_in(30 * UK_NSEC_PER_SEC));
     if (rc < 0) {

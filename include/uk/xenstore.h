@@ -136,5 +136,32 @@ int xenbus_switch_state(const char *path, enum xenbus_state state);
  * -EINVAL for a value that is no XenbusState, a read's error but -ENOENT.
  */
 int xenbus_wait_state(const char *path, enum xenbus_state want, uint64_t deadline);
+/*
+ * Wait until <path>/state is one of `want` (a mask of 1u << XenbusState),
+ * or the node is gone (a detach is an answer too): 0, -ETIMEDOUT at
+ * `deadline`, or a read's error.
+ */
+int xenbus_wait_state_in(const char *path, unsigned int want, uint64_t deadline);
+/* "<dir>/<key>" into buf: 0 or -ENAMETOOLONG. */
+int xenbus_path(char *buf, size_t size, const char *dir, const char *key);
+/*
+ * A frontend's own <dev>/state, written only while the device is there
+ * (<dev>/backend-id, in one transaction): -ENOENT once it was detached.
+ */
+int xenbus_front_state(const char *dev, enum xenbus_state state);
+/*
+ * One step of a frontend's close: our state `ours`, then wait (bounded)
+ * for the backend `be` to reach one of `want` or go. -ETIMEDOUT when it
+ * did not follow; the caller names the device in its log.
+ */
+int xenbus_close_step(const char *dev, const char *be, enum xenbus_state ours, unsigned int want,
+                      uint64_t deadline);
+/*
+ * The complete devices under `dir` ("device/vif"): children named by a
+ * decimal id whose backend-id is written (the toolstack writes a device in
+ * one transaction), ascending, at most `max`. Their count or a negative errno.
+ */
+int xenbus_list_devices(const char *dir, unsigned long *ids, unsigned int max);
+bool xenbus_device_complete(const char *dir, unsigned long id);
 
 #endif

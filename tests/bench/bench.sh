@@ -11,6 +11,13 @@ out=$build/bench
 mkdir -p "$out"
 elf=$build/apps/hello/hello.elf
 
+# BENCH=net or BENCH=blk (`make bench BENCH=blk`): only that part, in a
+# boot of its own; anything else, everything.
+case ${BENCH:-all} in
+    net) exec "$top/tests/bench/net-bench.sh" ;;
+    blk) exec "$top/tests/bench/blk-bench.sh" ;;
+esac
+
 echo "== image (apps/hello) =="
 read -r text data bss _ < <(size "$elf" | awk 'NR == 2')
 loaded=0
@@ -146,5 +153,7 @@ if grep -E '^not ok' "$out/rig.out" | grep -vq 'hello-mem'; then
     grep -E '^(not )?ok ' "$out/rig.out"
 fi
 
-# The network figures: a boot of their own (tests/bench/net-bench.sh).
+# The network figures: a boot of their own (tests/bench/net-bench.sh);
+# then the storage figures, another (tests/bench/blk-bench.sh).
 "$top/tests/bench/net-bench.sh"
+"$top/tests/bench/blk-bench.sh"

@@ -6,7 +6,7 @@
 # hypervisor as a 32-bit ELF for QEMU's multiboot loader), vmlinuz,
 # dom0.cpio.gz. Rebuilt only when this script, the files it installs from
 # here (dom0-init, dom0-lib.sh, run-cases.sh, rig-wait, rig-wait-log,
-# vif-uk, udhcpd.conf) or
+# vif-uk, block-uk, udhcpd.conf) or
 # the kernel version change.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +20,7 @@ kver=$(basename "$(echo "$kernels" | tail -n 1)" | sed 's/^vmlinuz-//')
 
 stamp=$out/dom0.stamp
 want=$( (cat "$0" "$here/dom0-init" "$here/dom0-lib.sh" "$here/run-cases.sh" \
-    "$here/rig-wait" "$here/rig-wait-log" "$here/vif-uk" "$here/udhcpd.conf"; echo "$kver") | sha256sum | cut -c1-16)
+    "$here/rig-wait" "$here/rig-wait-log" "$here/vif-uk" "$here/block-uk" "$here/udhcpd.conf"; echo "$kver") | sha256sum | cut -c1-16)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/dom0.cpio.gz" ] &&
     [ -f "$out/xen" ] && [ -f "$out/vmlinuz" ]; then
     exit 0
@@ -81,9 +81,10 @@ printf 'autoballoon="off"\n' > "$root/etc/xen/xl.conf"
 echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
 
 # Xen's dom0 kernel modules, with what they depend on (modules.dep); netback
-# and the bridge (stp, llc) for guests' vifs (dom0-init makes xenbr0).
+# and the bridge (stp, llc) for guests' vifs (dom0-init makes xenbr0);
+# blkback and loop for their disks (image files through block-uk).
 moddir=/lib/modules/$kver
-mods="xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-netback bridge"
+mods="xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-netback bridge xen-blkback loop"
 for m in $mods; do
     dep=$(grep -E "(^|/)$m\.ko(\.[a-z]+)?:" "$moddir/modules.dep") ||
         { echo "rig: module $m not in $moddir/modules.dep" >&2; exit 1; }
@@ -107,6 +108,10 @@ cp "$here/run-cases.sh" "$root/bin/rig-run-cases"
 # Debian's vif-bridge would need bash and cost a second per vif).
 cp "$here/vif-uk" "$root/etc/xen/scripts/vif-uk"
 chmod +x "$root/etc/xen/scripts/vif-uk"
+# The block hotplug script a disk names with `script=block-uk` (busybox
+# sh and losetup: Debian's `block` needs bash and flock, 1.6 s per disk).
+cp "$here/block-uk" "$root/etc/xen/scripts/block-uk"
+chmod +x "$root/etc/xen/scripts/block-uk"
 # busybox udhcpd's config (dom0-init starts it on xenbr0).
 cp "$here/udhcpd.conf" "$root/etc/udhcpd.conf"
 chmod +x "$root/init" "$root/bin/rig-wait" "$root/bin/rig-wait-log" "$root/bin/rig-run-cases"

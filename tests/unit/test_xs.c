@@ -202,6 +202,38 @@ static void node_write(const char *path, const char *value, size_t len)
             send_event(path, d.wtoken[w]);
 }
 
+/* The names of p's children, each once, NUL-terminated (xenstored's XS_DIRECTORY). */
+static void directory(const struct xsd_sockmsg *h, const char *p)
+{
+    char out[4096];
+    size_t plen = strlen(p), len = 0;
+    bool any = node_find(p) >= 0;
+
+    for (int i = 0; i < NODES; i++) {
+        const char *c = d.path[i], *end;
+        size_t n;
+
+        if (!c || strncmp(c, p, plen) != 0 || c[plen] != '/')
+            continue;
+        any = true;
+        c += plen + 1;
+        end = strchr(c, '/');
+        n = end ? (size_t)(end - c) : strlen(c);
+        bool seen = false;
+        for (size_t o = 0; o < len; o += strlen(out + o) + 1)
+            seen = seen || (strlen(out + o) == n && memcmp(out + o, c, n) == 0);
+        if (!seen && len + n + 1 <= sizeof(out)) {
+            memcpy(out + len, c, n);
+            out[len + n] = 0;
+            len += n + 1;
+        }
+    }
+    if (!any)
+        reply_error(h, "ENOENT");
+    else
+        reply(h, XS_DIRECTORY, out, (uint32_t)len);
+}
+
 static void handle(const struct xsd_sockmsg *h, const char *p)
 {
     int i;
@@ -230,6 +262,9 @@ static void handle(const struct xsd_sockmsg *h, const char *p)
         reply_str(h, XS_WRITE, "OK");
         break;
     }
+    case XS_DIRECTORY:
+        directory(h, p);
+        break;
     case XS_WATCH:
         for (i = 0; i < WATCHES && d.wpath[i]; i++)
             ;
@@ -927,5 +962,60 @@ TEST(wait_state_refuses_a_value_that_is_no_state)
     CHECK_EQ(xenbus_wait_state("/bad", XenbusStateConnected, sec(5)), -EINVAL);
     CHECK_EQ(xs_write(XS_NO_TX, "/bad/state", "4"), 0);
     CHECK_EQ(xenbus_wait_state("/bad", XenbusStateConnected, sec(5)), 0);
+    CHECK_EQ(watches_set(), 0);
+}
+
+TEST(list_devices_takes_complete_decimal_ids_in_order)
+{
+    unsigned long ids[4];
+
+    setup();
+    daemon_defaults();
+    CHECK_EQ(xenbus_list_devices("/dev-none", ids, 4), 0);
+    /* Complete (backend-id written): 51728, 768, 5; not: 9 (no backend-id). */
+    CHECK_EQ(xs_write(XS_NO_TX, "/vbd/51728/backend-id", "0"), 0);
+    CHECK_EQ(xs_write(XS_NO_TX, "/vbd/768/backend-id", "0"), 0);
+    CHECK_EQ(xs_write(XS_NO_TX, "/vbd/5/backend-id", "0"), 0);
+    CHECK_EQ(xs_write(XS_NO_TX, "/vbd/9/state", "1"), 0);
+    /* Not ids: a leading zero, a sign, letters, too many digits. */
+    CHECK_EQ(xs_write(XS_NO_TX, "/vbd/07/backend-id", "0"), 0);
+    CHECK_EQ(xs_write(XS_NO_TX, "/vbd/-1/backend-id", "0"), 0);
+    CHECK_EQ(xs_write(XS_NO_TX, "/vbd/xvda/backend-id", "0"), 0);
+    CHECK_EQ(xs_write(XS_NO_TX, "/vbd/1234567890/backend-id", "0"), 0);
+    CHECK_EQ(xenbus_list_devices("/vbd", ids, 4), 3);
+    CHECK_EQ(ids[0], 5);
+    CHECK_EQ(ids[1], 768);
+    CHECK_EQ(ids[2], 51728);
+    /* At most max, the lowest first. */
+    CHECK_EQ(xenbus_list_devices("/vbd", ids, 2), 2);
+    CHECK_EQ(ids[1], 768);
+}
+
+TEST(front_state_is_not_written_once_the_device_is_gone)
+{
+    char *v;
+
+    setup();
+    daemon_defaults();
+    CHECK_EQ(xenbus_front_state("/fe", XenbusStateClosing), -ENOENT);
+    CHECK_EQ(xs_read(XS_NO_TX, "/fe/state", &v, NULL), -ENOENT);
+    CHECK_EQ(xs_write(XS_NO_TX, "/fe/backend-id", "0"), 0);
+    CHECK_EQ(xenbus_front_state("/fe", XenbusStateClosing), 0);
+    CHECK_EQ(xs_read(XS_NO_TX, "/fe/state", &v, NULL), 0);
+    CHECK(strcmp(v, "5") == 0);
+    free(v);
+}
+
+TEST(wait_state_in_ends_on_a_state_of_the_mask_or_the_node_gone)
+{
+    const unsigned int closed = 1u << XenbusStateClosing | 1u << XenbusStateClosed;
+
+    setup();
+    daemon_defaults();
+    CHECK_EQ(xenbus_wait_state_in("/be", closed, sec(1)), 0); /* no node: gone */
+    CHECK_EQ(xs_write(XS_NO_TX, "/be/state", "4"), 0);
+    CHECK_EQ(xenbus_wait_state_in("/be", closed, sec(2)), -ETIMEDOUT);
+    CHECK_EQ(xs_write(XS_NO_TX, "/be/state", "6"), 0);
+    CHECK_EQ(xenbus_wait_state_in("/be", closed, sec(10)), 0);
     CHECK_EQ(watches_set(), 0);
 }
