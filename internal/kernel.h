@@ -32,10 +32,33 @@ typedef int (*initcall_t)(void);
 #define INITCALL(fn, level)                                                                        \
     static const initcall_t initcall_##fn                                                          \
         __attribute__((used, section(".initcall." #level "." #fn))) = fn
+/*
+ * INITCALL_ALWAYS(fn, level): kept in every image at any level, in level
+ * order (the section is marked SHF_GNU_RETAIN, which --gc-sections keeps):
+ * what every image has but needs a higher level (the control node watch,
+ * level 3, needs XenStore).
+ */
+#define INITCALL_ALWAYS(fn, level)                                                                 \
+    static const initcall_t initcall_##fn                                                          \
+        __attribute__((used, retain, section(".initcall." #level "." #fn))) = fn
 #define INITCALL_NEEDED(fn) __asm__ volatile(".reloc ., BFD_RELOC_NONE, initcall_" #fn)
 
-/* Print `exit status N`, flush the console, and power off (0) or crash. */
+/*
+ * Print `exit status N`, flush the console, and power off (0) or crash.
+ * Status 0 after a shutdown request ends with the request's reason
+ * (SHUTDOWN_reboot for a reboot).
+ */
 __attribute__((noreturn)) void kernel_exit(int status);
+
+/*
+ * A shutdown asked from outside (UK_SHUTDOWN_POWEROFF or _REBOOT, from
+ * <uk/shutdown.h>): wakes uk_shutdown_wait, runs the app's hooks in a
+ * thread of its own, then exit(0). Returns at once: 0, -EINVAL for another
+ * reason, -EALREADY when one is under way (logged). Threads only.
+ */
+int kernel_shutdown_request(int reason);
+/* The request so far, UK_SHUTDOWN_NONE if none. */
+int kernel_shutdown_reason(void);
 
 struct boot_info;
 /* What arch/ handed over at boot (memory map, command line). */

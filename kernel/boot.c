@@ -14,6 +14,8 @@
 #include <internal/kernel.h>
 #include <internal/ksyms.h>
 #include <internal/sched.h>
+#include <uk/sched.h>
+#include <uk/shutdown.h>
 #include <xen/sched.h>
 
 #include "boot_private.h"
@@ -128,7 +130,25 @@ void kernel_start(const struct boot_info *bi)
 
 void kernel_exit(int status)
 {
+    static bool exiting;
+
+    /*
+     * Two threads on the way out (a shutdown request's exit(0) and main's
+     * own return): the first ends the domain, the other waits for that,
+     * rather than print and flush a second time.
+     */
+    if (exiting) {
+        struct uk_waitq never;
+
+        uk_waitq_init(&never);
+        for (;;)
+            uk_waitq_wait(&never, "another thread's exit");
+    }
+    exiting = true;
     uk_printf("exit status %d\n", status);
     console_flush();
-    xen_shutdown(status == 0 ? SHUTDOWN_poweroff : SHUTDOWN_crash);
+    if (status != 0)
+        xen_shutdown(SHUTDOWN_crash);
+    xen_shutdown(kernel_shutdown_reason() == UK_SHUTDOWN_REBOOT ? SHUTDOWN_reboot
+                                                                : SHUTDOWN_poweroff);
 }

@@ -41,7 +41,7 @@ include $(TOP)/mk/newlib.mk
 include $(TOP)/mk/lib.mk
 # (override: added to APP_CFLAGS given on make's command line too)
 override APP_CFLAGS += -I$(TOP)
-override APP_LDFLAGS += -Wl,-u,evtchn_init
+override APP_LDFLAGS += -Wl,-u,evtchn_init -Wl,-u,control_init
 export UK_RUNTIME := $(LIBUNIKERNEL)
 endif
 include $(TOP)/tools/sdk/app.mk
