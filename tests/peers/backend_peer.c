@@ -220,3 +220,50 @@ bool bp_remove(void)
     }
     return true;
 }
+
+void bp_notify_flood(void)
+{
+    uint64_t t0 = now_ms();
+    unsigned int n = 0;
+
+    while (n < 20000 && now_ms() - t0 < 3000) {
+        notify();
+        n++;
+    }
+    say("phase notify-flood: %u events in %llu ms", n, (unsigned long long)(now_ms() - t0));
+}
+
+int bp_refuse(void)
+{
+    set_state(XenbusStateClosing);
+    say("Closing instead of Connected");
+    if (wait_frontend(1u << XenbusStateClosed) < 0)
+        return -1;
+    set_state(XenbusStateClosed);
+    say("frontend Closed");
+    return 0;
+}
+
+void bp_closing(void)
+{
+    long state;
+
+    set_state(XenbusStateClosing);
+    state = wait_frontend(1u << XenbusStateClosing | 1u << XenbusStateClosed);
+    if (state >= 0)
+        say("frontend state %ld after the backend's Closing", state);
+}
+
+void bp_run_phases(char **argv, int argc, const char *const *all, size_t nall,
+                   int (*run)(const char *phase))
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "all") == 0) {
+            for (size_t k = 0; k < nall; k++)
+                if (run(all[k]) < 0)
+                    break;
+        } else if (run(argv[i]) < 0) {
+            break;
+        }
+    }
+}

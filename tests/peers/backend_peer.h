@@ -16,6 +16,7 @@
 #define BACKEND_PEER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <xenevtchn.h>
 #include <xengnttab.h>
@@ -59,6 +60,15 @@ int bp_create_nodes(bool (*nodes)(xs_transaction_t t));
 void *bp_map(unsigned int n, uint32_t *refs);
 /* Bind the guest's event channel `port` (local_port): 0, or -1 after a FAIL line. */
 int bp_bind(long port);
+/* 20,000 events (at most 3 s) with nothing on the rings, and a line saying how fast. */
+void bp_notify_flood(void);
+/* refuse: Closing instead of Connected, then Closed once the frontend is: 0, or -1. */
+int bp_refuse(void);
+/* The end: Closing, and the frontend's answer (Closing or Closed) awaited and said. */
+void bp_closing(void);
+/* Run each phase of `argv` ("all": each of `all`) until one says -1. */
+void bp_run_phases(char **argv, int argc, const char *const *all, size_t nall,
+                   int (*run)(const char *phase));
 /* Remove fe and be: true, or false after a FAIL line. */
 bool bp_remove(void);
 

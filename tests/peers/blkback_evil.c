@@ -826,14 +826,7 @@ static int phase_bad(const char *phase)
 
 static int phase_flood(void)
 {
-    uint64_t t0 = now_ms();
-    unsigned int n = 0;
-
-    while (n < 20000 && now_ms() - t0 < 3000) {
-        notify();
-        n++;
-    }
-    say("phase notify-flood: %u events in %llu ms", n, (unsigned long long)(now_ms() - t0));
+    bp_notify_flood();
     return phase_good();
 }
 
@@ -1082,12 +1075,8 @@ static void refuse(void)
     /* Noted, not kept: this peer never holds the ring. */
     for (unsigned int i = 0; i < ring_pages; i++)
         mark(ring_refs[i], NULL);
-    set_state(XenbusStateClosing);
-    say("Closing instead of Connected");
-    if (wait_frontend(1u << XenbusStateClosed) < 0)
+    if (bp_refuse())
         return;
-    set_state(XenbusStateClosed);
-    say("frontend Closed");
     check_grants_ended();
     s = guest_stats(name);
     if (s && field(s, "present") == 1 && field(s, "connected") != 0)
@@ -1137,13 +1126,8 @@ static void check_refused(void)
 
 static void teardown(void)
 {
-    long state;
-
     if (sring) {
-        set_state(XenbusStateClosing);
-        state = wait_frontend(1u << XenbusStateClosing | 1u << XenbusStateClosed);
-        if (state >= 0)
-            say("frontend state %ld after the backend's Closing", state);
+        bp_closing();
         if (keep_mapped) {
             /* Both reads end with -EIO: the disk went away. */
             for (unsigned int j = 0; j < njobs; j++)
@@ -1247,15 +1231,8 @@ int main(int argc, char **argv)
         else
             say("the guest sees %s:%s", name, s);
         free(s);
-        for (int i = first; i < argc; i++) {
-            if (strcmp(argv[i], "all") == 0) {
-                for (size_t k = 0; k < sizeof(all_phases) / sizeof(all_phases[0]); k++)
-                    if (run_phase(all_phases[k]) < 0)
-                        break;
-            } else if (run_phase(argv[i]) < 0) {
-                break;
-            }
-        }
+        bp_run_phases(argv + first, argc - first, all_phases,
+                      sizeof(all_phases) / sizeof(all_phases[0]), run_phase);
     }
     teardown();
     if (bad_geometry)

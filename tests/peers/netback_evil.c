@@ -801,14 +801,7 @@ static int phase_tx(const char *name)
 /* Events as fast as dom0 can send them, with nothing on the rings: a good frame after. */
 static int phase_flood(void)
 {
-    uint64_t t0 = now_ms();
-    unsigned int n = 0;
-
-    while (n < 20000 && now_ms() - t0 < 3000) {
-        notify();
-        n++;
-    }
-    say("phase notify-flood: %u events in %llu ms", n, (unsigned long long)(now_ms() - t0));
+    bp_notify_flood();
     return phase_good();
 }
 
@@ -963,24 +956,15 @@ static void refuse(void)
 {
     if (published())
         return;
-    set_state(XenbusStateClosing);
-    say("Closing instead of Connected");
-    if (wait_frontend(1u << XenbusStateClosed) < 0)
+    if (bp_refuse())
         return;
-    set_state(XenbusStateClosed);
-    say("frontend Closed");
     check_grants_ended();
 }
 
 static void teardown(void)
 {
-    long state;
-
     if (txs && rxs) {
-        set_state(XenbusStateClosing);
-        state = wait_frontend(1u << XenbusStateClosing | 1u << XenbusStateClosed);
-        if (state >= 0)
-            say("frontend state %ld after the backend's Closing", state);
+        bp_closing();
         if (keep_mapped)
             hold_rings();
     }
@@ -1032,15 +1016,8 @@ int main(int argc, char **argv)
     if (create_nodes() == 0 && connect_rings() == 0) {
         /* The guest's counters start at zero for a fresh vif. */
         check_counters("connect");
-        for (int i = 3; i < argc; i++) {
-            if (strcmp(argv[i], "all") == 0) {
-                for (size_t k = 0; k < sizeof(all_phases) / sizeof(all_phases[0]); k++)
-                    if (run_phase(all_phases[k]) < 0)
-                        break;
-            } else if (run_phase(argv[i]) < 0) {
-                break;
-            }
-        }
+        bp_run_phases(argv + 3, argc - 3, all_phases, sizeof(all_phases) / sizeof(all_phases[0]),
+                      run_phase);
     }
     if (guest_counters(&want) == 0)
         print_counters("the guest's counters at the end", &want);
