@@ -267,3 +267,20 @@ void bp_run_phases(char **argv, int argc, const char *const *all, size_t nall,
         }
     }
 }
+
+long bp_wait_release(uint64_t t0, void (*tick)(void), int tick_ms)
+{
+    char *v;
+
+    while (!(v = xread(be, "release")) && now_ms() - t0 < 60000) {
+        if (tick)
+            tick();
+        usleep((useconds_t)tick_ms * 1000);
+    }
+    if (!v) {
+        fail("nobody wrote %s/release in 60 s", be);
+        return -1;
+    }
+    free(v);
+    return (long)(now_ms() - t0);
+}

@@ -69,6 +69,12 @@ void bp_closing(void);
 /* Run each phase of `argv` ("all": each of `all`) until one says -1. */
 void bp_run_phases(char **argv, int argc, const char *const *all, size_t nall,
                    int (*run)(const char *phase));
+/*
+ * keep-mapped: until dom0 writes be/release (the case does once the guest
+ * said it keeps the pages), at most 60 s from t0, calling `tick` (if any)
+ * every `tick_ms`: the ms since t0, or -1 after a FAIL line.
+ */
+long bp_wait_release(uint64_t t0, void (*tick)(void), int tick_ms);
 /* Remove fe and be: true, or false after a FAIL line. */
 bool bp_remove(void);
 

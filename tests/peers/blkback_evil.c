@@ -929,27 +929,27 @@ static int run_phase(const char *phase)
  * fail). Until dom0 writes BACKEND/release (the case does once the guest
  * said it keeps the pages), at most 60 s.
  */
+static unsigned long hold_writes;
+
+static void hold_write(void)
+{
+    memset(held_page, 0xa5 ^ (int)(hold_writes & 0xff), PAGE);
+    hold_writes++;
+}
+
 static void hold(void)
 {
     uint64_t t0 = now_ms();
-    unsigned long writes = 0;
-    char *v = NULL;
+    long ms;
 
     if (wait_frontend(1u << XenbusStateClosed) < 0)
         return;
     set_state(XenbusStateClosed);
     say("Closed with the ring and gref %u still mapped", held_gref);
-    while (!(v = xread(be, "release")) && now_ms() - t0 < 60000) {
-        memset(held_page, 0xa5 ^ (int)(writes & 0xff), PAGE);
-        writes++;
-        usleep(10 * 1000);
-    }
-    if (v)
-        say("released the ring after %llu ms, %lu writes into gref %u",
-            (unsigned long long)(now_ms() - t0), writes, held_gref);
-    else
-        fail("nobody wrote %s/release in 60 s", be);
-    free(v);
+    ms = bp_wait_release(t0, hold_write, 10);
+    if (ms >= 0)
+        say("released the ring after %llu ms, %lu writes into gref %u", (unsigned long long)ms,
+            hold_writes, held_gref);
 }
 
 /*

@@ -907,19 +907,15 @@ static int run_phase(const char *name)
 static void hold_rings(void)
 {
     uint64_t t0 = now_ms();
-    char *v = NULL;
+    long ms;
 
     if (wait_frontend(1u << XenbusStateClosed) < 0)
         return;
     set_state(XenbusStateClosed);
     say("Closed with the rings still mapped");
-    while (!(v = xread(be, "release")) && now_ms() - t0 < 60000)
-        usleep(50 * 1000);
-    if (v)
-        say("released the rings after %llu ms", (unsigned long long)(now_ms() - t0));
-    else
-        fail("nobody wrote %s/release in 60 s", be);
-    free(v);
+    ms = bp_wait_release(t0, NULL, 50);
+    if (ms >= 0)
+        say("released the rings after %llu ms", (unsigned long long)ms);
 }
 
 /*
