@@ -15,7 +15,8 @@ RIG_DIR ?= $(BUILD)/rig
 export RIG_DIR
 
 PEERS_DIR := $(BUILD)/peers
-PEER_NAMES := $(basename $(notdir $(wildcard $(TOP)/tests/peers/*.c)))
+# backend_peer.c is no peer: the plumbing the hostile backends link in.
+PEER_NAMES := $(filter-out backend_peer,$(basename $(notdir $(wildcard $(TOP)/tests/peers/*.c))))
 PEER_BINS := $(addprefix $(PEERS_DIR)/,$(PEER_NAMES))
 # Peers run in the rig's dom0: static, so they need nothing from its libraries.
 PEER_LIBS := -lxenvchan -lxenstore -lxenctrl -lxenforeignmemory -lxendevicemodel -lxencall -lxengnttab \
@@ -24,10 +25,13 @@ PEER_LIBS := -lxenvchan -lxenstore -lxenctrl -lxenforeignmemory -lxendevicemodel
 $(PEERS_DIR)/%: $(TOP)/tests/peers/%.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)echo "  PEER    $@"
-	$(Q)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $< $(PEER_LIBS)
+	$(Q)gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $(filter %.c,$^) $(PEER_LIBS)
 
 # net_peer checks what apps/echo sends the way apps/echo does.
 $(PEERS_DIR)/net_peer: $(TOP)/apps/echo/netcheck.h
+# The hostile backends share their plumbing.
+BACKEND_PEER := $(TOP)/tests/peers/backend_peer.c $(TOP)/tests/peers/backend_peer.h
+$(PEERS_DIR)/netback_evil $(PEERS_DIR)/blkback_evil: $(BACKEND_PEER)
 # blkback_evil serves the data tests/apps/blk-hostile checks.
 $(PEERS_DIR)/blkback_evil: $(TOP)/tests/apps/blk-hostile/pattern.h
 # blk_peer makes and checks the pattern tests/apps/blktest writes.

@@ -71,7 +71,6 @@
  * bounded. Exit status 0 when every phase found the guest as expected.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -80,18 +79,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
-#include <xenctrl.h>
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include <xenstore.h>
-#include <xentoollog.h>
 #include <xen/io/blkif.h>
 #include <xen/io/protocols.h>
 #include <xen/io/xenbus.h>
 
 #include "../apps/blk-hostile/pattern.h"
+#include "backend_peer.h"
 
 #define PAGE           4096
 #define SECTORS_PAGE   (PAGE / BLKH_SECTOR)
@@ -100,18 +97,12 @@
 #define MAX_RING       __CONST_RING_SIZE(blkif, PAGE *MAX_RING_PAGES)
 #define MAX_JOBS       512
 
-static struct xs_handle *xs;
-static xengnttab_handle *gt;
-static xenevtchn_handle *ev;
-static int domid;
 static unsigned int vdev, offer_order;
-static char name[16], be[128], fe[128], ctl[128];
-static int failed, failures; /* failures: FAIL lines so far, to tell a phase's own */
+static char name[16], ctl[128];
 
 static blkif_sring_t *sring;
 static unsigned int ring_pages, ring_size;
 static uint32_t ring_refs[MAX_RING_PAGES];
-static evtchn_port_t local_port = ~0u;
 static RING_IDX req_cons, rsp_prod;
 static bool keep_mapped;
 static bool bad_geometry; /* bad-geometry: sector-size 513 */
@@ -149,148 +140,31 @@ struct counters {
 };
 static struct counters want;
 
-static void say(const char *fmt, ...)
+/* The disk's own nodes, in create_nodes' transaction. */
+static bool vbd_nodes(xs_transaction_t t)
 {
-    va_list ap;
-
-    printf("blkback_evil: %s: ", name);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-}
-
-static void fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    printf("blkback_evil: %s: FAIL ", name);
-    failures++;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-    failed = 1;
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* Sleep until the guest notifies us or `ms` pass; the pending event is cleared. */
-static void nap(int ms)
-{
-    struct pollfd p = {.fd = xenevtchn_fd(ev), .events = POLLIN};
-
-    if (local_port == ~0u) {
-        usleep((useconds_t)ms * 1000);
-        return;
-    }
-    if (poll(&p, 1, ms) > 0) {
-        xenevtchn_port_or_error_t port = xenevtchn_pending(ev);
-
-        if (port >= 0)
-            xenevtchn_unmask(ev, (evtchn_port_t)port);
-    }
-}
-
-static void notify(void)
-{
-    if (xenevtchn_notify(ev, local_port) < 0)
-        fail("notify: %s", strerror(errno));
-}
-
-static char *xread(const char *dir, const char *key)
-{
-    char path[320];
-
-    snprintf(path, sizeof(path), "%s/%s", dir, key);
-    return xs_read(xs, XBT_NULL, path, NULL);
-}
-
-static long xread_long(const char *dir, const char *key, long dflt)
-{
-    char *v = xread(dir, key);
-    long r = v ? strtol(v, NULL, 10) : dflt;
-
-    free(v);
-    return r;
-}
-
-static bool xwrite(xs_transaction_t t, const char *dir, const char *key, const char *val)
-{
-    char path[320];
-
-    snprintf(path, sizeof(path), "%s/%s", dir, key);
-    return xs_write(xs, t, path, val, (unsigned int)strlen(val));
-}
-
-static void set_state(enum xenbus_state s)
-{
-    char v[4];
-
-    snprintf(v, sizeof(v), "%d", (int)s);
-    if (!xwrite(XBT_NULL, be, "state", v))
-        fail("cannot write %s/state", be);
-}
-
-/*
- * Both directories in one transaction, so that the guest's watch on
- * device/vbd never sees a half-made disk. Permissions as libxl sets them:
- * each side owns its directory, the other side may read it.
- */
-static int create_nodes(void)
-{
-    struct xs_permissions fe_perms[2] = {{.id = (unsigned int)domid, .perms = XS_PERM_NONE},
-                                         {.id = 0, .perms = XS_PERM_READ}};
-    struct xs_permissions be_perms[2] = {{.id = 0, .perms = XS_PERM_NONE},
-                                         {.id = (unsigned int)domid, .perms = XS_PERM_READ}};
-    char num[16], vd[16];
+    char vd[16];
+    bool ok;
 
     snprintf(vd, sizeof(vd), "%u", vdev);
-    for (int attempt = 0; attempt < 10; attempt++) {
-        xs_transaction_t t = xs_transaction_start(xs);
-        bool ok = t != XBT_NULL;
+    ok = xwrite(t, be, "removable", "0");
+    ok = ok && xwrite(t, be, "bootable", "1");
+    ok = ok && xwrite(t, be, "dev", name);
+    ok = ok && xwrite(t, be, "type", "phy");
+    ok = ok && xwrite(t, be, "mode", "w");
+    ok = ok && xwrite(t, be, "device-type", "disk");
+    ok = ok && xwrite(t, be, "params", "blkback_evil");
+    ok = ok && xwrite(t, fe, "virtual-device", vd);
+    ok = ok && xwrite(t, fe, "device-type", "disk");
+    return ok;
+}
 
-        ok = ok && xs_mkdir(xs, t, be) && xs_set_permissions(xs, t, be, be_perms, 2);
-        ok = ok && xwrite(t, be, "frontend", fe);
-        snprintf(num, sizeof(num), "%d", domid);
-        ok = ok && xwrite(t, be, "frontend-id", num);
-        ok = ok && xwrite(t, be, "online", "1");
-        ok = ok && xwrite(t, be, "removable", "0");
-        ok = ok && xwrite(t, be, "bootable", "1");
-        ok = ok && xwrite(t, be, "state", "1");
-        ok = ok && xwrite(t, be, "dev", name);
-        ok = ok && xwrite(t, be, "type", "phy");
-        ok = ok && xwrite(t, be, "mode", "w");
-        ok = ok && xwrite(t, be, "device-type", "disk");
-        ok = ok && xwrite(t, be, "params", "blkback_evil");
-        ok = ok && xwrite(t, be, "hotplug-status", "connected");
-        ok = ok && xs_mkdir(xs, t, fe) && xs_set_permissions(xs, t, fe, fe_perms, 2);
-        ok = ok && xwrite(t, fe, "backend", be);
-        ok = ok && xwrite(t, fe, "backend-id", "0");
-        ok = ok && xwrite(t, fe, "virtual-device", vd);
-        ok = ok && xwrite(t, fe, "device-type", "disk");
-        ok = ok && xwrite(t, fe, "state", "1");
-        if (!ok) {
-            if (t != XBT_NULL)
-                xs_transaction_end(xs, t, true);
-            break;
-        }
-        if (xs_transaction_end(xs, t, false))
-            goto features;
-        if (errno != EAGAIN)
-            break;
-    }
-    fail("cannot create %s and %s: %s", be, fe, strerror(errno));
-    return -1;
-features:
+static int create_nodes(void)
+{
+    char num[16];
+
+    if (bp_create_nodes(vbd_nodes))
+        return -1;
     /* What this backend offers, before InitWait as blkback's probe does. */
     if (offer_order) {
         snprintf(num, sizeof(num), "%u", offer_order);
@@ -362,19 +236,14 @@ static int connect_ring(void)
 
     if (published())
         return -1;
-    sring = xengnttab_map_domain_grant_refs(gt, ring_pages, (uint32_t)domid, ring_refs,
-                                            PROT_READ | PROT_WRITE);
+    sring = bp_map(ring_pages, ring_refs);
     if (!sring) {
         fail("cannot map the ring: %s", strerror(errno));
         return -1;
     }
     ring_size = __RING_SIZE(sring, PAGE * ring_pages);
-    xenevtchn_port_or_error_t lp = xenevtchn_bind_interdomain(ev, (uint32_t)domid, (uint32_t)port);
-    if (lp < 0) {
-        fail("cannot bind event channel %ld: %s", port, strerror(errno));
+    if (bp_bind(port))
         return -1;
-    }
-    local_port = (evtchn_port_t)lp;
     /* The backend's private indices start where the shared ones are. */
     req_cons = rsp_prod = sring->rsp_prod;
     snprintf(num, sizeof(num), "%u", BLKH_SECTORS);
@@ -957,14 +826,7 @@ static int phase_bad(const char *phase)
 
 static int phase_flood(void)
 {
-    uint64_t t0 = now_ms();
-    unsigned int n = 0;
-
-    while (n < 20000 && now_ms() - t0 < 3000) {
-        notify();
-        n++;
-    }
-    say("phase notify-flood: %u events in %llu ms", n, (unsigned long long)(now_ms() - t0));
+    bp_notify_flood();
     return phase_good();
 }
 
@@ -1060,22 +922,6 @@ static int run_phase(const char *phase)
     return rc;
 }
 
-/* The frontend's state is one of `mask` (bits) within 10 s: the state, or -1. */
-static long wait_frontend(unsigned int mask)
-{
-    uint64_t t0 = now_ms();
-    long state = 0;
-
-    while (now_ms() - t0 < 10000) {
-        state = xread_long(fe, "state", 0);
-        if (state >= 0 && state < 32 && (mask & (1u << state)))
-            return state;
-        usleep(50 * 1000);
-    }
-    fail("the frontend's state is %ld after 10 s (want mask %#x)", state, mask);
-    return -1;
-}
-
 /*
  * keep-mapped: Closed while the ring and a data page are still mapped, as
  * a backend that never lets go, writing into that page all along (if the
@@ -1083,27 +929,27 @@ static long wait_frontend(unsigned int mask)
  * fail). Until dom0 writes BACKEND/release (the case does once the guest
  * said it keeps the pages), at most 60 s.
  */
+static unsigned long hold_writes;
+
+static void hold_write(void)
+{
+    memset(held_page, 0xa5 ^ (int)(hold_writes & 0xff), PAGE);
+    hold_writes++;
+}
+
 static void hold(void)
 {
     uint64_t t0 = now_ms();
-    unsigned long writes = 0;
-    char *v = NULL;
+    long ms;
 
     if (wait_frontend(1u << XenbusStateClosed) < 0)
         return;
     set_state(XenbusStateClosed);
     say("Closed with the ring and gref %u still mapped", held_gref);
-    while (!(v = xread(be, "release")) && now_ms() - t0 < 60000) {
-        memset(held_page, 0xa5 ^ (int)(writes & 0xff), PAGE);
-        writes++;
-        usleep(10 * 1000);
-    }
-    if (v)
-        say("released the ring after %llu ms, %lu writes into gref %u",
-            (unsigned long long)(now_ms() - t0), writes, held_gref);
-    else
-        fail("nobody wrote %s/release in 60 s", be);
-    free(v);
+    ms = bp_wait_release(t0, hold_write, 10);
+    if (ms >= 0)
+        say("released the ring after %llu ms, %lu writes into gref %u", (unsigned long long)ms,
+            hold_writes, held_gref);
 }
 
 /*
@@ -1229,12 +1075,8 @@ static void refuse(void)
     /* Noted, not kept: this peer never holds the ring. */
     for (unsigned int i = 0; i < ring_pages; i++)
         mark(ring_refs[i], NULL);
-    set_state(XenbusStateClosing);
-    say("Closing instead of Connected");
-    if (wait_frontend(1u << XenbusStateClosed) < 0)
+    if (bp_refuse())
         return;
-    set_state(XenbusStateClosed);
-    say("frontend Closed");
     check_grants_ended();
     s = guest_stats(name);
     if (s && field(s, "present") == 1 && field(s, "connected") != 0)
@@ -1284,13 +1126,8 @@ static void check_refused(void)
 
 static void teardown(void)
 {
-    long state;
-
     if (sring) {
-        set_state(XenbusStateClosing);
-        state = wait_frontend(1u << XenbusStateClosing | 1u << XenbusStateClosed);
-        if (state >= 0)
-            say("frontend state %ld after the backend's Closing", state);
+        bp_closing();
         if (keep_mapped) {
             /* Both reads end with -EIO: the disk went away. */
             for (unsigned int j = 0; j < njobs; j++)
@@ -1316,9 +1153,7 @@ static void teardown(void)
     set_state(XenbusStateClosed);
     if (sring && !keep_mapped)
         check_grants_ended();
-    if (!xs_rm(xs, XBT_NULL, fe) || !xs_rm(xs, XBT_NULL, be))
-        fail("cannot remove %s or %s: %s", fe, be, strerror(errno));
-    else
+    if (bp_remove())
         say("removed");
 }
 
@@ -1341,7 +1176,6 @@ static void xvda_rounds(uint64_t *ok, uint64_t *bad)
 
 int main(int argc, char **argv)
 {
-    xentoollog_logger *quiet;
     uint64_t ok0 = 0, bad0 = 0, ok1, bad1;
     int first = 3;
 
@@ -1368,21 +1202,14 @@ int main(int argc, char **argv)
     for (unsigned int s = 0; s < BLKH_SECTORS; s++)
         for (unsigned int b = 0; b < BLKH_SECTOR; b++)
             disk[s * BLKH_SECTOR + b] = blkh_byte(s, 0, b);
-    xs = xs_open(0);
-    /* Quiet: check_grants_ended expects failed mappings, which the library would log. */
-    quiet = (xentoollog_logger *)xtl_createlogger_stdiostream(stderr, XTL_CRITICAL, 0);
-    gt = xengnttab_open(quiet, 0);
-    ev = xenevtchn_open(NULL, 0);
-    if (!xs || !gt || !ev) {
-        printf("blkback_evil: cannot open xenstore, gnttab or evtchn: %s\n", strerror(errno));
+    snprintf(bp_prefix, sizeof(bp_prefix), "blkback_evil: %s: ", name);
+    if (bp_open("blkback_evil"))
         return 1;
-    }
     want.connected = 1;
     if (first < argc && strcmp(argv[first], "refuse") == 0) {
         if (create_nodes() == 0)
             refuse();
-        if (!xs_rm(xs, XBT_NULL, fe) || !xs_rm(xs, XBT_NULL, be))
-            fail("cannot remove %s or %s: %s", fe, be, strerror(errno));
+        bp_remove();
         say("%s", failed ? "FAILED" : "every phase as expected");
         return failed;
     }
@@ -1404,15 +1231,8 @@ int main(int argc, char **argv)
         else
             say("the guest sees %s:%s", name, s);
         free(s);
-        for (int i = first; i < argc; i++) {
-            if (strcmp(argv[i], "all") == 0) {
-                for (size_t k = 0; k < sizeof(all_phases) / sizeof(all_phases[0]); k++)
-                    if (run_phase(all_phases[k]) < 0)
-                        break;
-            } else if (run_phase(argv[i]) < 0) {
-                break;
-            }
-        }
+        bp_run_phases(argv + first, argc - first, all_phases,
+                      sizeof(all_phases) / sizeof(all_phases[0]), run_phase);
     }
     teardown();
     if (bad_geometry)
@@ -1424,10 +1244,6 @@ int main(int argc, char **argv)
     else
         say("xvda meanwhile: %llu rounds verified, none failed", (unsigned long long)(ok1 - ok0));
     say("%s", failed ? "FAILED" : "every phase as expected");
-    xenevtchn_close(ev);
-    xengnttab_close(gt);
-    xs_close(xs);
-    if (quiet)
-        xtl_logger_destroy(quiet);
+    bp_close();
     return failed;
 }

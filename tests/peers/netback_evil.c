@@ -77,23 +77,20 @@
  * expected.
  */
 #include <errno.h>
-#include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
-#include <xenctrl.h>
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include <xenstore.h>
-#include <xentoollog.h>
 #include <xen/io/netif.h>
 #include <xen/io/xenbus.h>
+
+#include "backend_peer.h"
 
 #define PAGE 4096
 #define RING 256 /* netif rings in one page: both tx and rx hold 256 */
@@ -102,16 +99,11 @@ _Static_assert(__CONST_RING_SIZE(netif_rx, PAGE) == RING, "rx ring size");
 #define FRAME_MAX 1514
 #define ETH_ARP   0x0806
 
-static struct xs_handle *xs;
-static xengnttab_handle *gt;
-static xenevtchn_handle *ev;
-static int domid, vif;
-static char be[128], fe[128], nfh[128];
-static int failed;
+static int vif;
+static char nfh[128];
 
 static netif_tx_sring_t *txs;
 static netif_rx_sring_t *rxs;
-static evtchn_port_t local_port = ~0u;
 static RING_IDX tx_req_cons, tx_rsp_prod, rx_req_cons, rx_rsp_prod;
 static bool frontend_sg;
 static bool keep_mapped; /* the keep-mapped phase: see hold_rings */
@@ -138,147 +130,31 @@ struct counters {
 };
 static struct counters want;
 
-static void say(const char *fmt, ...)
-{
-    va_list ap;
+static char mac[32];
 
-    printf("netback_evil: ");
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
+/* The vif's own nodes, in create_nodes' transaction. */
+static bool vif_nodes(xs_transaction_t t)
+{
+    char num[16];
+    bool ok;
+
+    snprintf(num, sizeof(num), "%d", vif);
+    ok = xwrite(t, be, "handle", num);
+    ok = ok && xwrite(t, be, "mac", mac);
+    ok = ok && xwrite(t, be, "script", "none");
+    ok = ok && xwrite(t, be, "type", "vif");
+    ok = ok && xwrite(t, fe, "handle", num);
+    ok = ok && xwrite(t, fe, "mac", mac);
+    return ok;
 }
 
-static void fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    printf("netback_evil: FAIL ");
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-    failed = 1;
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* Sleep until the guest notifies us or `ms` pass; the pending event is cleared. */
-static void nap(int ms)
-{
-    struct pollfd p = {.fd = xenevtchn_fd(ev), .events = POLLIN};
-
-    if (local_port == ~0u) {
-        usleep((useconds_t)ms * 1000);
-        return;
-    }
-    if (poll(&p, 1, ms) > 0) {
-        xenevtchn_port_or_error_t port = xenevtchn_pending(ev);
-
-        if (port >= 0)
-            xenevtchn_unmask(ev, (evtchn_port_t)port);
-    }
-}
-
-static void notify(void)
-{
-    if (xenevtchn_notify(ev, local_port) < 0)
-        fail("notify: %s", strerror(errno));
-}
-
-static char *xread(const char *dir, const char *key)
-{
-    char path[320];
-
-    snprintf(path, sizeof(path), "%s/%s", dir, key);
-    return xs_read(xs, XBT_NULL, path, NULL);
-}
-
-static long xread_long(const char *dir, const char *key, long dflt)
-{
-    char *v = xread(dir, key);
-    long r = v ? strtol(v, NULL, 10) : dflt;
-
-    free(v);
-    return r;
-}
-
-static bool xwrite(xs_transaction_t t, const char *dir, const char *key, const char *val)
-{
-    char path[320];
-
-    snprintf(path, sizeof(path), "%s/%s", dir, key);
-    return xs_write(xs, t, path, val, (unsigned int)strlen(val));
-}
-
-static void set_state(enum xenbus_state s)
-{
-    char v[4];
-
-    snprintf(v, sizeof(v), "%d", (int)s);
-    if (!xwrite(XBT_NULL, be, "state", v))
-        fail("cannot write %s/state", be);
-}
-
-/*
- * Both directories in one transaction, so that the guest's watch on
- * device/vif never sees a half-made vif. Permissions as libxl sets them:
- * each side owns its directory, the other side may read it.
- */
 static int create_nodes(void)
 {
-    struct xs_permissions fe_perms[2] = {{.id = (unsigned int)domid, .perms = XS_PERM_NONE},
-                                         {.id = 0, .perms = XS_PERM_READ}};
-    struct xs_permissions be_perms[2] = {{.id = 0, .perms = XS_PERM_NONE},
-                                         {.id = (unsigned int)domid, .perms = XS_PERM_READ}};
-    char mac[32], num[16];
-
     snprintf(mac, sizeof(mac), "00:16:3e:ee:%02x:02", vif & 0xff);
     for (int i = 0; i < 6; i++)
         guest_mac[i] = (uint8_t)strtoul(mac + 3 * i, NULL, 16);
-    for (int attempt = 0; attempt < 10; attempt++) {
-        xs_transaction_t t = xs_transaction_start(xs);
-        bool ok = t != XBT_NULL;
-
-        ok = ok && xs_mkdir(xs, t, be) && xs_set_permissions(xs, t, be, be_perms, 2);
-        ok = ok && xwrite(t, be, "frontend", fe);
-        snprintf(num, sizeof(num), "%d", domid);
-        ok = ok && xwrite(t, be, "frontend-id", num);
-        ok = ok && xwrite(t, be, "online", "1");
-        ok = ok && xwrite(t, be, "state", "1");
-        snprintf(num, sizeof(num), "%d", vif);
-        ok = ok && xwrite(t, be, "handle", num);
-        ok = ok && xwrite(t, be, "mac", mac);
-        ok = ok && xwrite(t, be, "script", "none");
-        ok = ok && xwrite(t, be, "type", "vif");
-        ok = ok && xwrite(t, be, "hotplug-status", "connected");
-        ok = ok && xs_mkdir(xs, t, fe) && xs_set_permissions(xs, t, fe, fe_perms, 2);
-        ok = ok && xwrite(t, fe, "backend", be);
-        ok = ok && xwrite(t, fe, "backend-id", "0");
-        ok = ok && xwrite(t, fe, "handle", num);
-        ok = ok && xwrite(t, fe, "mac", mac);
-        ok = ok && xwrite(t, fe, "state", "1");
-        if (!ok) {
-            if (t != XBT_NULL)
-                xs_transaction_end(xs, t, true);
-            break;
-        }
-        if (xs_transaction_end(xs, t, false))
-            goto features;
-        if (errno != EAGAIN)
-            break;
-    }
-    fail("cannot create %s and %s: %s", be, fe, strerror(errno));
-    return -1;
-features:
+    if (bp_create_nodes(vif_nodes))
+        return -1;
     /* What netback offers, as the backend probes: then InitWait. */
     xwrite(XBT_NULL, be, "feature-rx-copy", "1");
     xwrite(XBT_NULL, be, "feature-rx-flip", "0");
@@ -323,20 +199,20 @@ static int published(void)
 /* Map the rings the frontend published, bind its channel, go Connected. */
 static int connect_rings(void)
 {
+    uint32_t tref, rref;
+
     if (published())
         return -1;
-    txs = xengnttab_map_grant_ref(gt, (uint32_t)domid, (uint32_t)txref, PROT_READ | PROT_WRITE);
-    rxs = xengnttab_map_grant_ref(gt, (uint32_t)domid, (uint32_t)rxref, PROT_READ | PROT_WRITE);
+    tref = (uint32_t)txref;
+    rref = (uint32_t)rxref;
+    txs = bp_map(1, &tref);
+    rxs = bp_map(1, &rref);
     if (!txs || !rxs) {
         fail("cannot map the rings: %s", strerror(errno));
         return -1;
     }
-    xenevtchn_port_or_error_t lp = xenevtchn_bind_interdomain(ev, (uint32_t)domid, (uint32_t)port);
-    if (lp < 0) {
-        fail("cannot bind event channel %ld: %s", port, strerror(errno));
+    if (bp_bind(port))
         return -1;
-    }
-    local_port = (evtchn_port_t)lp;
     /* The backend's private indices start where the shared ones are. */
     tx_req_cons = tx_rsp_prod = txs->rsp_prod;
     rx_req_cons = rx_rsp_prod = rxs->rsp_prod;
@@ -925,14 +801,7 @@ static int phase_tx(const char *name)
 /* Events as fast as dom0 can send them, with nothing on the rings: a good frame after. */
 static int phase_flood(void)
 {
-    uint64_t t0 = now_ms();
-    unsigned int n = 0;
-
-    while (n < 20000 && now_ms() - t0 < 3000) {
-        notify();
-        n++;
-    }
-    say("phase notify-flood: %u events in %llu ms", n, (unsigned long long)(now_ms() - t0));
+    bp_notify_flood();
     return phase_good();
 }
 
@@ -1030,22 +899,6 @@ static int run_phase(const char *name)
     return rc;
 }
 
-/* The frontend's state is one of `want` (a bit mask) within 10 s: the state, or -1. */
-static long wait_frontend(unsigned int want)
-{
-    uint64_t t0 = now_ms();
-    long state = 0;
-
-    while (now_ms() - t0 < 10000) {
-        state = xread_long(fe, "state", 0);
-        if (state >= 0 && state < 32 && (want & (1u << state)))
-            return state;
-        usleep(50 * 1000);
-    }
-    fail("the frontend's state is %ld after 10 s (want mask %#x)", state, want);
-    return -1;
-}
-
 /*
  * keep-mapped: Closed while the rings are still mapped, as a backend that
  * never lets go; they stay so until dom0 writes BACKEND/release (the case
@@ -1054,19 +907,15 @@ static long wait_frontend(unsigned int want)
 static void hold_rings(void)
 {
     uint64_t t0 = now_ms();
-    char *v = NULL;
+    long ms;
 
     if (wait_frontend(1u << XenbusStateClosed) < 0)
         return;
     set_state(XenbusStateClosed);
     say("Closed with the rings still mapped");
-    while (!(v = xread(be, "release")) && now_ms() - t0 < 60000)
-        usleep(50 * 1000);
-    if (v)
-        say("released the rings after %llu ms", (unsigned long long)(now_ms() - t0));
-    else
-        fail("nobody wrote %s/release in 60 s", be);
-    free(v);
+    ms = bp_wait_release(t0, NULL, 50);
+    if (ms >= 0)
+        say("released the rings after %llu ms", (unsigned long long)ms);
 }
 
 /*
@@ -1103,24 +952,15 @@ static void refuse(void)
 {
     if (published())
         return;
-    set_state(XenbusStateClosing);
-    say("Closing instead of Connected");
-    if (wait_frontend(1u << XenbusStateClosed) < 0)
+    if (bp_refuse())
         return;
-    set_state(XenbusStateClosed);
-    say("frontend Closed");
     check_grants_ended();
 }
 
 static void teardown(void)
 {
-    long state;
-
     if (txs && rxs) {
-        set_state(XenbusStateClosing);
-        state = wait_frontend(1u << XenbusStateClosing | 1u << XenbusStateClosed);
-        if (state >= 0)
-            say("frontend state %ld after the backend's Closing", state);
+        bp_closing();
         if (keep_mapped)
             hold_rings();
     }
@@ -1133,9 +973,7 @@ static void teardown(void)
     set_state(XenbusStateClosed);
     if (txs && rxs && !keep_mapped)
         check_grants_ended();
-    if (!xs_rm(xs, XBT_NULL, fe) || !xs_rm(xs, XBT_NULL, be))
-        fail("cannot remove %s or %s: %s", fe, be, strerror(errno));
-    else
+    if (bp_remove())
         say("vif %d removed", vif);
 }
 
@@ -1151,8 +989,6 @@ static const char *const all_phases[] = {
 
 int main(int argc, char **argv)
 {
-    xentoollog_logger *quiet;
-
     if (argc < 4) {
         fprintf(stderr, "usage: netback_evil DOMID VIF PHASE...|all\n");
         return 2;
@@ -1162,36 +998,22 @@ int main(int argc, char **argv)
     snprintf(be, sizeof(be), "/local/domain/0/netback-evil/vif/%d/%d", domid, vif);
     snprintf(fe, sizeof(fe), "/local/domain/%d/device/vif/%d", domid, vif);
     snprintf(nfh, sizeof(nfh), "/local/domain/%d/data/netfront-hostile", domid);
-    xs = xs_open(0);
-    /* Quiet: check_grants_ended expects failed mappings, which the library would log. */
-    quiet = (xentoollog_logger *)xtl_createlogger_stdiostream(stderr, XTL_CRITICAL, 0);
-    gt = xengnttab_open(quiet, 0);
-    ev = xenevtchn_open(NULL, 0);
-    if (!xs || !gt || !ev) {
-        printf("netback_evil: cannot open xenstore, gnttab or evtchn: %s\n", strerror(errno));
+    snprintf(bp_prefix, sizeof(bp_prefix), "netback_evil: ");
+    if (bp_open("netback_evil"))
         return 1;
-    }
     want.link = 1;
     if (strcmp(argv[3], "refuse") == 0) {
         if (create_nodes() == 0)
             refuse();
-        if (!xs_rm(xs, XBT_NULL, fe) || !xs_rm(xs, XBT_NULL, be))
-            fail("cannot remove %s or %s: %s", fe, be, strerror(errno));
+        bp_remove();
         say("vif %d: %s", vif, failed ? "FAILED" : "every phase as expected");
         return failed;
     }
     if (create_nodes() == 0 && connect_rings() == 0) {
         /* The guest's counters start at zero for a fresh vif. */
         check_counters("connect");
-        for (int i = 3; i < argc; i++) {
-            if (strcmp(argv[i], "all") == 0) {
-                for (size_t k = 0; k < sizeof(all_phases) / sizeof(all_phases[0]); k++)
-                    if (run_phase(all_phases[k]) < 0)
-                        break;
-            } else if (run_phase(argv[i]) < 0) {
-                break;
-            }
-        }
+        bp_run_phases(argv + 3, argc - 3, all_phases, sizeof(all_phases) / sizeof(all_phases[0]),
+                      run_phase);
     }
     if (guest_counters(&want) == 0)
         print_counters("the guest's counters at the end", &want);
@@ -1201,10 +1023,6 @@ int main(int argc, char **argv)
             tx_checked);
     teardown();
     say("vif %d: %s", vif, failed ? "FAILED" : "every phase as expected");
-    xenevtchn_close(ev);
-    xengnttab_close(gt);
-    xs_close(xs);
-    if (quiet)
-        xtl_logger_destroy(quiet);
+    bp_close();
     return failed;
 }
