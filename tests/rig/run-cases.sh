@@ -153,8 +153,16 @@ run_test() {
         [ "$r" = timeout ] && timeout 10 xl list "$g" | sed "s/^/@@OUT $name: xl list: /"
         timeout 30 xl destroy "$g" >/dev/null 2>&1
     done
-    # The dom0 script ends by its timeout at the latest.
-    [ -z "${dom0_pid:-}" ] || wait "$dom0_pid"
+    # The dom0 script ends by its timeout at the latest. It may have made
+    # a guest of the case's name again after the destroy above (xl reboot
+    # with on_reboot = "restart"): that one goes too, or it would stay in
+    # xl list for every later case.
+    if [ -n "${dom0_pid:-}" ]; then
+        wait "$dom0_pid"
+        for g in $guests; do
+            timeout 30 xl destroy "$g" >/dev/null 2>&1
+        done
+    fi
     dom0_pid=""
     # xenconsoled drains the ring a moment after the domain stops.
     sleep 0.2
