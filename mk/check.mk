@@ -27,7 +27,7 @@ CHECK_SRCS_sched := kernel/sched.c kernel/format.c kernel/page_alloc.c arch/x86/
 # test_shutdown.c includes kernel/shutdown.c itself (fresh state per test, exit caught).
 CHECK_TESTS += shutdown
 CHECK_SRCS_shutdown := kernel/sched.c kernel/format.c kernel/page_alloc.c arch/x86/context.c \
-	arch/x86/switch.S tests/unit/kernel_stubs.c tests/unit/fake_timers.c
+	arch/x86/switch.S tests/unit/kernel_stubs.c tests/unit/fake_timers.c tests/unit/fake_idle.c
 # test_xs.c includes xenstore/xs.c itself (to reset its static state between tests).
 CHECK_SRCS_xs := xenstore/xs_stream.c xenstore/xs_ops.c xenstore/xs_wire.c xenstore/xenbus.c kernel/sched.c kernel/format.c kernel/page_alloc.c \
 	arch/x86/context.c arch/x86/switch.S tests/unit/kernel_stubs.c tests/unit/fake_timers.c
@@ -35,7 +35,7 @@ CHECK_SRCS_xs := xenstore/xs_stream.c xenstore/xs_ops.c xenstore/xs_wire.c xenst
 # keys (pure).
 CHECK_TESTS += mbox netcfg
 CHECK_SRCS_mbox := net/mbox.c kernel/sched.c kernel/format.c kernel/page_alloc.c arch/x86/context.c \
-	arch/x86/switch.S tests/unit/kernel_stubs.c tests/unit/fake_timers.c
+	arch/x86/switch.S tests/unit/kernel_stubs.c tests/unit/fake_timers.c tests/unit/fake_idle.c
 CHECK_SRCS_netcfg := net/netcfg.c
 # DNS reply codes seen for getaddrinfo's errors (pure).
 CHECK_TESTS += dns_rcode

@@ -20,52 +20,10 @@
 #include "../../kernel/kernel_private.h"
 #include "../../net/mbox.h"
 #include "check.h"
+#include "fake_idle.h"
 #include "fake_timers.h"
 #include "kernel_stubs.h"
 
-static uint64_t now_ns = 1;
-
-uint64_t uk_monotonic_ns(void)
-{
-    return now_ns;
-}
-
-uint64_t uk_deadline_in(uint64_t ns)
-{
-    return uk_time_add_sat(now_ns, ns);
-}
-
-/* Every thread blocked: the clock jumps to the earliest timer, which fires. */
-void arch_idle(void)
-{
-    struct uk_timer **tm = fake_timer_first();
-    struct uk_timer *t;
-
-    if (!tm) {
-        printf("  idle with nothing runnable and no timer: a hang\n");
-        fflush(stdout);
-        abort();
-    }
-    t = *tm;
-    *tm = NULL;
-    if (t->deadline > now_ns)
-        now_ns = t->deadline;
-    t->fn(t, t->ctx);
-}
-unsigned long arch_irq_save(void)
-{
-    return 0;
-}
-void arch_irq_restore(unsigned long f)
-{
-    (void)f;
-}
-void arch_irq_enable(void)
-{
-}
-void arch_irq_disable(void)
-{
-}
 void uk_printf(const char *fmt, ...)
 {
     va_list ap;
@@ -124,9 +82,9 @@ TEST(fetch_on_an_empty_box_times_out_at_its_deadline)
 
     setup();
     mb = mbox_new(2);
-    now_ns = 1000;
+    fake_now_ns = 1000;
     CHECK_EQ(mbox_fetch(mb, &m, 5000), -ETIMEDOUT);
-    CHECK_EQ(now_ns, 5000);
+    CHECK_EQ(fake_now_ns, 5000);
     CHECK(m == MSG(7)); /* untouched */
     CHECK_EQ(fake_timers_armed(), 0);
     mbox_free(mb);
@@ -180,11 +138,11 @@ TEST(a_waiting_fetch_gets_a_post_from_another_thread)
 
     setup();
     shared = mbox_new(1);
-    now_ns = 10;
+    fake_now_ns = 10;
     t = uk_thread_create("poster", late_poster, NULL, 0);
-    CHECK_EQ(mbox_fetch(shared, &m, now_ns + 1000000), 0);
+    CHECK_EQ(mbox_fetch(shared, &m, fake_now_ns + 1000000), 0);
     CHECK(m == MSG(42));
-    CHECK_EQ(now_ns, 10); /* woken by the post, not by the deadline */
+    CHECK_EQ(fake_now_ns, 10); /* woken by the post, not by the deadline */
     CHECK_EQ(uk_thread_join(t), 0);
     CHECK_EQ(fake_timers_armed(), 0);
     mbox_free(shared);

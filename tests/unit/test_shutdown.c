@@ -23,6 +23,7 @@
 
 #include "../../kernel/kernel_private.h"
 #include "check.h"
+#include "fake_idle.h"
 #include "fake_timers.h"
 #include "kernel_stubs.h"
 
@@ -52,49 +53,7 @@ static int test_atexit(void (*fn)(void))
 #undef exit
 #undef atexit
 
-static uint64_t now_ns = 1;
 static char console[4096];
-
-uint64_t uk_monotonic_ns(void)
-{
-    return now_ns;
-}
-
-uint64_t uk_deadline_in(uint64_t ns)
-{
-    return uk_time_add_sat(now_ns, ns);
-}
-
-void arch_idle(void)
-{
-    struct uk_timer **tm = fake_timer_first();
-    struct uk_timer *t;
-
-    if (!tm) {
-        printf("  idle with nothing runnable and no timer: a hang\n");
-        fflush(stdout);
-        abort();
-    }
-    t = *tm;
-    *tm = NULL;
-    if (t->deadline > now_ns)
-        now_ns = t->deadline;
-    t->fn(t, t->ctx);
-}
-unsigned long arch_irq_save(void)
-{
-    return 0;
-}
-void arch_irq_restore(unsigned long f)
-{
-    (void)f;
-}
-void arch_irq_enable(void)
-{
-}
-void arch_irq_disable(void)
-{
-}
 
 void uk_printf(const char *fmt, ...)
 {
@@ -169,7 +128,7 @@ static void hook_b(int reason, void *arg)
     note(*(char *)arg, reason);
     /* A hook may block: 1 ms on the fake clock. */
     uk_waitq_init(&wq);
-    uk_waitq_wait_until(&wq, "hook sleep", now_ns + UK_NSEC_PER_MSEC);
+    uk_waitq_wait_until(&wq, "hook sleep", fake_now_ns + UK_NSEC_PER_MSEC);
 }
 
 static int waiter_saw;
@@ -186,7 +145,7 @@ static void run_all(void)
     struct uk_waitq wq;
 
     uk_waitq_init(&wq);
-    uk_waitq_wait_until(&wq, "test", now_ns + 60 * UK_NSEC_PER_SEC);
+    uk_waitq_wait_until(&wq, "test", fake_now_ns + 60 * UK_NSEC_PER_SEC);
 }
 
 TEST(hooks_run_newest_first_then_exit_once)
@@ -236,7 +195,7 @@ static void hook_after(int reason, void *arg)
 {
     (void)reason;
     (void)arg;
-    after_slow_at = now_ns;
+    after_slow_at = fake_now_ns;
 }
 
 TEST(a_hook_that_never_returns_is_abandoned_at_its_bound)
@@ -249,7 +208,7 @@ TEST(a_hook_that_never_returns_is_abandoned_at_its_bound)
     CHECK_EQ(uk_shutdown_set_hook_timeout(2 * UK_NSEC_PER_SEC), UK_SHUTDOWN_HOOK_TIMEOUT_DEFAULT);
     CHECK_EQ(uk_shutdown_hook(hook_after, NULL), 0);
     CHECK_EQ(uk_shutdown_hook(hook_never, NULL), 0);
-    start = now_ns;
+    start = fake_now_ns;
     CHECK_EQ(kernel_shutdown_request(UK_SHUTDOWN_POWEROFF), 0);
     run_all();
     CHECK_EQ(after_slow_at, start + 2 * UK_NSEC_PER_SEC);
@@ -270,7 +229,7 @@ static void slow_hook(int reason, void *arg)
 
     (void)arg;
     uk_waitq_init(&wq);
-    uk_waitq_wait_until(&wq, "hook sleep", now_ns + UK_NSEC_PER_SEC);
+    uk_waitq_wait_until(&wq, "hook sleep", fake_now_ns + UK_NSEC_PER_SEC);
     note('s', reason);
 }
 
@@ -294,7 +253,7 @@ TEST(an_app_exiting_by_itself_waits_for_the_hooks)
 TEST(no_hooks_still_exits)
 {
     setup();
-    CHECK_EQ(uk_shutdown_wait(now_ns + 10), -ETIMEDOUT);
+    CHECK_EQ(uk_shutdown_wait(fake_now_ns + 10), -ETIMEDOUT);
     CHECK_EQ(kernel_shutdown_request(UK_SHUTDOWN_POWEROFF), 0);
     run_all();
     CHECK_EQ(exit_calls, 1);
