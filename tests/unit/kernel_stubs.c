@@ -13,6 +13,9 @@
 
 #include <internal/arch.h>
 #include <internal/kernel.h>
+#include <internal/mm.h>
+#include <internal/sched.h>
+#include <uk/sched.h>
 
 #include "../../kernel/kernel_private.h"
 #include "kernel_stubs.h"
@@ -62,4 +65,22 @@ void libc_thread_state_free(void *s)
 void libc_thread_state_switch(void *s)
 {
     (void)s;
+}
+
+static uint8_t *arena;
+
+uint8_t *host_sched_setup(void)
+{
+    struct mem_range r;
+
+    if (!arena) {
+        arena = aligned_alloc(1 << 20, 16 << 20);
+        sched_init();
+    }
+    r.start = (uintptr_t)arena;
+    r.end = r.start + (16 << 20);
+    /* Threads a test left blocked still own pages: then the allocator stays. */
+    if (uk_thread_count() == 1)
+        page_alloc_init(&r, 1);
+    return arena;
 }

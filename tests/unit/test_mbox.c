@@ -32,20 +32,9 @@ void uk_printf(const char *fmt, ...)
     va_end(ap);
 }
 
-static uint8_t *arena;
-
 static void setup(void)
 {
-    struct mem_range r;
-
-    if (!arena) {
-        arena = aligned_alloc(1 << 20, 16 << 20);
-        sched_init();
-    }
-    r.start = (uintptr_t)arena;
-    r.end = r.start + (16 << 20);
-    if (uk_thread_count() == 1)
-        page_alloc_init(&r, 1);
+    host_sched_setup();
 }
 
 #define MSG(i) ((void *)(uintptr_t)(i))

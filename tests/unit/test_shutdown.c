@@ -73,19 +73,9 @@ const char *ksym_lookup(uintptr_t addr, uintptr_t *offset)
     return addr == (uintptr_t)hook_never ? "hook_never" : NULL;
 }
 
-static uint8_t *arena;
-
 static void setup(void)
 {
-    struct mem_range r;
-
-    if (!arena) {
-        arena = aligned_alloc(1 << 20, 16 << 20);
-        sched_init();
-        r.start = (uintptr_t)arena;
-        r.end = r.start + (16 << 20);
-        page_alloc_init(&r, 1);
-    }
+    host_sched_setup();
     while (hooks) {
         struct hook *h = hooks;
 
